@@ -1,0 +1,68 @@
+package io.mcpauth.core;
+
+import io.mcpauth.agent.bootstrap.AuthBridge;
+import io.mcpauth.core.config.AgentConfig;
+import io.mcpauth.core.config.ConfigParser;
+import io.mcpauth.core.config.ConfigSources;
+import io.mcpauth.core.config.InvalidConfigException;
+import io.mcpauth.core.gate.BearerGate;
+import io.mcpauth.core.instrumentation.AgentInstaller;
+import io.mcpauth.core.keys.HttpFetcher;
+import io.mcpauth.core.keys.JwksKeySource;
+import io.mcpauth.core.logging.AgentLogging;
+import io.mcpauth.core.token.TokenVerifier;
+import io.mcpauth.core.token.VerifiedTokenCache;
+import java.lang.instrument.Instrumentation;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The core's entry point, called reflectively by the launcher once the bridge is on the bootstrap path. */
+public final class AgentStarter {
+
+  private AgentStarter() {}
+
+  public static void start(Instrumentation instrumentation, String agentArgs, boolean attached) {
+    AgentConfig config;
+    try {
+      config = ConfigParser.parse(ConfigSources.fromProcess());
+    } catch (InvalidConfigException e) {
+      System.err.println(e.getMessage());
+      if (attached) {
+        throw new IllegalStateException(e.getMessage());
+      }
+      // Fail closed: the JVM never serves with a configuration we cannot enforce.
+      System.exit(2);
+      return;
+    }
+    AgentLogging.settings(config.logLevel(), config.logFile());
+    Logger log = LoggerFactory.getLogger("mcpauth");
+    if (!config.enabled()) {
+      log.warn("mcpauth.enabled=false: the agent is loaded but the MCP server is NOT protected");
+      return;
+    }
+
+    ExecutorService fetchThread = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "mcpauth-jwks");
+      thread.setDaemon(true);
+      return thread;
+    });
+    JwksKeySource keys = new JwksKeySource(config.issuer(), config.jwksUri(),
+        new HttpFetcher(config.httpTimeout(), config.maxDocumentBytes()), fetchThread, System::nanoTime,
+        config.jwksRefreshInterval(), config.jwksMinRefetchInterval(), config.httpTimeout());
+    Clock clock = Clock.systemUTC();
+    TokenVerifier verifier = new TokenVerifier(config, keys, clock);
+    VerifiedTokenCache cache = new VerifiedTokenCache(config.tokenCacheSize(), clock, VerifiedTokenCache.Revocations.NONE);
+    BearerGate gate = new BearerGate(config, verifier, cache);
+    if (!AuthBridge.install(gate)) {
+      log.warn("a gate is already installed in this JVM; nothing to do");
+      return;
+    }
+    keys.prefetch();
+    AgentInstaller.install(instrumentation, gate, attached);
+    log.info("protecting MCP transports {} for resource {} with tokens from issuer {}; metadata at {}",
+        AgentInstaller.transportClassNames(), config.resource(), config.issuer(), config.protectedResourceMetadataUrl());
+  }
+}

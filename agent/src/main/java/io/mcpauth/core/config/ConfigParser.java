@@ -1,0 +1,284 @@
+package io.mcpauth.core.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns {@link ConfigSources} into an {@link AgentConfig}, collecting every error before failing. */
+public final class ConfigParser {
+
+  static final Set<String> KNOWN_ALGORITHMS = Set.of(
+      "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
+  // RFC 6749 §3.3 scope-token: %x21 / %x23-5B / %x5D-7E
+  private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  private final ConfigSources sources;
+  private final List<String> errors = new ArrayList<>();
+
+  private ConfigParser(ConfigSources sources) {
+    this.sources = sources;
+  }
+
+  public static AgentConfig parse(ConfigSources sources) throws InvalidConfigException {
+    return new ConfigParser(sources).parse();
+  }
+
+  private AgentConfig parse() throws InvalidConfigException {
+    if (sources.fileError() != null) {
+      errors.add(ConfigKey.CONFIG_FILE.key() + ": " + sources.fileError());
+    }
+    for (String unknown : sources.unknownKeys()) {
+      errors.add(unknown + " is not a known setting");
+    }
+    boolean enabled = bool(ConfigKey.ENABLED);
+    URI issuer = httpUri(ConfigKey.ISSUER, true);
+    URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
+    URI resource = resource();
+    Set<String> audiences = audiences(resource);
+    List<String> scopes = scopes(ConfigKey.SCOPES_REQUIRED);
+    Duration skew = duration(ConfigKey.CLOCK_SKEW, Duration.ZERO, Duration.ofMinutes(10));
+    Set<String> algorithms = algorithms();
+    Set<String> tokenTypes = tokenTypes();
+    Duration maxLifetime = duration(ConfigKey.TOKEN_MAX_LIFETIME, Duration.ofMinutes(1), Duration.ofDays(366));
+    int maxLength = integer(ConfigKey.TOKEN_MAX_LENGTH, 256, 1 << 20);
+    int cacheSize = integer(ConfigKey.TOKEN_CACHE_SIZE, 0, 10_000_000);
+    Duration refresh = duration(ConfigKey.JWKS_REFRESH_INTERVAL, Duration.ofSeconds(1), Duration.ofDays(7));
+    Duration minRefetch = duration(ConfigKey.JWKS_MIN_REFETCH_INTERVAL, Duration.ZERO, Duration.ofDays(1));
+    Duration timeout = duration(ConfigKey.HTTP_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(2));
+    int maxBytes = integer(ConfigKey.JWKS_MAX_BYTES, 1024, 64 << 20);
+    String logLevel = logLevel();
+    String logFile = blankToNull(sources.get(ConfigKey.LOG_FILE));
+    if (!errors.isEmpty()) {
+      throw new InvalidConfigException(errors);
+    }
+    return new AgentConfig(enabled, issuer, jwksUri, resource, audiences, scopes, skew, algorithms,
+        tokenTypes, maxLifetime, maxLength, cacheSize, refresh, minRefetch, timeout, maxBytes, logLevel, logFile);
+  }
+
+  private boolean bool(ConfigKey key) {
+    String value = sources.get(key).trim().toLowerCase(Locale.ROOT);
+    if (!value.equals("true") && !value.equals("false")) {
+      errors.add(key.key() + " must be true or false, not '" + printable(value) + "'");
+    }
+    return !value.equals("false");
+  }
+
+  /** An absolute http(s) URI without fragment; plain http only towards a loopback host. */
+  private URI httpUri(ConfigKey key, boolean required) {
+    String value = blankToNull(sources.get(key));
+    if (value == null) {
+      if (required) {
+        errors.add(key.key() + " is required (the authorization server that issues the tokens;"
+            + " the embedded one is not available yet)");
+      }
+      return null;
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      errors.add(key.key() + " is not a valid URI: '" + printable(value) + "'");
+      return null;
+    }
+    if (!uri.isAbsolute() || uri.getRawAuthority() == null || uri.getHost() == null) {
+      errors.add(key.key() + " must be an absolute URI with a host, not '" + printable(value) + "'");
+      return null;
+    }
+    String scheme = uri.getScheme();
+    if (!scheme.equals("https") && !(scheme.equals("http") && isLoopback(uri.getHost()))) {
+      errors.add(key.key() + " must use https (plain http is accepted only for a loopback host): '"
+          + printable(value) + "'");
+      return null;
+    }
+    if (uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+      errors.add(key.key() + " must not have a fragment or user info: '" + printable(value) + "'");
+      return null;
+    }
+    return uri;
+  }
+
+  private URI resource() {
+    URI uri = httpUri(ConfigKey.RESOURCE, false);
+    String raw = blankToNull(sources.get(ConfigKey.RESOURCE));
+    if (raw == null) {
+      errors.add(ConfigKey.RESOURCE.key() + " is required (the canonical URI of this MCP server,"
+          + " e.g. https://mcp.example.com/mcp)");
+      return null;
+    }
+    if (uri == null) {
+      return null;
+    }
+    // RFC 9728 §3.3 / MCP canonical server URI: compared as strings, so it must be canonical.
+    String host = uri.getHost();
+    if (!uri.getScheme().equals(uri.getScheme().toLowerCase(Locale.ROOT))
+        || !host.equals(host.toLowerCase(Locale.ROOT))) {
+      errors.add(ConfigKey.RESOURCE.key() + " must have a lower-case scheme and host: '" + printable(raw) + "'");
+    }
+    if (uri.getRawQuery() != null) {
+      errors.add(ConfigKey.RESOURCE.key() + " must not have a query: '" + printable(raw) + "'");
+    }
+    return uri;
+  }
+
+  private Set<String> audiences(URI resource) {
+    String value = blankToNull(sources.get(ConfigKey.AUDIENCE));
+    Set<String> audiences = new LinkedHashSet<>();
+    if (value == null) {
+      if (resource != null) {
+        audiences.add(resource.toString());
+      }
+      return Set.copyOf(audiences);
+    }
+    for (String part : value.split(",")) {
+      String audience = part.trim();
+      if (audience.isEmpty()) {
+        errors.add(ConfigKey.AUDIENCE.key() + " has an empty entry: '" + printable(value) + "'");
+      } else {
+        audiences.add(audience);
+      }
+    }
+    return Set.copyOf(audiences);
+  }
+
+  private List<String> scopes(ConfigKey key) {
+    List<String> scopes = new ArrayList<>();
+    for (String part : sources.get(key).split("[,\\s]+")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (!SCOPE_TOKEN.matcher(part).matches()) {
+        errors.add(key.key() + " has an invalid scope '" + printable(part) + "' (RFC 6749 §3.3)");
+      } else if (!scopes.contains(part)) {
+        scopes.add(part);
+      }
+    }
+    return List.copyOf(scopes);
+  }
+
+  private Set<String> algorithms() {
+    Set<String> algorithms = new LinkedHashSet<>();
+    for (String part : sources.get(ConfigKey.ALGORITHMS).split("[,\\s]+")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (KNOWN_ALGORITHMS.contains(part)) {
+        algorithms.add(part);
+      } else if (part.equalsIgnoreCase("none") || part.toUpperCase(Locale.ROOT).startsWith("HS")) {
+        errors.add(ConfigKey.ALGORITHMS.key() + ": '" + printable(part)
+            + "' can never be enabled (unsigned or shared-secret tokens against public keys)");
+      } else {
+        errors.add(ConfigKey.ALGORITHMS.key() + ": unknown algorithm '" + printable(part)
+            + "' (known: " + String.join(", ", new java.util.TreeSet<>(KNOWN_ALGORITHMS)) + ")");
+      }
+    }
+    if (algorithms.isEmpty()) {
+      errors.add(ConfigKey.ALGORITHMS.key() + " must name at least one algorithm");
+    }
+    return Set.copyOf(algorithms);
+  }
+
+  private Set<String> tokenTypes() {
+    Set<String> types = new LinkedHashSet<>();
+    for (String part : sources.get(ConfigKey.TOKEN_TYPES).split("[,\\s]+")) {
+      String type = part.toLowerCase(Locale.ROOT);
+      if (type.startsWith("application/")) {
+        type = type.substring("application/".length());
+      }
+      if (!type.isEmpty()) {
+        types.add(type);
+      }
+    }
+    if (types.isEmpty()) {
+      errors.add(ConfigKey.TOKEN_TYPES.key() + " must name at least one type (e.g. at+jwt)");
+    }
+    return Set.copyOf(types);
+  }
+
+  private Duration duration(ConfigKey key, Duration min, Duration max) {
+    String value = sources.get(key).trim().toLowerCase(Locale.ROOT);
+    Matcher m = DURATION.matcher(value);
+    if (!m.matches()) {
+      errors.add(key.key() + " must be a duration such as 500ms, 30s, 5m, 1h or 2d, not '" + printable(value) + "'");
+      return min;
+    }
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    Duration duration = switch (unit) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      case "d" -> Duration.ofDays(amount);
+      default -> Duration.ofSeconds(amount);
+    };
+    if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+      errors.add(key.key() + " must lie between " + min + " and " + max + ", not " + value);
+      return min;
+    }
+    return duration;
+  }
+
+  private int integer(ConfigKey key, int min, int max) {
+    String value = sources.get(key).trim();
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min || n > max) {
+        errors.add(key.key() + " must lie between " + min + " and " + max + ", not " + n);
+        return min;
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      errors.add(key.key() + " must be a whole number, not '" + printable(value) + "'");
+      return min;
+    }
+  }
+
+  private String logLevel() {
+    String level = sources.get(ConfigKey.LOG_LEVEL).trim().toUpperCase(Locale.ROOT);
+    if (!LOG_LEVELS.contains(level)) {
+      errors.add(ConfigKey.LOG_LEVEL.key() + " must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, not '"
+          + printable(level) + "'");
+      return "INFO";
+    }
+    return level;
+  }
+
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (h.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    // Only literal addresses: never resolve names while validating.
+    if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(h).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  /** Config values are echoed in errors; keep control characters out of the log line. */
+  private static String printable(String value) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < value.length() && i < 200; i++) {
+      char c = value.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return out.toString();
+  }
+}

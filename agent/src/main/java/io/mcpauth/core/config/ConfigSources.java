@@ -1,0 +1,101 @@
+package io.mcpauth.core.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where a setting comes from, in precedence order: system property, environment variable,
+ * properties file (named by {@code mcpauth.config}), default. Nothing is ever written back to the
+ * system properties, so secrets do not show up in {@code jcmd VM.system_properties}.
+ */
+public final class ConfigSources {
+
+  private final Properties systemProperties;
+  private final Map<String, String> environment;
+  private final Properties file;
+  private final String fileError;
+
+  private ConfigSources(Properties systemProperties, Map<String, String> environment) {
+    this.systemProperties = systemProperties;
+    this.environment = environment;
+    Properties loaded = new Properties();
+    String error = null;
+    String path = firstOf(ConfigKey.CONFIG_FILE, null);
+    if (path != null && !path.isBlank()) {
+      try (Reader reader = Files.newBufferedReader(Path.of(path.trim()), StandardCharsets.UTF_8)) {
+        loaded.load(reader);
+      } catch (IOException | RuntimeException e) {
+        error = "cannot read " + path.trim() + " (" + e.getClass().getSimpleName() + ")";
+      }
+    }
+    this.file = loaded;
+    this.fileError = error;
+  }
+
+  public static ConfigSources of(Properties systemProperties, Map<String, String> environment) {
+    return new ConfigSources(systemProperties, environment);
+  }
+
+  public static ConfigSources fromProcess() {
+    return of(System.getProperties(), System.getenv());
+  }
+
+  /** The raw value, or the default, or null. */
+  public String get(ConfigKey key) {
+    return firstOf(key, file.getProperty(key.key(), key.defaultValue()));
+  }
+
+  /** Where {@link #get} found the value: for the start-up summary. */
+  public String sourceOf(ConfigKey key) {
+    if (systemProperties.getProperty(key.key()) != null) {
+      return "system property";
+    }
+    if (environment.get(key.environmentVariable()) != null) {
+      return "environment";
+    }
+    if (file.getProperty(key.key()) != null) {
+      return "file";
+    }
+    return "default";
+  }
+
+  /** Non-null when the file named by mcpauth.config could not be read. */
+  String fileError() {
+    return fileError;
+  }
+
+  /** Names in the file, or system properties under "mcpauth.", that are not known: most likely typos. */
+  java.util.List<String> unknownKeys() {
+    java.util.List<String> unknown = new java.util.ArrayList<>();
+    java.util.Set<String> names = new java.util.TreeSet<>(file.stringPropertyNames());
+    for (String name : systemProperties.stringPropertyNames()) {
+      if (name.startsWith("mcpauth.")) {
+        names.add(name);
+      }
+    }
+    for (String name : names) {
+      boolean known = false;
+      for (ConfigKey key : ConfigKey.values()) {
+        known |= key.key().equals(name);
+      }
+      if (!known) {
+        unknown.add(name);
+      }
+    }
+    java.util.Collections.sort(unknown);
+    return unknown;
+  }
+
+  private String firstOf(ConfigKey key, String fallback) {
+    String value = systemProperties.getProperty(key.key());
+    if (value == null) {
+      value = environment.get(key.environmentVariable());
+    }
+    return value != null ? value : fallback;
+  }
+}

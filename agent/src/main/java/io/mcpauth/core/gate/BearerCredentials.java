@@ -1,0 +1,78 @@
+package io.mcpauth.core.gate;
+
+import java.util.Enumeration;
+
+/**
+ * The bearer token of a request, read only from the {@code Authorization} header (RFC 6750 §2.1;
+ * a token in the query or a form body is never looked at: OAuth 2.1 §5.1, MCP Token Requirements).
+ * Vectors H01-H24 in {@code bearer-header-vectors.json} fix the outcomes.
+ */
+record BearerCredentials(Kind kind, String token) {
+
+  enum Kind {
+    /** No header, or another scheme (Basic, DPoP): a challenge without an error code. */
+    NONE,
+    /** Not a well-formed single credential: 400 invalid_request. */
+    MALFORMED_REQUEST,
+    /** A bearer credential that is not token68 text: 401 invalid_token. */
+    MALFORMED_TOKEN,
+    TOKEN
+  }
+
+  private static final BearerCredentials NONE = new BearerCredentials(Kind.NONE, null);
+  private static final BearerCredentials MALFORMED_REQUEST = new BearerCredentials(Kind.MALFORMED_REQUEST, null);
+  private static final BearerCredentials MALFORMED_TOKEN = new BearerCredentials(Kind.MALFORMED_TOKEN, null);
+
+  static BearerCredentials parse(Enumeration<String> fields) {
+    if (fields == null || !fields.hasMoreElements()) {
+      return NONE;
+    }
+    String value = fields.nextElement();
+    if (fields.hasMoreElements()) {
+      return MALFORMED_REQUEST; // Authorization is a singleton field (RFC 9110 §5.3)
+    }
+    return parse(value);
+  }
+
+  static BearerCredentials parse(String value) {
+    if (value == null || !value.regionMatches(true, 0, "Bearer", 0, 6)) {
+      return NONE;
+    }
+    if (value.length() == 6) {
+      return MALFORMED_REQUEST;
+    }
+    if (value.charAt(6) != ' ') {
+      // "Bearer\t…" is malformed; "Bearerx…" is some other scheme.
+      return value.charAt(6) == '\t' ? MALFORMED_REQUEST : NONE;
+    }
+    int start = 7;
+    while (start < value.length() && value.charAt(start) == ' ') {
+      start++;
+    }
+    int end = value.length();
+    while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    if (start == end) {
+      return MALFORMED_REQUEST;
+    }
+    for (int i = start; i < end; i++) {
+      char c = value.charAt(i);
+      if (c == ' ' || c == '\t' || c == ',') {
+        return MALFORMED_REQUEST; // a second token or credential
+      }
+    }
+    for (int i = start; i < end; i++) {
+      if (!isToken68(value.charAt(i))) {
+        return MALFORMED_TOKEN;
+      }
+    }
+    return new BearerCredentials(Kind.TOKEN, value.substring(start, end));
+  }
+
+  /** RFC 6750 §2.1 b64token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" / "=". */
+  private static boolean isToken68(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+  }
+}

@@ -1,0 +1,110 @@
+package io.mcpauth.core.gate;
+
+import io.mcpauth.agent.bootstrap.Reply;
+import io.mcpauth.agent.bootstrap.Gate;
+import io.mcpauth.core.config.AgentConfig;
+import io.mcpauth.core.token.TokenRejectedException;
+import io.mcpauth.core.token.TokenVerifier;
+import io.mcpauth.core.token.VerifiedToken;
+import io.mcpauth.core.token.VerifiedTokenCache;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides every request to an MCP transport: bearer token from the header, verified (or found in
+ * the verified-token cache), required scopes present. Logs one line per denial with its reason,
+ * never the token.
+ */
+public final class BearerGate implements Gate {
+
+  private static final Logger log = LoggerFactory.getLogger("mcpauth");
+
+  private final TokenVerifier verifier;
+  private final VerifiedTokenCache cache;
+  private final List<String> requiredScopes;
+  private final Challenges challenges;
+  private final ProtectedResourceMetadata metadata;
+  private final Set<String> unsupportedTransports = ConcurrentHashMap.newKeySet();
+
+  public BearerGate(AgentConfig config, TokenVerifier verifier, VerifiedTokenCache cache) {
+    this.verifier = verifier;
+    this.cache = cache;
+    this.requiredScopes = config.requiredScopes();
+    this.challenges = new Challenges(config);
+    this.metadata = new ProtectedResourceMetadata(config);
+  }
+
+  @Override
+  public Reply check(String method, String path, Enumeration<String> authorization) {
+    try {
+      return decide(method, path, authorization);
+    } catch (RuntimeException | Error e) {
+      log.error("denied {} {}: 503, the authorization check failed", method, printable(path), e);
+      return challenges.unavailable;
+    }
+  }
+
+  private Reply decide(String method, String path, Enumeration<String> authorization) {
+    BearerCredentials credentials = BearerCredentials.parse(authorization);
+    switch (credentials.kind()) {
+      case NONE:
+        return deny(challenges.noToken, method, path, "no bearer token");
+      case MALFORMED_REQUEST:
+        return deny(challenges.malformedRequest, method, path, "malformed Authorization header");
+      case MALFORMED_TOKEN:
+        return deny(challenges.invalidToken, method, path, "malformed token: not token68 text");
+      default:
+        break;
+    }
+    VerifiedToken token;
+    try {
+      token = cache.verify(credentials.token(), verifier);
+    } catch (TokenRejectedException e) {
+      Reply reply = e.kind() == TokenRejectedException.Kind.UNAVAILABLE ? challenges.unavailable : challenges.invalidToken;
+      return deny(reply, method, path, e.getMessage());
+    }
+    if (!token.scopes().containsAll(requiredScopes)) {
+      return deny(challenges.insufficientScope, method, path,
+          "insufficient scope for subject " + printable(token.subject()));
+    }
+    return null;
+  }
+
+  @Override
+  public Reply beforeService(String servletClass, String method, String path) {
+    if (!unsupportedTransports.isEmpty() && unsupportedTransports.contains(servletClass)) {
+      return deny(challenges.unavailable, method, path, "transport " + servletClass + " could not be protected");
+    }
+    return "GET".equals(method) ? metadata.replyFor(path) : null;
+  }
+
+  /**
+   * Marks a transport class whose shape the agent does not recognise: every request to it is
+   * denied with 503 from {@code HttpServlet.service}, since its own entry points carry no gate.
+   */
+  public void refuseTransport(String className) {
+    unsupportedTransports.add(className);
+  }
+
+  private static Reply deny(Reply reply, String method, String path, String reason) {
+    log.info("denied {} {}: {} ({})", method, printable(path), reply.status, reason);
+    return reply;
+  }
+
+  /** Request-controlled text in a log line: no control characters, bounded length. */
+  static String printable(String text) {
+    if (text == null) {
+      return "-";
+    }
+    StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
+    for (int i = 0; i < text.length() && i < 200; i++) {
+      char c = text.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return out.toString();
+  }
+}

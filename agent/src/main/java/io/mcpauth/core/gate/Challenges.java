@@ -1,0 +1,44 @@
+package io.mcpauth.core.gate;
+
+import io.mcpauth.agent.bootstrap.Reply;
+import io.mcpauth.core.config.AgentConfig;
+import java.util.List;
+
+/**
+ * Every denial the gate can answer, built once at start-up: RFC 6750 §3 challenges that always
+ * carry {@code resource_metadata} (RFC 9728 §5.1) and, when scopes are required, {@code scope}.
+ * Nothing from the request is ever reflected into a header or body.
+ */
+final class Challenges {
+
+  final Reply noToken;
+  final Reply malformedRequest;
+  final Reply invalidToken;
+  final Reply insufficientScope;
+  final Reply unavailable;
+
+  Challenges(AgentConfig config) {
+    String metadata = "resource_metadata=\"" + config.protectedResourceMetadataUrl() + "\"";
+    List<String> scopes = config.requiredScopes();
+    String scope = scopes.isEmpty() ? "" : ", scope=\"" + String.join(" ", scopes) + "\"";
+    noToken = reply(401, "Bearer " + metadata + scope, "unauthorized",
+        "An access token is required in the Authorization header");
+    malformedRequest = reply(400, "Bearer error=\"invalid_request\", " + metadata, "invalid_request",
+        "The Authorization header is malformed");
+    invalidToken = reply(401, "Bearer error=\"invalid_token\", error_description=\"The access token is invalid\", "
+        + metadata + scope, "invalid_token", "The access token is invalid");
+    insufficientScope = reply(403, "Bearer error=\"insufficient_scope\", " + metadata + scope,
+        "insufficient_scope", "The access token lacks a required scope");
+    unavailable = new Reply(503, new String[] {"Retry-After", "5"},
+        body("temporarily_unavailable", "The authorization server's keys are not available"));
+  }
+
+  private static Reply reply(int status, String challenge, String error, String description) {
+    return new Reply(status, new String[] {"WWW-Authenticate", challenge, "Cache-Control", "no-store"},
+        body(error, description));
+  }
+
+  private static String body(String error, String description) {
+    return "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}";
+  }
+}

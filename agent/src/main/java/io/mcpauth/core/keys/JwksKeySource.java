@@ -1,0 +1,147 @@
+package io.mcpauth.core.keys;
+
+import io.mcpauth.core.token.JwksParser;
+import io.mcpauth.core.token.KeySet;
+import io.mcpauth.core.token.KeySource;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The issuer's keys, fetched once and cached. Fetches run on one background thread, one at a
+ * time. Keys older than the refresh interval are refreshed in the background while the old ones
+ * keep serving; an unknown kid causes at most one fetch per rate-limit window; a failed fetch
+ * keeps the last known keys (jose4j's HttpsJwks would drop them: security-corpus §0.7).
+ */
+public final class JwksKeySource implements KeySource {
+
+  private static final Logger log = LoggerFactory.getLogger("mcpauth");
+  /** With no keys at all, retry sooner than the unknown-kid window, but still bounded. */
+  private static final long NO_KEYS_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private final URI issuer;
+  private final URI configuredJwksUri;
+  private final HttpFetcher fetcher;
+  private final Executor executor;
+  private final LongSupplier nanoClock;
+  private final long refreshNanos;
+  private final long minRefetchNanos;
+  private final long waitMillis;
+
+  private volatile KeySet keys;
+  private volatile long loadedAt;
+  private volatile URI jwksUri;
+  private long lastFetchStartedAt;
+  private CompletableFuture<KeySet> inFlight;
+  private boolean everStarted;
+
+  public JwksKeySource(URI issuer, URI jwksUri, HttpFetcher fetcher, Executor executor, LongSupplier nanoClock,
+      Duration refreshInterval, Duration minRefetchInterval, Duration fetchTimeout) {
+    this.issuer = issuer;
+    this.configuredJwksUri = jwksUri;
+    this.jwksUri = jwksUri;
+    this.fetcher = fetcher;
+    this.executor = executor;
+    this.nanoClock = nanoClock;
+    this.refreshNanos = refreshInterval.toNanos();
+    this.minRefetchNanos = minRefetchInterval.toNanos();
+    // discovery and JWKS are two fetches
+    this.waitMillis = fetchTimeout.toMillis() * (jwksUri == null ? 2 : 1) + 100;
+  }
+
+  /** Starts the first fetch in the background, so the first request rarely waits. */
+  public void prefetch() {
+    startFetch(true);
+  }
+
+  @Override
+  public KeySet current() {
+    KeySet current = keys;
+    if (current == null) {
+      return await(startFetch(false));
+    }
+    if (nanoClock.getAsLong() - loadedAt > refreshNanos) {
+      startFetch(false); // stale: refresh in the background, serve the keys we have
+    }
+    return current;
+  }
+
+  @Override
+  public KeySet refreshForUnknownKid() {
+    return await(startFetch(false));
+  }
+
+  /**
+   * Returns the fetch in flight, or starts one if the rate limit allows, or returns null. At most
+   * one fetch runs at a time and new ones start at most once per window.
+   */
+  private synchronized CompletableFuture<KeySet> startFetch(boolean force) {
+    if (inFlight != null && !inFlight.isDone()) {
+      return inFlight;
+    }
+    long now = nanoClock.getAsLong();
+    long window = keys == null ? Math.min(NO_KEYS_RETRY_NANOS, minRefetchNanos) : minRefetchNanos;
+    if (!force && everStarted && now - lastFetchStartedAt < window) {
+      return null;
+    }
+    everStarted = true;
+    lastFetchStartedAt = now;
+    CompletableFuture<KeySet> fetch = new CompletableFuture<>();
+    inFlight = fetch;
+    executor.execute(() -> fetch.complete(fetchNow()));
+    return fetch;
+  }
+
+  private KeySet fetchNow() {
+    try {
+      URI uri = jwksUri;
+      if (uri == null) {
+        uri = IssuerMetadata.discoverJwksUri(issuer, fetcher);
+        jwksUri = uri;
+        log.info("discovered jwks_uri {} for issuer {}", uri, issuer);
+      }
+      JwksParser parser = new JwksParser();
+      KeySet fresh = parser.parse(fetcher.get(uri));
+      if (!parser.skipped().isEmpty()) {
+        log.warn("JWKS {}: left out {} key(s): {}", uri, parser.skipped().size(), parser.skipped());
+      }
+      if (fresh.size() == 0) {
+        throw new java.io.IOException("JWKS has no usable signing key");
+      }
+      keys = fresh;
+      loadedAt = nanoClock.getAsLong();
+      log.info("loaded {} verification key(s) from {}", fresh.size(), uri);
+      return fresh;
+    } catch (Exception e) {
+      if (configuredJwksUri == null && keys == null) {
+        jwksUri = null; // rediscover next time
+      }
+      KeySet retained = keys;
+      log.warn("could not fetch the issuer's keys ({}); {}", e.getMessage(),
+          retained == null ? "no keys yet: requests are refused with 503" : "keeping the last known keys");
+      return retained;
+    }
+  }
+
+  private KeySet await(CompletableFuture<KeySet> fetch) {
+    if (fetch == null) {
+      return keys;
+    }
+    try {
+      KeySet result = fetch.get(waitMillis, TimeUnit.MILLISECONDS);
+      return result != null ? result : keys;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return keys;
+    } catch (ExecutionException | TimeoutException e) {
+      return keys;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.mcpauth.core.token;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A JWS in compact serialization, split and decoded strictly. jose4j's decoder is lenient (it
+ * skips spaces, '?', padding and non-canonical trailing bits: Wycheproof tc 360-375), so every
+ * part is checked against the base64url alphabet and for canonical encoding before decoding.
+ */
+final class CompactJws {
+
+  final String signingInput;
+  final String header;
+  final String payload;
+  final byte[] signature;
+
+  private CompactJws(String signingInput, String header, String payload, byte[] signature) {
+    this.signingInput = signingInput;
+    this.header = header;
+    this.payload = payload;
+    this.signature = signature;
+  }
+
+  static CompactJws parse(String token) throws TokenRejectedException {
+    int first = token.indexOf('.');
+    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+      throw new TokenRejectedException("malformed token: not a compact JWS with three parts");
+    }
+    checkPart(token, 0, first);
+    checkPart(token, first + 1, second);
+    checkPart(token, second + 1, token.length());
+    Base64.Decoder decoder = Base64.getUrlDecoder();
+    return new CompactJws(
+        token.substring(0, second),
+        utf8(decoder.decode(token.substring(0, first))),
+        utf8(decoder.decode(token.substring(first + 1, second))),
+        decoder.decode(token.substring(second + 1)));
+  }
+
+  /** Non-empty, base64url alphabet only, no padding, zero unused trailing bits (RFC 7515 §2). */
+  private static void checkPart(String token, int from, int to) throws TokenRejectedException {
+    int length = to - from;
+    if (length == 0 || length % 4 == 1) {
+      throw new TokenRejectedException("malformed token: empty or truncated part");
+    }
+    int last = 0;
+    for (int i = from; i < to; i++) {
+      last = sextet(token.charAt(i));
+      if (last < 0) {
+        throw new TokenRejectedException("malformed token: character outside base64url");
+      }
+    }
+    int unusedBitsMask = length % 4 == 2 ? 0x0f : length % 4 == 3 ? 0x03 : 0;
+    if ((last & unusedBitsMask) != 0) {
+      throw new TokenRejectedException("malformed token: non-canonical base64url");
+    }
+  }
+
+  private static int sextet(char c) {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+      return c - '0' + 52;
+    }
+    if (c == '-') {
+      return 62;
+    }
+    return c == '_' ? 63 : -1;
+  }
+
+  private static String utf8(byte[] bytes) throws TokenRejectedException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new TokenRejectedException("malformed token: invalid UTF-8");
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package io.mcpauth.core.token;
+
+import io.mcpauth.core.config.AgentConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Verifies a JWT access token (RFC 9068) for this resource server: strict compact parsing, a
+ * header allow-list, the algorithm pinned to a JWKS key, the signature through the JDK, then the
+ * claims. jose4j parses JSON (it rejects duplicate members) and JWKs; the checks jose4j leaves
+ * open by default (../shared/design/security-corpus.md §0) are all made here.
+ */
+public final class TokenVerifier {
+
+  /** Header parameters that would make us fetch or trust key material from the token itself. */
+  private static final Set<String> FORBIDDEN_HEADERS = Set.of("jwk", "jku", "x5u", "x5c", "crit", "zip", "enc", "b64", "cty");
+
+  private final String issuer;
+  private final Set<String> audiences;
+  private final Set<String> algorithms;
+  private final Set<String> tokenTypes;
+  private final long skewSeconds;
+  private final long maxLifetimeSeconds;
+  private final int maxLength;
+  private final KeySource keys;
+  private final Clock clock;
+
+  public TokenVerifier(AgentConfig config, KeySource keys, Clock clock) {
+    this.issuer = config.issuer().toString();
+    this.audiences = config.audiences();
+    this.algorithms = config.algorithms();
+    this.tokenTypes = config.tokenTypes();
+    this.skewSeconds = config.clockSkew().toSeconds();
+    this.maxLifetimeSeconds = config.tokenMaxLifetime().toSeconds();
+    this.maxLength = config.tokenMaxLength();
+    this.keys = keys;
+    this.clock = clock;
+  }
+
+  public VerifiedToken verify(String token) throws TokenRejectedException {
+    if (token.length() > maxLength) {
+      throw new TokenRejectedException("token longer than mcpauth.token.max-length");
+    }
+    CompactJws jws = CompactJws.parse(token);
+    Map<String, Object> header = json(jws.header, "header");
+    JwsAlgorithm algorithm = algorithm(header);
+    checkType(header.get("typ"));
+    VerificationKey key = key(header.get("kid"), algorithm);
+    verifySignature(jws, algorithm, key);
+    return claims(json(jws.payload, "claims"));
+  }
+
+  private JwsAlgorithm algorithm(Map<String, Object> header) throws TokenRejectedException {
+    for (String name : FORBIDDEN_HEADERS) {
+      if (header.containsKey(name)) {
+        throw new TokenRejectedException("header parameter '" + name + "' is not accepted");
+      }
+    }
+    Object alg = header.get("alg");
+    JwsAlgorithm algorithm = alg instanceof String name && algorithms.contains(name) ? JwsAlgorithm.of(name) : null;
+    if (algorithm == null) {
+      throw new TokenRejectedException("algorithm not allowed (alg none, HS* and those outside mcpauth.algorithms)");
+    }
+    return algorithm;
+  }
+
+  private void checkType(Object typ) throws TokenRejectedException {
+    if (typ == null) {
+      if (!tokenTypes.contains("none")) {
+        throw new TokenRejectedException("no typ header; an at+jwt access token is expected (see mcpauth.token.types)");
+      }
+      return;
+    }
+    String type = typ instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
+    if (type.startsWith("application/")) {
+      type = type.substring("application/".length());
+    }
+    if (!tokenTypes.contains(type)) {
+      throw new TokenRejectedException("typ is not an accepted access-token type (see mcpauth.token.types)");
+    }
+  }
+
+  private VerificationKey key(Object kidValue, JwsAlgorithm algorithm) throws TokenRejectedException {
+    if (kidValue != null && !(kidValue instanceof String)) {
+      throw new TokenRejectedException("kid is not a string");
+    }
+    String kid = (String) kidValue;
+    KeySet current = keys.current();
+    if (current == null) {
+      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, "no verification keys available yet");
+    }
+    if (kid == null) {
+      return onlyKeyFor(current, algorithm);
+    }
+    VerificationKey key = current.byKid(kid);
+    if (key == null) {
+      KeySet refreshed = keys.refreshForUnknownKid();
+      key = refreshed == null ? null : refreshed.byKid(kid);
+      if (key == null) {
+        throw new TokenRejectedException("unknown kid");
+      }
+    }
+    if (!key.allows(algorithm)) {
+      throw new TokenRejectedException("the key named by kid does not allow " + algorithm.name());
+    }
+    return key;
+  }
+
+  /** Without a kid, exactly one key may fit the algorithm; several are ambiguous (RS-SEC-34). */
+  private static VerificationKey onlyKeyFor(KeySet current, JwsAlgorithm algorithm) throws TokenRejectedException {
+    VerificationKey match = null;
+    for (VerificationKey candidate : current.keys()) {
+      if (candidate.allows(algorithm)) {
+        if (match != null) {
+          throw new TokenRejectedException("no kid and several keys fit " + algorithm.name());
+        }
+        match = candidate;
+      }
+    }
+    if (match == null) {
+      throw new TokenRejectedException("no kid and no key fits " + algorithm.name());
+    }
+    return match;
+  }
+
+  private static void verifySignature(CompactJws jws, JwsAlgorithm algorithm, VerificationKey key)
+      throws TokenRejectedException {
+    if (jws.signature.length != key.signatureLength(algorithm)) {
+      throw new TokenRejectedException("signature has the wrong length for " + algorithm.name());
+    }
+    boolean valid;
+    try {
+      valid = algorithm.verify(key.key(), jws.signingInput.getBytes(StandardCharsets.US_ASCII), jws.signature);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw new TokenRejectedException("signature invalid");
+    }
+  }
+
+  private VerifiedToken claims(Map<String, Object> claims) throws TokenRejectedException {
+    if (!issuer.equals(claims.get("iss"))) {
+      throw new TokenRejectedException("iss is not the configured issuer");
+    }
+    checkAudience(claims.get("aud"));
+    long now = clock.instant().getEpochSecond();
+    Long exp = numericDate(claims, "exp");
+    if (exp == null) {
+      throw new TokenRejectedException("exp is missing");
+    }
+    if (now - skewSeconds >= exp) {
+      throw new TokenRejectedException("token expired");
+    }
+    if (exp - now > maxLifetimeSeconds) {
+      throw new TokenRejectedException("exp lies beyond mcpauth.token.max-lifetime");
+    }
+    Long nbf = numericDate(claims, "nbf");
+    if (nbf != null && nbf > now + skewSeconds) {
+      throw new TokenRejectedException("token not yet valid (nbf)");
+    }
+    Long iat = numericDate(claims, "iat");
+    if (iat != null && iat > now + skewSeconds) {
+      throw new TokenRejectedException("iat lies in the future");
+    }
+    if (claims.containsKey("cnf")) {
+      // A sender-constrained token (DPoP, mTLS) presented as a plain bearer token (RFC 9449 §7).
+      throw new TokenRejectedException("sender-constrained token (cnf) sent as bearer");
+    }
+    return new VerifiedToken(
+        issuer,
+        optionalString(claims, "sub"),
+        optionalString(claims, "client_id"),
+        scopes(claims),
+        exp,
+        optionalString(claims, "jti"),
+        Collections.unmodifiableMap(claims));
+  }
+
+  private void checkAudience(Object aud) throws TokenRejectedException {
+    if (aud instanceof String single) {
+      if (audiences.contains(single)) {
+        return;
+      }
+    } else if (aud instanceof List<?> list) {
+      boolean match = false;
+      for (Object entry : list) {
+        if (!(entry instanceof String value)) {
+          throw new TokenRejectedException("aud has a non-string entry");
+        }
+        match |= audiences.contains(value);
+      }
+      if (match) {
+        return;
+      }
+    }
+    throw new TokenRejectedException("aud does not name this resource");
+  }
+
+  /** RFC 7519 NumericDate: a JSON number, integral or not; anything else is refused (RS-SEC-39). */
+  private static Long numericDate(Map<String, Object> claims, String name) throws TokenRejectedException {
+    Object value = claims.get(name);
+    if (value == null) {
+      if (claims.containsKey(name)) {
+        throw new TokenRejectedException(name + " is null");
+      }
+      return null;
+    }
+    if (value instanceof Long || value instanceof Integer) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof Double d && Double.isFinite(d) && Math.abs(d) < 1e15) {
+      return (long) Math.floor(d);
+    }
+    throw new TokenRejectedException(name + " is not a usable NumericDate");
+  }
+
+  private static String optionalString(Map<String, Object> claims, String name) throws TokenRejectedException {
+    Object value = claims.get(name);
+    if (value != null && !(value instanceof String)) {
+      throw new TokenRejectedException(name + " is not a string");
+    }
+    return (String) value;
+  }
+
+  /**
+   * RFC 9068 §2.2.3 {@code scope} is a space-separated string; {@code scp} (Okta, Entra) may be a
+   * string or an array of strings. Anything else is a malformed token (RS-SEC-48/49).
+   */
+  private static Set<String> scopes(Map<String, Object> claims) throws TokenRejectedException {
+    Object scope = claims.containsKey("scope") ? claims.get("scope") : claims.get("scp");
+    if (scope == null) {
+      return Set.of();
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    if (scope instanceof String text) {
+      for (String part : text.split(" ")) {
+        if (!part.isEmpty()) {
+          scopes.add(part);
+        }
+      }
+    } else if (scope instanceof List<?> list && claims.get("scope") == null) {
+      for (Object entry : list) {
+        if (!(entry instanceof String value)) {
+          throw new TokenRejectedException("scp has a non-string entry");
+        }
+        scopes.add(value);
+      }
+    } else {
+      throw new TokenRejectedException("scope is neither a string nor (as scp) an array of strings");
+    }
+    return Collections.unmodifiableSet(scopes);
+  }
+
+  private static Map<String, Object> json(String text, String what) throws TokenRejectedException {
+    try {
+      Map<String, Object> parsed = JsonUtil.parseJson(text);
+      if (parsed == null) {
+        throw new TokenRejectedException("malformed token: " + what + " is not a JSON object");
+      }
+      return parsed;
+    } catch (JoseException | RuntimeException | StackOverflowError e) {
+      throw new TokenRejectedException("malformed token: " + what + " is not a JSON object");
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.mcpauth.core.token;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Remembers verified tokens so a repeated token skips parsing and signature checks. Entries are
+ * keyed by the SHA-256 of the token (the token itself is never stored), live no longer than the
+ * token's {@code exp}, are bounded in number, and are re-checked against revocation on every hit.
+ */
+public final class VerifiedTokenCache {
+
+  /** Revocation as seen by the cache; an embedded authorization server supplies a real one. */
+  public interface Revocations {
+    Revocations NONE = token -> false;
+
+    boolean isRevoked(VerifiedToken token);
+  }
+
+  private record Key(long a, long b, long c, long d) {}
+
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
+  private final ConcurrentHashMap<Key, VerifiedToken> entries = new ConcurrentHashMap<>();
+  private final int maxEntries;
+  private final Clock clock;
+  private final Revocations revocations;
+  private long lastSweepSecond = Long.MIN_VALUE;
+
+  public VerifiedTokenCache(int maxEntries, Clock clock, Revocations revocations) {
+    this.maxEntries = maxEntries;
+    this.clock = clock;
+    this.revocations = revocations;
+  }
+
+  /** The verified token, from the cache or from {@code verifier}. */
+  public VerifiedToken verify(String token, TokenVerifier verifier) throws TokenRejectedException {
+    if (maxEntries == 0) {
+      return checkRevoked(verifier.verify(token));
+    }
+    Key key = keyOf(token);
+    VerifiedToken cached = entries.get(key);
+    long now = clock.instant().getEpochSecond();
+    if (cached != null) {
+      if (now < cached.expiresAtEpochSecond() && !revocations.isRevoked(cached)) {
+        return cached;
+      }
+      entries.remove(key, cached);
+    }
+    VerifiedToken verified = checkRevoked(verifier.verify(token));
+    if (now < verified.expiresAtEpochSecond() && (entries.size() < maxEntries || evictExpired(now))) {
+      entries.put(key, verified);
+    }
+    return verified;
+  }
+
+  /** Drops every entry the predicate matches, e.g. all tokens of a revoked grant. */
+  public void invalidate(Predicate<VerifiedToken> revoked) {
+    entries.values().removeIf(revoked);
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  private VerifiedToken checkRevoked(VerifiedToken token) throws TokenRejectedException {
+    if (revocations.isRevoked(token)) {
+      throw new TokenRejectedException("token revoked");
+    }
+    return token;
+  }
+
+  /** Makes room by dropping expired entries; when none expired, the new token is not cached. */
+  private synchronized boolean evictExpired(long now) {
+    if (entries.size() < maxEntries) {
+      return true;
+    }
+    if (lastSweepSecond == now) {
+      return false; // a full cache of live tokens: sweep at most once a second, not on every miss
+    }
+    lastSweepSecond = now;
+    entries.values().removeIf(t -> t.expiresAtEpochSecond() <= now);
+    return entries.size() < maxEntries;
+  }
+
+  private static Key keyOf(String token) {
+    MessageDigest sha256 = SHA_256.get();
+    ByteBuffer digest = ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
+    return new Key(digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong());
+  }
+}
