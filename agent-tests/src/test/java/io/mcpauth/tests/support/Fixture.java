@@ -1,0 +1,264 @@
+package io.mcpauth.tests.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An integration-fixture MCP server in its own JVM, started with the shipped agent jar, as a user
+ * would run it. Collects the process output so tests can read the agent's log lines.
+ */
+public final class Fixture implements AutoCloseable {
+
+  public static final String SDK_2_1 = "servlet-jetty";
+  public static final String SDK_1 = "servlet-jetty-sdk1";
+  public static final String SDK_0_18 = "servlet-jetty-sdk018";
+
+  private final Process process;
+  private final List<String> stdout = new CopyOnWriteArrayList<>();
+  private final List<String> stderr = new CopyOnWriteArrayList<>();
+  private final int port;
+  private final String transport;
+  private String listeningUrl;
+
+  private Fixture(Process process, int port, String transport) {
+    this.process = process;
+    this.port = port;
+    this.transport = transport;
+    pump(process.getInputStream(), stdout);
+    pump(process.getErrorStream(), stderr);
+  }
+
+  public static Path agentJar() {
+    return Path.of(System.getProperty("mcpauth.agent.jar", "../agent/target/mcpauth-agent.jar"));
+  }
+
+  public static Path fixtureJar(String module) {
+    return Path.of(System.getProperty("mcpauth.fixtures.dir", "../integration-fixtures"), module, "target", module + ".jar");
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder {
+    private String module = SDK_2_1;
+    private String transport = "streamable";
+    private boolean agent = true;
+    private int port = freePort();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+
+    public Builder module(String module) {
+      this.module = module;
+      return this;
+    }
+
+    public Builder transport(String transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    public Builder withoutAgent() {
+      this.agent = false;
+      return this;
+    }
+
+    /** Protects the fixture with tokens from {@code idp} for its own resource URI. */
+    public Builder protectedBy(TestIdentityProvider idp) {
+      property("mcpauth.issuer", idp.issuer());
+      property("mcpauth.resource", resourceUri());
+      return this;
+    }
+
+    public Builder property(String key, String value) {
+      properties.put(key, value);
+      return this;
+    }
+
+    public Builder env(String key, String value) {
+      environment.put(key, value);
+      return this;
+    }
+
+    public int port() {
+      return port;
+    }
+
+    public String resourceUri() {
+      return "http://127.0.0.1:" + port + "/mcp";
+    }
+
+    /** Starts the JVM without waiting for it to listen. */
+    public Fixture launch() {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx256m");
+      command.add("-XX:TieredStopAtLevel=1");
+      if (agent) {
+        command.add("-javaagent:" + agentJar().toAbsolutePath());
+      }
+      properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+      command.add("-jar");
+      command.add(fixtureJar(module).toAbsolutePath().toString());
+      command.add("--port");
+      command.add(String.valueOf(port));
+      command.add("--transport");
+      command.add(transport);
+      if (!Files.isRegularFile(fixtureJar(module)) || (agent && !Files.isRegularFile(agentJar()))) {
+        throw new IllegalStateException("build first (mvn -B verify): missing " + fixtureJar(module) + " or " + agentJar());
+      }
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().keySet().removeIf(name -> name.startsWith("MCPAUTH_"));
+      builder.environment().putAll(environment);
+      try {
+        return new Fixture(builder.start(), port, transport);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Starts the JVM and waits until the MCP server listens. */
+    public Fixture start() {
+      Fixture fixture = launch();
+      fixture.awaitListening(Duration.ofSeconds(60));
+      return fixture;
+    }
+  }
+
+  private void awaitListening(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : stdout) {
+        if (line.startsWith("MCP server listening on ")) {
+          listeningUrl = line.substring("MCP server listening on ".length()).trim();
+          return;
+        }
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("fixture exited with " + process.exitValue() + ":\n" + output());
+      }
+      sleep(20);
+    }
+    close();
+    throw new IllegalStateException("fixture did not start in " + timeout + ":\n" + output());
+  }
+
+  /** Waits for the JVM to end by itself; returns its exit code. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("fixture still running after " + timeout + ":\n" + output());
+      }
+      sleep(100); // let the pump threads drain the pipes
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The URL the server printed: the MCP endpoint, or the SSE endpoint for the sse transport. */
+  public String url() {
+    return listeningUrl;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public String resourceUri() {
+    return baseUrl() + "/mcp";
+  }
+
+  public String transport() {
+    return transport;
+  }
+
+  public List<String> stdout() {
+    return List.copyOf(stdout);
+  }
+
+  public List<String> stderr() {
+    return List.copyOf(stderr);
+  }
+
+  /** Lines of the agent's own log (its lines carry " mcpauth "). */
+  public List<String> agentLog() {
+    return stderr.stream().filter(line -> line.contains(" mcpauth ")).toList();
+  }
+
+  /** Waits until an agent log line contains {@code text}; returns it. */
+  public String awaitLog(String text, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : stderr) {
+        if (line.contains(text)) {
+          return line;
+        }
+      }
+      sleep(20);
+    }
+    throw new AssertionError("no log line with '" + text + "' in:\n" + output());
+  }
+
+  public String output() {
+    return "--- stdout\n" + String.join("\n", stdout) + "\n--- stderr\n" + String.join("\n", stderr);
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void pump(InputStream in, List<String> lines) {
+    Thread thread = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, "fixture-output");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
