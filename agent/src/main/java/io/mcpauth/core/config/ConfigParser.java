@@ -41,6 +41,12 @@ public final class ConfigParser {
       errors.add(unknown + " is not a known setting");
     }
     boolean enabled = bool(ConfigKey.ENABLED);
+    if (!enabled && errors.isEmpty()) {
+      // Nothing will be enforced, so nothing else needs to be valid; only logging is used.
+      return new AgentConfig(false, null, null, null, Set.of(), List.of(), Duration.ZERO, Set.of(), Set.of(),
+          Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, logLevel(),
+          blankToNull(sources.get(ConfigKey.LOG_FILE)));
+    }
     URI issuer = httpUri(ConfigKey.ISSUER, true);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
     URI resource = resource();

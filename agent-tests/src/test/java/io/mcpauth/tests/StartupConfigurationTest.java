@@ -1,0 +1,126 @@
+package io.mcpauth.tests;
+
+import static io.mcpauth.tests.support.Http.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpauth.tests.support.Fixture;
+import io.mcpauth.tests.support.Http;
+import io.mcpauth.tests.support.TestIdentityProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration from every source, and a JVM that refuses to serve when it is wrong. */
+class StartupConfigurationTest {
+
+  private static TestIdentityProvider idp;
+
+  @BeforeAll
+  static void startIdentityProvider() {
+    idp = TestIdentityProvider.start();
+  }
+
+  @AfterAll
+  static void stopIdentityProvider() {
+    idp.close();
+  }
+
+  @Test
+  void invalidConfigurationStopsTheJvmWithOneLineNamingEveryBadProperty() {
+    try (Fixture server = Fixture.builder()
+        .property("mcpauth.issuer", "http://idp.example.com/realms/acme") // plain http off loopback
+        .property("mcpauth.clock-skew", "soon")
+        .property("mcpauth.algorithms", "RS256,none")
+        .launch()) {
+      int exit = server.awaitExit(Duration.ofSeconds(30));
+      assertTrue(exit != 0, "exit code " + exit);
+      assertTrue(server.stdout().stream().noneMatch(line -> line.startsWith("MCP server listening")), server.output());
+      List<String> errors = server.stderr().stream().filter(line -> line.startsWith("mcpauth: configuration invalid")).toList();
+      assertEquals(1, errors.size(), server.output());
+      String line = errors.get(0);
+      for (String property : List.of("mcpauth.issuer", "mcpauth.resource", "mcpauth.clock-skew", "mcpauth.algorithms")) {
+        assertTrue(line.contains(property), property + " not named in: " + line);
+      }
+      assertTrue(line.startsWith("mcpauth: configuration invalid (4 errors)"), line);
+    }
+  }
+
+  @Test
+  void aMisspelledPropertyIsAnErrorNotASilentDefault() {
+    try (Fixture server = Fixture.builder().protectedBy(idp).property("mcpauth.scope.required", "x").launch()) {
+      assertTrue(server.awaitExit(Duration.ofSeconds(30)) != 0);
+      assertTrue(server.output().contains("mcpauth.scope.required is not a known setting"), server.output());
+    }
+  }
+
+  @Test
+  void environmentVariablesConfigureTheAgentAndSystemPropertiesWin() {
+    Fixture.Builder builder = Fixture.builder();
+    try (Fixture server = builder
+        .env("MCPAUTH_ISSUER", idp.issuer())
+        .env("MCPAUTH_RESOURCE", "https://wrong.example/mcp")
+        .property("mcpauth.resource", builder.resourceUri())
+        .env("MCPAUTH_SCOPES_REQUIRED", "mcp:env")
+        .start()) {
+      HttpResponse401 check = new HttpResponse401(Http.post(server.url(), Http.INITIALIZE));
+      assertTrue(check.challenge.contains("scope=\"mcp:env\""), check.challenge);
+      assertTrue(check.challenge.contains(server.baseUrl()), "the system property beat the environment: " + check.challenge);
+      String token = idp.token(server.resourceUri()).claim("scope", "mcp:env").sign();
+      assertEquals(200, Http.post(server.url(), Http.INITIALIZE, "Authorization", bearer(token)).statusCode());
+    }
+  }
+
+  @Test
+  void aPropertiesFileConfiguresTheAgentBelowEnvironmentAndSystemProperties(@TempDir Path dir) throws IOException {
+    Fixture.Builder builder = Fixture.builder();
+    Path file = dir.resolve("mcpauth.properties");
+    Files.writeString(file, "mcpauth.issuer=" + idp.issuer() + "\n"
+        + "mcpauth.resource=" + builder.resourceUri() + "\n"
+        + "mcpauth.scopes.required=mcp:file\n");
+    try (Fixture server = builder.property("mcpauth.config", file.toString())
+        .env("MCPAUTH_SCOPES_REQUIRED", "mcp:env-wins").start()) {
+      String challenge = new HttpResponse401(Http.post(server.url(), Http.INITIALIZE)).challenge;
+      assertTrue(challenge.contains("scope=\"mcp:env-wins\""), challenge);
+    }
+  }
+
+  @Test
+  void disabledAgentSaysSoOnceAndLeavesTheServerOpen() {
+    try (Fixture server = Fixture.builder().property("mcpauth.enabled", "false").start()) {
+      assertEquals(200, Http.post(server.url(), Http.INITIALIZE).statusCode());
+      String warning = server.awaitLog("NOT protected", Duration.ofSeconds(5));
+      assertTrue(warning.contains("WARN"), warning);
+      assertEquals(1, server.agentLog().size(), server.output());
+    }
+  }
+
+  @Test
+  void theAgentNeverAddsALineToStandardOutput() {
+    try (Fixture plain = Fixture.builder().withoutAgent().start();
+         Fixture agent = Fixture.builder().protectedBy(idp).start()) {
+      Http.post(plain.url(), Http.INITIALIZE);
+      Http.post(agent.url(), Http.INITIALIZE);
+      assertEquals(1, plain.stdout().size(), plain.output());
+      assertEquals(1, agent.stdout().size(), agent.output());
+      assertFalse(agent.agentLog().isEmpty());
+    }
+  }
+
+  /** The challenge of a response that must be a 401. */
+  private static final class HttpResponse401 {
+    final String challenge;
+
+    HttpResponse401(java.net.http.HttpResponse<String> response) {
+      assertEquals(401, response.statusCode(), response::body);
+      challenge = response.headers().firstValue("WWW-Authenticate").orElseThrow();
+    }
+  }
+}
