@@ -68,6 +68,7 @@ public final class Fixture implements AutoCloseable {
     private int port = freePort();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> extraArgs = new ArrayList<>();
 
     public Builder module(String module) {
       this.module = module;
@@ -93,6 +94,12 @@ public final class Fixture implements AutoCloseable {
 
     public Builder property(String key, String value) {
       properties.put(key, value);
+      return this;
+    }
+
+    /** Extra fixture command-line arguments, e.g. {@code --servlet-mapping /mcp}. */
+    public Builder args(String... args) {
+      extraArgs.addAll(List.of(args));
       return this;
     }
 
@@ -125,6 +132,7 @@ public final class Fixture implements AutoCloseable {
       command.add(String.valueOf(port));
       command.add("--transport");
       command.add(transport);
+      command.addAll(extraArgs);
       if (!Files.isRegularFile(fixtureJar(module)) || (agent && !Files.isRegularFile(agentJar()))) {
         throw new IllegalStateException("build first (mvn -B verify): missing " + fixtureJar(module) + " or " + agentJar());
       }
