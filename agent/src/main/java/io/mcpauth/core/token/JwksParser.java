@@ -1,6 +1,10 @@
 package io.mcpauth.core.token;
 
+import java.math.BigInteger;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECFieldFp;
+import java.security.spec.EllipticCurve;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -117,6 +121,9 @@ public final class JwksParser {
         if (!CURVE_OF_ALG.containsValue(curve)) {
           return skip("unsupported EC curve");
         }
+        if (!onCurve((ECPublicKey) parsed.getPublicKey())) {
+          return skip("EC point is not on the curve"); // jose4j does not check (JWK tc 22)
+        }
         if (alg != null && !curve.equals(CURVE_OF_ALG.get(alg))) {
           return skip("alg does not fit the EC curve");
         }
@@ -134,6 +141,18 @@ public final class JwksParser {
       }
     }
     return new VerificationKey((String) kid, parsed.getPublicKey(), keyType, curve, (String) alg);
+  }
+
+  /** y^2 = x^3 + ax + b (mod p) with 0 <= x, y < p; the NIST curves have cofactor 1. */
+  private static boolean onCurve(ECPublicKey key) {
+    EllipticCurve curve = key.getParams().getCurve();
+    BigInteger p = ((ECFieldFp) curve.getField()).getP();
+    BigInteger x = key.getW().getAffineX();
+    BigInteger y = key.getW().getAffineY();
+    if (x.signum() < 0 || x.compareTo(p) >= 0 || y.signum() < 0 || y.compareTo(p) >= 0) {
+      return false;
+    }
+    return y.multiply(y).mod(p).equals(x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p));
   }
 
   private VerificationKey skip(String reason) {

@@ -24,6 +24,9 @@ public final class TokenVerifier {
   /** Header parameters that would make us fetch or trust key material from the token itself. */
   private static final Set<String> FORBIDDEN_HEADERS = Set.of("jwk", "jku", "x5u", "x5c", "crit", "zip", "enc", "b64", "cty");
 
+  /** Deeper JSON in a header or claims set is refused; real tokens nest a few levels at most. */
+  private static final int MAX_JSON_DEPTH = 32;
+
   private final String issuer;
   private final Set<String> audiences;
   private final Set<String> algorithms;
@@ -63,6 +66,11 @@ public final class TokenVerifier {
     for (String name : FORBIDDEN_HEADERS) {
       if (header.containsKey(name)) {
         throw new TokenRejectedException("header parameter '" + name + "' is not accepted");
+      }
+    }
+    for (String name : new String[] {"kid", "typ"}) {
+      if (header.containsKey(name) && header.get(name) == null) {
+        throw new TokenRejectedException("header parameter '" + name + "' is null");
       }
     }
     Object alg = header.get("alg");
@@ -262,6 +270,9 @@ public final class TokenVerifier {
   }
 
   private static Map<String, Object> json(String text, String what) throws TokenRejectedException {
+    if (nestedTooDeep(text)) {
+      throw new TokenRejectedException("malformed token: " + what + " nests deeper than " + MAX_JSON_DEPTH);
+    }
     try {
       Map<String, Object> parsed = JsonUtil.parseJson(text);
       if (parsed == null) {
@@ -271,5 +282,33 @@ public final class TokenVerifier {
     } catch (JoseException | RuntimeException | StackOverflowError e) {
       throw new TokenRejectedException("malformed token: " + what + " is not a JSON object");
     }
+  }
+
+  /**
+   * jose4j parses any nesting depth without overflowing, so 200k-deep arrays would reach the
+   * claims map and overflow later in toString/hashCode (RS-SEC-26). Refused before parsing.
+   */
+  private static boolean nestedTooDeep(String text) {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        if (++depth > MAX_JSON_DEPTH) {
+          return true;
+        }
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
+    }
+    return false;
   }
 }

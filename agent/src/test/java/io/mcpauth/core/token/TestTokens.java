@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -303,7 +302,9 @@ public final class TestTokens {
     @Override
     public KeySet refreshForUnknownKid() {
       refreshCalls.incrementAndGet();
-      current = afterRefresh;
+      if (afterRefresh != null) {
+        current = afterRefresh; // a failed refresh keeps the last keys, like the JWKS cache
+      }
       return afterRefresh;
     }
 
@@ -338,11 +339,5 @@ public final class TestTokens {
     public Clock withZone(ZoneId zone) {
       return this;
     }
-  }
-
-  public static List<String> lines(Iterable<?> items) {
-    List<String> out = new ArrayList<>();
-    items.forEach(item -> out.add(String.valueOf(item)));
-    return out;
   }
 }

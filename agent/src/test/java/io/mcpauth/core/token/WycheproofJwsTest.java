@@ -35,7 +35,11 @@ class WycheproofJwsTest {
   /** The first claims-phase rejection: everything before it (parsing, header, key, signature) passed. */
   static final String SIGNATURE_ACCEPTED = "malformed token: claims";
 
-  /** Wycheproof marks these valid although they contain '?': mcpauth allows only base64url (README). */
+  /**
+   * Wycheproof marks these valid although they contain '?': mcpauth allows only base64url (README).
+   * They are HS256 vectors, so the oct-key rule refuses them first; RS-SEC-20 on RSA tokens is
+   * covered by TokenVerifierTest.Syntax.
+   */
   private static final Set<String> NON_BASE64URL = Set.of("372", "373");
   /** RFC 7520 keys with the non-standard JWK "alg":"ES521": mcpauth pins alg to the JWK, so they are unusable. */
   private static final Set<String> ES521_KEYS = Set.of("347", "351");
