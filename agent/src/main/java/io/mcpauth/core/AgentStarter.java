@@ -61,7 +61,7 @@ public final class AgentStarter {
       return;
     }
     keys.prefetch();
-    AgentInstaller.install(instrumentation, gate, attached);
+    AgentInstaller.install(instrumentation, gate::refuseTransport, attached);
     log.info("protecting MCP transports {} for resource {} with tokens from issuer {}; metadata at {}",
         AgentInstaller.transportClassNames(), config.resource(), config.issuer(), config.protectedResourceMetadataUrl());
   }

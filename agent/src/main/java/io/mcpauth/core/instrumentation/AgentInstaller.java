@@ -2,11 +2,11 @@ package io.mcpauth.core.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
-import io.mcpauth.core.gate.BearerGate;
 import java.lang.instrument.Instrumentation;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -30,10 +30,14 @@ public final class AgentInstaller {
     return ServletTransportInstrumentation.TRANSPORTS.keySet().stream().sorted().toList();
   }
 
-  public static void install(Instrumentation instrumentation, BearerGate gate, boolean attached) {
+  /**
+   * @param refuseTransport told the name of every transport class whose shape is not recognised,
+   *     so that requests to it can be denied
+   */
+  public static void install(Instrumentation instrumentation, Consumer<String> refuseTransport, boolean attached) {
     if (attached) {
       // Classes are already loaded: retransform them now.
-      agentBuilder(gate).installOn(instrumentation);
+      agentBuilder(refuseTransport).installOn(instrumentation);
       return;
     }
     Set<String> internalNames = new HashSet<>();
@@ -41,17 +45,17 @@ public final class AgentInstaller {
       internalNames.add(name.replace('.', '/'));
     }
     internalNames.add(ServletServiceInstrumentation.HTTP_SERVLET.replace('.', '/'));
-    instrumentation.addTransformer(new LazyTransformer(internalNames, () -> agentBuilder(gate).makeRaw()), true);
+    instrumentation.addTransformer(new LazyTransformer(internalNames, () -> agentBuilder(refuseTransport).makeRaw()), true);
   }
 
-  private static AgentBuilder agentBuilder(BearerGate gate) {
+  private static AgentBuilder agentBuilder(Consumer<String> refuseTransport) {
     ClassLoader adviceLoader = AgentInstaller.class.getClassLoader();
     return new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.PoolStrategy.Default.FAST)
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-        .with(new TransformationLog(gate))
+        .with(new TransformationLog(refuseTransport))
         .ignore(nameStartsWith("io.mcpauth.").or(nameStartsWith("net.bytebuddy.")))
         .type(ServletTransportInstrumentation.types())
         .transform((builder, type, loader, module, domain) -> {
@@ -79,11 +83,11 @@ public final class AgentInstaller {
   /** One log line per instrumented class and loader; an unprotectable transport is refused. */
   private static final class TransformationLog extends AgentBuilder.Listener.Adapter {
 
-    private final BearerGate gate;
+    private final Consumer<String> refuseTransport;
     private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    TransformationLog(BearerGate gate) {
-      this.gate = gate;
+    TransformationLog(Consumer<String> refuseTransport) {
+      this.refuseTransport = refuseTransport;
     }
 
     @Override
@@ -101,7 +105,7 @@ public final class AgentInstaller {
     @Override
     public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
       if (ServletTransportInstrumentation.TRANSPORTS.containsKey(typeName)) {
-        gate.refuseTransport(typeName);
+        refuseTransport.accept(typeName);
         log.error("{}; every request to it is denied with 503 (fail closed). Supported: MCP Java SDK 0.17.0 to 2.1.0",
             error instanceof UnsupportedTransportException ? error.getMessage()
                 : "could not instrument MCP transport " + typeName + ": " + error);

@@ -1,0 +1,198 @@
+package io.mcpauth.core.instrumentation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpauth.agent.bootstrap.AuthBridge;
+import io.mcpauth.agent.bootstrap.Gate;
+import io.mcpauth.agent.bootstrap.Reply;
+import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real AgentBuilder and advice, installed into this JVM, on classes with the SDK transports'
+ * names: the gate decides, and whatever goes wrong the dispatch does not run (fail closed).
+ */
+class GateAdviceTest {
+
+  enum Mode { ALLOW, DENY, THROW }
+
+  static final class SwitchableGate implements Gate {
+    volatile Mode mode = Mode.ALLOW;
+    final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Reply check(String method, String path, Enumeration<String> authorization) {
+      switch (mode) {
+        case ALLOW:
+          return null;
+        case DENY:
+          return new Reply(401, new String[] {"WWW-Authenticate", "Bearer resource_metadata=\"x\""}, "{\"error\":\"no\"}");
+        default:
+          throw new IllegalStateException("the gate broke");
+      }
+    }
+
+    @Override
+    public Reply beforeService(String servletClass, String method, String path) {
+      if (refused.contains(servletClass)) {
+        return new Reply(503, new String[0], "{\"error\":\"unsupported transport\"}");
+      }
+      return "GET".equals(method) && "/.well-known/oauth-protected-resource/mcp".equals(path)
+          ? new Reply(200, new String[] {"Access-Control-Allow-Origin", "*"}, "{\"resource\":\"r\"}")
+          : null;
+    }
+  }
+
+  static final SwitchableGate GATE = new SwitchableGate();
+
+  @BeforeAll
+  static void install() {
+    assertTrue(AuthBridge.install(GATE));
+    AgentInstaller.install(ByteBuddyAgent.install(), GATE.refused::add, true);
+  }
+
+  @BeforeEach
+  void reset() {
+    GATE.mode = Mode.ALLOW;
+    HttpServletStatelessServerTransport.DISPATCHED.set(0);
+    HttpServletStreamableServerTransportProvider.DISPATCHED.set(0);
+  }
+
+  @Test
+  void anAllowedRequestIsDispatched() throws Exception {
+    Response response = new Response(false);
+    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", response);
+    assertEquals(1, HttpServletStatelessServerTransport.DISPATCHED.get());
+    assertEquals(200, response.status);
+  }
+
+  @Test
+  void aDeniedRequestGetsTheReplyAndIsNotDispatched() throws Exception {
+    GATE.mode = Mode.DENY;
+    Response response = new Response(false);
+    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", response);
+    assertEquals(0, HttpServletStatelessServerTransport.DISPATCHED.get());
+    assertEquals(401, response.status);
+    assertEquals("Bearer resource_metadata=\"x\"", response.headers.get("WWW-Authenticate"));
+    assertEquals("{\"error\":\"no\"}", response.body.toString());
+  }
+
+  @Test
+  @DisplayName("an exception inside the gate is a 503 denial, never a dispatch")
+  void aFailingGateDenies() throws Exception {
+    GATE.mode = Mode.THROW;
+    Response response = new Response(false);
+    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", response);
+    assertEquals(0, HttpServletStatelessServerTransport.DISPATCHED.get());
+    assertEquals(503, response.status);
+  }
+
+  @Test
+  @DisplayName("an exception inside the advice ends the request; the advice has no suppress")
+  void aFailingAdviceDoesNotFallThroughToTheDispatch() {
+    GATE.mode = Mode.DENY;
+    Response broken = new Response(true);
+    assertThrows(IOException.class, () -> serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", broken));
+    assertEquals(0, HttpServletStatelessServerTransport.DISPATCHED.get());
+  }
+
+  @Test
+  @DisplayName("a transport with an unrecognised shape is refused: every request to it gets 503")
+  void anUnrecognisedTransportFailsClosed() throws Exception {
+    HttpServlet changed = new HttpServletStreamableServerTransportProvider();
+    assertTrue(GATE.refused.contains(HttpServletStreamableServerTransportProvider.class.getName()), GATE.refused::toString);
+    for (String method : List.of("GET", "POST")) {
+      Response response = new Response(false);
+      serve(changed, method, "/mcp", response);
+      assertEquals(503, response.status, method);
+    }
+    assertEquals(0, HttpServletStreamableServerTransportProvider.DISPATCHED.get());
+  }
+
+  @Test
+  void theMetadataIsServedFromHttpServletService() throws Exception {
+    Response response = new Response(false);
+    serve(new HttpServletStatelessServerTransport(), "GET", "/.well-known/oauth-protected-resource/mcp", response);
+    assertEquals(200, response.status);
+    assertEquals("{\"resource\":\"r\"}", response.body.toString());
+    assertEquals(0, HttpServletStatelessServerTransport.DISPATCHED.get());
+  }
+
+  private static void serve(HttpServlet servlet, String method, String path, Response response) throws Exception {
+    HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(GateAdviceTest.class.getClassLoader(),
+        new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+          case "getMethod" -> method;
+          case "getRequestURI" -> path;
+          case "getHeaders" -> Collections.enumeration(List.of("Bearer x.y.z"));
+          case "getDateHeader", "getIntHeader" -> -1L;
+          default -> defaultValue(m.getReturnType());
+        });
+    servlet.service(request, response.proxy());
+  }
+
+  private static Object defaultValue(Class<?> type) {
+    if (type == boolean.class) {
+      return false;
+    }
+    if (type == int.class) {
+      return 0;
+    }
+    if (type == long.class) {
+      return 0L;
+    }
+    return null;
+  }
+
+  /** A response that records what the advice or the servlet did to it. */
+  static final class Response {
+    int status = -1;
+    final Map<String, String> headers = new HashMap<>();
+    final StringWriter body = new StringWriter();
+    final boolean writerFails;
+
+    Response(boolean writerFails) {
+      this.writerFails = writerFails;
+    }
+
+    HttpServletResponse proxy() {
+      return (HttpServletResponse) Proxy.newProxyInstance(GateAdviceTest.class.getClassLoader(),
+          new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> {
+            switch (m.getName()) {
+              case "setStatus" -> status = (Integer) args[0];
+              case "setHeader" -> headers.put((String) args[0], (String) args[1]);
+              case "getWriter" -> {
+                if (writerFails) {
+                  throw new IOException("connection reset");
+                }
+                return new PrintWriter(body, true);
+              }
+              default -> {
+                return defaultValue(m.getReturnType());
+              }
+            }
+            return null;
+          });
+    }
+  }
+}
