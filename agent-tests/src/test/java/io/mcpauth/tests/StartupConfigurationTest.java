@@ -114,6 +114,23 @@ class StartupConfigurationTest {
     }
   }
 
+  @Test
+  void theHostsLogbackConfigurationIsNeverRead(@TempDir Path dir) throws IOException {
+    // A configuration logback would choke on, loudly: if the agent's logback read it, its status
+    // messages ("|-ERROR ...") would appear and the agent's own log format would change.
+    Path broken = dir.resolve("logback.xml");
+    Files.writeString(broken, "<configuration><appender name=\"x\" class=\"no.such.Appender\"/><root><appender-ref ref=\"x\"/></root>");
+    try (Fixture server = Fixture.builder().protectedBy(idp)
+        .property("logback.configurationFile", broken.toString())
+        .start()) {
+      Http.post(server.url(), Http.INITIALIZE);
+      server.awaitLog("denied POST /mcp", Duration.ofSeconds(5));
+      assertTrue(server.output().lines().noneMatch(line -> line.contains("|-") || line.contains("no.such")), server.output());
+      assertTrue(server.agentLog().stream().allMatch(line -> line.matches("^\\d{4}-\\d\\d-\\d\\dT.* mcpauth (INFO |WARN |ERROR|DEBUG|TRACE) .*")),
+          server.output());
+    }
+  }
+
   /** The challenge of a response that must be a 401. */
   private static final class HttpResponse401 {
     final String challenge;
