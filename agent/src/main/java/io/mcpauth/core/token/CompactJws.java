@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -13,13 +14,16 @@ import java.util.Base64;
  */
 final class CompactJws {
 
-  final String signingInput;
+  /** The token as ASCII bytes; the signing input is its first {@link #signingInputLength} bytes. */
+  final byte[] ascii;
+  final int signingInputLength;
   final String header;
   final String payload;
   final byte[] signature;
 
-  private CompactJws(String signingInput, String header, String payload, byte[] signature) {
-    this.signingInput = signingInput;
+  private CompactJws(byte[] ascii, int signingInputLength, String header, String payload, byte[] signature) {
+    this.ascii = ascii;
+    this.signingInputLength = signingInputLength;
     this.header = header;
     this.payload = payload;
     this.signature = signature;
@@ -34,12 +38,15 @@ final class CompactJws {
     checkPart(token, 0, first);
     checkPart(token, first + 1, second);
     checkPart(token, second + 1, token.length());
+    // Only base64url characters and dots remain, so ISO-8859-1 is an exact ASCII encoding.
+    byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
     Base64.Decoder decoder = Base64.getUrlDecoder();
     return new CompactJws(
-        token.substring(0, second),
-        utf8(decoder.decode(token.substring(0, first))),
-        utf8(decoder.decode(token.substring(first + 1, second))),
-        decoder.decode(token.substring(second + 1)));
+        ascii,
+        second,
+        utf8(decoder.decode(Arrays.copyOfRange(ascii, 0, first))),
+        utf8(decoder.decode(Arrays.copyOfRange(ascii, first + 1, second))),
+        decoder.decode(Arrays.copyOfRange(ascii, second + 1, ascii.length)));
   }
 
   /** Non-empty, base64url alphabet only, no padding, zero unused trailing bits (RFC 7515 §2). */
@@ -78,6 +85,13 @@ final class CompactJws {
   }
 
   private static String utf8(byte[] bytes) throws TokenRejectedException {
+    boolean ascii = true;
+    for (byte b : bytes) {
+      ascii &= b >= 0;
+    }
+    if (ascii) {
+      return new String(bytes, StandardCharsets.ISO_8859_1); // the common case, no decoder needed
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

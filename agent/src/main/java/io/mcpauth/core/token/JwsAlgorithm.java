@@ -54,12 +54,17 @@ enum JwsAlgorithm {
   }
 
   boolean verify(PublicKey key, byte[] signingInput, byte[] signature) throws GeneralSecurityException {
+    return verify(key, signingInput, signingInput.length, signature);
+  }
+
+  /** Verifies the first {@code length} bytes of {@code input}. */
+  boolean verify(PublicKey key, byte[] input, int length, byte[] signature) throws GeneralSecurityException {
     Signature verifier = signatures.get();
     verifier.initVerify(key);
     if (parameters != null) {
       verifier.setParameter(parameters);
     }
-    verifier.update(signingInput);
+    verifier.update(input, 0, length);
     return verifier.verify(signature);
   }
 

@@ -1,7 +1,6 @@
 package io.mcpauth.core.token;
 
 import io.mcpauth.core.config.AgentConfig;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Collections;
@@ -10,22 +9,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jose4j.json.JsonUtil;
-import org.jose4j.lang.JoseException;
 
 /**
  * Verifies a JWT access token (RFC 9068) for this resource server: strict compact parsing, a
  * header allow-list, the algorithm pinned to a JWKS key, the signature through the JDK, then the
- * claims. jose4j parses JSON (it rejects duplicate members) and JWKs; the checks jose4j leaves
- * open by default (../shared/design/security-corpus.md §0) are all made here.
+ * claims. jose4j parses the JWKS; the token's JSON goes through the strict {@link TokenJson}; the
+ * checks jose4j leaves open by default (../shared/design/security-corpus.md §0) are all made here.
  */
 public final class TokenVerifier {
 
   /** Header parameters that would make us fetch or trust key material from the token itself. */
   private static final Set<String> FORBIDDEN_HEADERS = Set.of("jwk", "jku", "x5u", "x5c", "crit", "zip", "enc", "b64", "cty");
-
-  /** Deeper JSON in a header or claims set is refused; real tokens nest a few levels at most. */
-  private static final int MAX_JSON_DEPTH = 32;
 
   private final String issuer;
   private final Set<String> audiences;
@@ -147,7 +141,7 @@ public final class TokenVerifier {
     }
     boolean valid;
     try {
-      valid = algorithm.verify(key.key(), jws.signingInput.getBytes(StandardCharsets.US_ASCII), jws.signature);
+      valid = algorithm.verify(key.key(), jws.ascii, jws.signingInputLength, jws.signature);
     } catch (GeneralSecurityException | RuntimeException e) {
       valid = false;
     }
@@ -270,45 +264,7 @@ public final class TokenVerifier {
   }
 
   private static Map<String, Object> json(String text, String what) throws TokenRejectedException {
-    if (nestedTooDeep(text)) {
-      throw new TokenRejectedException("malformed token: " + what + " nests deeper than " + MAX_JSON_DEPTH);
-    }
-    try {
-      Map<String, Object> parsed = JsonUtil.parseJson(text);
-      if (parsed == null) {
-        throw new TokenRejectedException("malformed token: " + what + " is not a JSON object");
-      }
-      return parsed;
-    } catch (JoseException | RuntimeException | StackOverflowError e) {
-      throw new TokenRejectedException("malformed token: " + what + " is not a JSON object");
-    }
+    return TokenJson.parseObject(text, what);
   }
 
-  /**
-   * jose4j parses any nesting depth without overflowing, so 200k-deep arrays would reach the
-   * claims map and overflow later in toString/hashCode (RS-SEC-26). Refused before parsing.
-   */
-  private static boolean nestedTooDeep(String text) {
-    int depth = 0;
-    boolean inString = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (inString) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          inString = false;
-        }
-      } else if (c == '"') {
-        inString = true;
-      } else if (c == '{' || c == '[') {
-        if (++depth > MAX_JSON_DEPTH) {
-          return true;
-        }
-      } else if (c == '}' || c == ']') {
-        depth--;
-      }
-    }
-    return false;
-  }
 }
