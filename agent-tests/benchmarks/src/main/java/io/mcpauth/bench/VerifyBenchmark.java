@@ -68,6 +68,11 @@ public class VerifyBenchmark {
   public String alg;
 
   String token;
+
+  /** The token every benchmark verifies, for the step diagnostics in another package. */
+  public String token() {
+    return token;
+  }
   PublicKey publicKey;
   String jcaName;
   byte[] signingInput;

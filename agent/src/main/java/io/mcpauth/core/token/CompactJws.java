@@ -14,6 +14,8 @@ import java.util.Base64;
  */
 final class CompactJws {
 
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
   /** The token as ASCII bytes; the signing input is its first {@link #signingInputLength} bytes. */
   final byte[] ascii;
   final int signingInputLength;
@@ -35,40 +37,44 @@ final class CompactJws {
     if (second < 0 || token.indexOf('.', second + 1) >= 0) {
       throw new TokenRejectedException("malformed token: not a compact JWS with three parts");
     }
-    checkPart(token, 0, first);
-    checkPart(token, first + 1, second);
-    checkPart(token, second + 1, token.length());
-    // Only base64url characters and dots remain, so ISO-8859-1 is an exact ASCII encoding.
+    if (token.indexOf('=') >= 0) {
+      throw new TokenRejectedException("malformed token: padded base64url");
+    }
+    // Any character above 0xFF becomes '?', which the decoder refuses like every non-alphabet byte.
     byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-    Base64.Decoder decoder = Base64.getUrlDecoder();
     return new CompactJws(
         ascii,
         second,
-        utf8(decoder.decode(Arrays.copyOfRange(ascii, 0, first))),
-        utf8(decoder.decode(Arrays.copyOfRange(ascii, first + 1, second))),
-        decoder.decode(Arrays.copyOfRange(ascii, second + 1, ascii.length)));
+        utf8(decode(ascii, 0, first)),
+        utf8(decode(ascii, first + 1, second)),
+        decode(ascii, second + 1, ascii.length));
   }
 
-  /** Non-empty, base64url alphabet only, no padding, zero unused trailing bits (RFC 7515 §2). */
-  private static void checkPart(String token, int from, int to) throws TokenRejectedException {
+  /**
+   * One part: non-empty, the base64url alphabet only (the JDK's URL decoder refuses anything else,
+   * '+' and '/' included), no padding (checked above), zero unused trailing bits (RFC 7515 §2).
+   */
+  private static byte[] decode(byte[] ascii, int from, int to) throws TokenRejectedException {
     int length = to - from;
     if (length == 0 || length % 4 == 1) {
       throw new TokenRejectedException("malformed token: empty or truncated part");
     }
-    int last = 0;
-    for (int i = from; i < to; i++) {
-      last = sextet(token.charAt(i));
-      if (last < 0) {
-        throw new TokenRejectedException("malformed token: character outside base64url");
-      }
-    }
     int unusedBitsMask = length % 4 == 2 ? 0x0f : length % 4 == 3 ? 0x03 : 0;
-    if ((last & unusedBitsMask) != 0) {
+    if ((sextet(ascii[to - 1]) & unusedBitsMask) != 0) {
       throw new TokenRejectedException("malformed token: non-canonical base64url");
+    }
+    try {
+      ByteBuffer decoded = DECODER.decode(ByteBuffer.wrap(ascii, from, length));
+      byte[] bytes = decoded.array();
+      return decoded.arrayOffset() == 0 && decoded.remaining() == bytes.length
+          ? bytes
+          : Arrays.copyOfRange(bytes, decoded.arrayOffset(), decoded.arrayOffset() + decoded.remaining());
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException("malformed token: character outside base64url");
     }
   }
 
-  private static int sextet(char c) {
+  private static int sextet(byte c) {
     if (c >= 'A' && c <= 'Z') {
       return c - 'A';
     }
@@ -78,10 +84,7 @@ final class CompactJws {
     if (c >= '0' && c <= '9') {
       return c - '0' + 52;
     }
-    if (c == '-') {
-      return 62;
-    }
-    return c == '_' ? 63 : -1;
+    return c == '-' ? 62 : 63; // '_', or an invalid byte the decoder refuses anyway
   }
 
   private static String utf8(byte[] bytes) throws TokenRejectedException {
