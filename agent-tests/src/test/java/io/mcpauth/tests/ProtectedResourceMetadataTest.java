@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.Http;
-import io.mcpauth.tests.support.TestIdentityProvider;
+import io.mcpauth.tests.support.WithIdentityProvider;
 import java.net.http.HttpResponse;
 import org.jose4j.json.JsonUtil;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,19 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * RS-01..05: the RFC 9728 document on the MCP server's own origin, whatever path the application
  * mapped its MCP servlet to (the transport never routes the well-known path itself).
  */
-class ProtectedResourceMetadataTest {
-
-  private static TestIdentityProvider idp;
-
-  @BeforeAll
-  static void startIdentityProvider() {
-    idp = TestIdentityProvider.start();
-  }
-
-  @AfterAll
-  static void stopIdentityProvider() {
-    idp.close();
-  }
+class ProtectedResourceMetadataTest extends WithIdentityProvider {
 
   @ParameterizedTest(name = "servlet mapped to {0}")
   @ValueSource(strings = {"/*", "/mcp", "/mcp/*"})

@@ -7,31 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.Http;
-import io.mcpauth.tests.support.TestIdentityProvider;
+import io.mcpauth.tests.support.WithIdentityProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Configuration from every source, and a JVM that refuses to serve when it is wrong. */
-class StartupConfigurationTest {
-
-  private static TestIdentityProvider idp;
-
-  @BeforeAll
-  static void startIdentityProvider() {
-    idp = TestIdentityProvider.start();
-  }
-
-  @AfterAll
-  static void stopIdentityProvider() {
-    idp.close();
-  }
+class StartupConfigurationTest extends WithIdentityProvider {
 
   @Test
   void invalidConfigurationStopsTheJvmWithOneLineNamingEveryBadProperty() {

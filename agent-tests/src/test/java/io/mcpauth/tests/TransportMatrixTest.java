@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.Http;
 import io.mcpauth.tests.support.LogHygiene;
-import io.mcpauth.tests.support.TestIdentityProvider;
+import io.mcpauth.tests.support.WithIdentityProvider;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
@@ -20,8 +20,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,19 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a valid token gets through initialize, tools/list and tools/call; no token gets 401; a token for
  * another audience gets 401; the metadata answers on the server's own origin.
  */
-class TransportMatrixTest {
-
-  private static TestIdentityProvider idp;
-
-  @BeforeAll
-  static void startIdentityProvider() {
-    idp = TestIdentityProvider.start();
-  }
-
-  @AfterAll
-  static void stopIdentityProvider() {
-    idp.close();
-  }
+class TransportMatrixTest extends WithIdentityProvider {
 
   static Stream<Arguments> cells() {
     Stream.Builder<Arguments> cells = Stream.builder();

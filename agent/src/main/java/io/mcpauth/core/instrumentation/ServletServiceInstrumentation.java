@@ -54,6 +54,8 @@ final class ServletServiceInstrumentation {
       if (reply == null) {
         return false;
       }
+      // The same writing as GateAdvice: inlined advice cannot call a shared helper of ours,
+      // because the host's class loader sees only the bootstrap bridge (JDK types only).
       response.setStatus(reply.status);
       for (int i = 0; i + 1 < reply.headers.length; i += 2) {
         response.setHeader(reply.headers[i], reply.headers[i + 1]);
