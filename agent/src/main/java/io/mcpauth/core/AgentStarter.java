@@ -9,6 +9,7 @@ import io.mcpauth.core.gate.BearerGate;
 import io.mcpauth.core.instrumentation.AgentInstaller;
 import io.mcpauth.core.keys.HttpFetcher;
 import io.mcpauth.core.keys.JwksKeySource;
+import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.AgentLogging;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedTokenCache;
@@ -16,15 +17,14 @@ import java.lang.instrument.Instrumentation;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The core's entry point, called reflectively by the launcher once the bridge is on the bootstrap path. */
 public final class AgentStarter {
 
   private AgentStarter() {}
 
-  public static void start(Instrumentation instrumentation, String agentArgs, boolean attached) {
+  public static void start(Instrumentation instrumentation, String agentArgs, boolean attached) throws Exception {
+    long started = System.nanoTime();
     AgentConfig config;
     try {
       config = ConfigParser.parse(ConfigSources.fromProcess());
@@ -38,31 +38,37 @@ public final class AgentStarter {
       return;
     }
     AgentLogging.settings(config.logLevel(), config.logFile());
-    Logger log = LoggerFactory.getLogger("mcpauth");
-    if (!config.enabled()) {
-      log.warn("mcpauth.enabled=false: the agent is loaded but the MCP server is NOT protected");
-      return;
-    }
-
-    ExecutorService fetchThread = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mcpauth-jwks");
+    // Logging and key fetches run on this one daemon thread: initialising logback and the HTTP
+    // client costs a few hundred milliseconds of class loading that must stay off the JVM's
+    // start-up path.
+    ExecutorService background = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "mcpauth");
       thread.setDaemon(true);
       return thread;
     });
+    if (!config.enabled()) {
+      background.execute(() -> AgentLog.get().warn(
+          "mcpauth.enabled=false: the agent is loaded but the MCP server is NOT protected"));
+      return;
+    }
+
     JwksKeySource keys = new JwksKeySource(config.issuer(), config.jwksUri(),
-        new HttpFetcher(config.httpTimeout(), config.maxDocumentBytes()), fetchThread, System::nanoTime,
+        new HttpFetcher(config.httpTimeout(), config.maxDocumentBytes()), background, System::nanoTime,
         config.jwksRefreshInterval(), config.jwksMinRefetchInterval(), config.httpTimeout());
     Clock clock = Clock.systemUTC();
     TokenVerifier verifier = new TokenVerifier(config, keys, clock);
     VerifiedTokenCache cache = new VerifiedTokenCache(config.tokenCacheSize(), clock, VerifiedTokenCache.Revocations.NONE);
     BearerGate gate = new BearerGate(config, verifier, cache);
     if (!AuthBridge.install(gate)) {
-      log.warn("a gate is already installed in this JVM; nothing to do");
+      background.execute(() -> AgentLog.get().warn("a gate is already installed in this JVM; nothing to do"));
       return;
     }
+    AgentInstaller.install(instrumentation, gate::refuseTransport, background, attached);
+    long startupMillis = (System.nanoTime() - started) / 1_000_000;
+    background.execute(() -> AgentLog.get().info(
+        "protecting MCP transports {} for resource {} with tokens from issuer {}; metadata at {}; started in {} ms",
+        AgentInstaller.transportClassNames(), config.resource(), config.issuer(),
+        config.protectedResourceMetadataUrl(), startupMillis));
     keys.prefetch();
-    AgentInstaller.install(instrumentation, gate::refuseTransport, attached);
-    log.info("protecting MCP transports {} for resource {} with tokens from issuer {}; metadata at {}",
-        AgentInstaller.transportClassNames(), config.resource(), config.issuer(), config.protectedResourceMetadataUrl());
   }
 }

@@ -1,11 +1,16 @@
 package io.mcpauth.agent.bootstrap;
 
-import java.util.Enumeration;
-
 /**
- * The one door from advice inlined into host classes to the hidden core. It is loaded by the
- * bootstrap loader, which every host class loader reaches, and it never throws: a gate that is
- * missing or fails yields a reply, never a dispatch.
+ * The one door from the host's classes to the hidden core. It is loaded by the bootstrap loader,
+ * which every host class loader reaches. The agent inserts a call to it as the first instructions
+ * of each hooked method:
+ *
+ * <pre>
+ *   if (AuthBridge.servletEntry(this, request, response)) return;
+ * </pre>
+ *
+ * Nothing here catches: an exception ends the hooked method before the host's own code runs, so an
+ * error can deny a request but never let it through.
  */
 public final class AuthBridge {
 
@@ -26,27 +31,20 @@ public final class AuthBridge {
     return gate != null;
   }
 
-  public static Reply check(String method, String path, Enumeration<String> authorization) {
-    Gate current = gate;
-    if (current == null) {
-      return Reply.NOT_READY;
-    }
-    try {
-      return current.check(method, path, authorization);
-    } catch (Throwable t) {
-      return Reply.GATE_FAILURE;
-    }
+  public static boolean servletEntry(Object servlet, Object request, Object response) throws Exception {
+    return current().servletEntry(servlet, request, response);
   }
 
-  public static Reply beforeService(String servletClass, String method, String path) {
+  public static boolean servletService(Object servlet, Object request, Object response) throws Exception {
+    return current().servletService(servlet, request, response);
+  }
+
+  private static Gate current() {
     Gate current = gate;
     if (current == null) {
-      return null; // before start-up completes no transport is reachable: their own advice says 503
+      // The gate is installed before any class is hooked, so this means a broken start-up.
+      throw new IllegalStateException("mcpauth: no gate installed; refusing the request");
     }
-    try {
-      return current.beforeService(servletClass, method, path);
-    } catch (Throwable t) {
-      return Reply.GATE_FAILURE;
-    }
+    return current;
   }
 }

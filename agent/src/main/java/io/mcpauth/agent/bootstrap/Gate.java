@@ -1,21 +1,24 @@
 package io.mcpauth.agent.bootstrap;
 
-import java.util.Enumeration;
-
-/** Implemented by the hidden core; seen by inlined advice only through {@link AuthBridge}. */
+/**
+ * Implemented by the hidden core; reached from the host's classes only through {@link AuthBridge}.
+ * Servlet objects are passed as {@code Object}: this side of the agent knows only JDK types.
+ */
 public interface Gate {
 
   /**
-   * Decides one request to an MCP transport entry point.
+   * Decides a request to an MCP transport entry point and, when it is refused, writes the reply.
    *
-   * @param authorization every {@code Authorization} header field of the request
-   * @return null to let the dispatch run, or the reply that replaces it
+   * @return true when the request has been answered and the transport must not run
+   * @throws Exception when the reply cannot be written; the transport does not run either
    */
-  Reply check(String method, String path, Enumeration<String> authorization);
+  boolean servletEntry(Object servlet, Object request, Object response) throws Exception;
 
   /**
-   * Runs before any servlet's {@code service}: the Protected Resource Metadata for a GET of one of
-   * its URLs, a denial for a transport the agent could not instrument, otherwise null.
+   * Runs before any servlet's {@code service}: answers a GET of the Protected Resource Metadata,
+   * and refuses every request to a transport the agent could not instrument.
+   *
+   * @return true when the request has been answered
    */
-  Reply beforeService(String servletClass, String method, String path);
+  boolean servletService(Object servlet, Object request, Object response) throws Exception;
 }

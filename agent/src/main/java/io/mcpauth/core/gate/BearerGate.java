@@ -1,6 +1,5 @@
 package io.mcpauth.core.gate;
 
-import io.mcpauth.agent.bootstrap.Reply;
 import io.mcpauth.agent.bootstrap.Gate;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.token.TokenRejectedException;
@@ -11,8 +10,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mcpauth.core.logging.AgentLog;
 
 /**
  * Decides every request to an MCP transport: bearer token from the header, verified (or found in
@@ -20,8 +18,6 @@ import org.slf4j.LoggerFactory;
  * never the token.
  */
 public final class BearerGate implements Gate {
-
-  private static final Logger log = LoggerFactory.getLogger("mcpauth");
 
   private final TokenVerifier verifier;
   private final VerifiedTokenCache cache;
@@ -39,11 +35,37 @@ public final class BearerGate implements Gate {
   }
 
   @Override
+  public boolean servletEntry(Object servlet, Object request, Object response) throws Exception {
+    ServletApi api = ServletApi.of(servlet.getClass());
+    Reply reply;
+    try {
+      reply = check(api.method(request), api.requestUri(request), api.headers(request, "Authorization"));
+    } catch (Throwable e) {
+      AgentLog.get().error("denied a request: 503, the authorization check failed", e);
+      reply = challenges.unavailable;
+    }
+    return reply != null && write(api, response, reply);
+  }
+
+  @Override
+  public boolean servletService(Object servlet, Object request, Object response) throws Exception {
+    ServletApi api = ServletApi.of(servlet.getClass());
+    Reply reply;
+    try {
+      reply = beforeService(servlet.getClass().getName(), api.method(request), api.requestUri(request));
+    } catch (Throwable e) {
+      AgentLog.get().error("denied a request: 503, the authorization check failed", e);
+      reply = challenges.unavailable;
+    }
+    return reply != null && write(api, response, reply);
+  }
+
+  /** The decision for one request to a transport: null to let it through, else the reply. */
   public Reply check(String method, String path, Enumeration<String> authorization) {
     try {
       return decide(method, path, authorization);
     } catch (RuntimeException | Error e) {
-      log.error("denied {} {}: 503, the authorization check failed", method, printable(path), e);
+      AgentLog.get().error("denied {} {}: 503, the authorization check failed", method, printable(path), e);
       return challenges.unavailable;
     }
   }
@@ -74,8 +96,8 @@ public final class BearerGate implements Gate {
     return null;
   }
 
-  @Override
-  public Reply beforeService(String servletClass, String method, String path) {
+  /** The metadata for a GET of its URL; a 503 for a transport that could not be protected; else null. */
+  Reply beforeService(String servletClass, String method, String path) {
     if (!unsupportedTransports.isEmpty() && unsupportedTransports.contains(servletClass)) {
       return deny(challenges.unavailable, method, path, "transport " + servletClass + " could not be protected");
     }
@@ -90,8 +112,19 @@ public final class BearerGate implements Gate {
     unsupportedTransports.add(className);
   }
 
+  private static boolean write(ServletApi api, Object response, Reply reply) throws Exception {
+    try {
+      api.write(response, reply);
+    } catch (Exception | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+    return true;
+  }
+
   private static Reply deny(Reply reply, String method, String path, String reason) {
-    log.info("denied {} {}: {} ({})", method, printable(path), reply.status, reason);
+    AgentLog.get().info("denied {} {}: {} ({})", method, printable(path), reply.status, reason);
     return reply;
   }
 

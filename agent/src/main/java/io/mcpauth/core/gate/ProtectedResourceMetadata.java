@@ -1,6 +1,5 @@
 package io.mcpauth.core.gate;
 
-import io.mcpauth.agent.bootstrap.Reply;
 import io.mcpauth.core.config.AgentConfig;
 import java.util.ArrayList;
 import java.util.List;

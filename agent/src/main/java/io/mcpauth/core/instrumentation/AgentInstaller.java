@@ -1,121 +1,83 @@
 package io.mcpauth.core.instrumentation;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
+import io.mcpauth.core.logging.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.HashSet;
+import java.lang.instrument.UnmodifiableClassException;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Puts the gate into the MCP transports: lazily at {@code -javaagent} start, at once on attach. */
-public final class AgentInstaller {
+/**
+ * Puts the gate into the MCP transports. The transformer decides by class name alone, and the only
+ * library it loads is ASM (a few dozen classes), only when a target class loads: a full
+ * instrumentation framework costs most of a second of start-up for the handful of methods we hook.
+ */
+public final class AgentInstaller implements ClassFileTransformer {
 
-  private static final Logger log = LoggerFactory.getLogger("mcpauth");
-  private static final String GATE_ADVICE =
-      "io.mcpauth.core.instrumentation.ServletTransportInstrumentation$GateAdvice";
-  private static final String SERVICE_ADVICE =
-      "io.mcpauth.core.instrumentation.ServletServiceInstrumentation$ServiceAdvice";
+  private final Consumer<String> refuseTransport;
+  private final Executor logExecutor;
 
-  private AgentInstaller() {}
+  private AgentInstaller(Consumer<String> refuseTransport, Executor logExecutor) {
+    this.refuseTransport = refuseTransport;
+    this.logExecutor = logExecutor;
+  }
 
   /** The class names the agent instruments, for the start-up line. */
   public static List<String> transportClassNames() {
-    return ServletTransportInstrumentation.TRANSPORTS.keySet().stream().sorted().toList();
+    return ServletHooks.TRANSPORTS.keySet().stream().map(name -> name.replace('/', '.')).sorted().toList();
   }
 
   /**
    * @param refuseTransport told the name of every transport class whose shape is not recognised,
    *     so that requests to it can be denied
+   * @param logExecutor where log lines are written, off the class-loading thread
+   * @param attached whether the JVM already runs: then classes loaded earlier are retransformed
    */
-  public static void install(Instrumentation instrumentation, Consumer<String> refuseTransport, boolean attached) {
+  public static void install(Instrumentation instrumentation, Consumer<String> refuseTransport, Executor logExecutor,
+      boolean attached) throws UnmodifiableClassException {
+    instrumentation.addTransformer(new AgentInstaller(refuseTransport, logExecutor), true);
     if (attached) {
-      // Classes are already loaded: retransform them now.
-      agentBuilder(refuseTransport).installOn(instrumentation);
-      return;
-    }
-    Set<String> internalNames = new HashSet<>();
-    for (String name : ServletTransportInstrumentation.TRANSPORTS.keySet()) {
-      internalNames.add(name.replace('.', '/'));
-    }
-    internalNames.add(ServletServiceInstrumentation.HTTP_SERVLET.replace('.', '/'));
-    instrumentation.addTransformer(new LazyTransformer(internalNames, () -> agentBuilder(refuseTransport).makeRaw()), true);
-  }
-
-  private static AgentBuilder agentBuilder(Consumer<String> refuseTransport) {
-    ClassLoader adviceLoader = AgentInstaller.class.getClassLoader();
-    return new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.PoolStrategy.Default.FAST)
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-        .with(new TransformationLog(refuseTransport))
-        .ignore(nameStartsWith("io.mcpauth.").or(nameStartsWith("net.bytebuddy.")))
-        .type(ServletTransportInstrumentation.types())
-        .transform((builder, type, loader, module, domain) -> {
-          List<String> missing = ServletTransportInstrumentation.missingEntryPoints(type);
-          if (!missing.isEmpty()) {
-            throw new UnsupportedTransportException(type.getName(), missing);
-          }
-          return builder;
-        })
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(adviceLoader)
-            .advice(ServletTransportInstrumentation.entryPoints(), GATE_ADVICE))
-        .type(ServletServiceInstrumentation.types())
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(adviceLoader)
-            .advice(ServletServiceInstrumentation.serviceMethod(), SERVICE_ADVICE));
-  }
-
-  static final class UnsupportedTransportException extends RuntimeException {
-    UnsupportedTransportException(String type, List<String> missing) {
-      super("MCP transport " + type + " has an unrecognised shape (missing " + String.join(", ", missing) + ")");
-    }
-  }
-
-  /** One log line per instrumented class and loader; an unprotectable transport is refused. */
-  private static final class TransformationLog extends AgentBuilder.Listener.Adapter {
-
-    private final Consumer<String> refuseTransport;
-    private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    TransformationLog(Consumer<String> refuseTransport) {
-      this.refuseTransport = refuseTransport;
-    }
-
-    @Override
-    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-        DynamicType dynamicType) {
-      if (seen.add(type.getName() + "@" + System.identityHashCode(loader))) {
-        if (ServletTransportInstrumentation.TRANSPORTS.containsKey(type.getName())) {
-          log.info("protecting {} (class loader {})", type.getName(), loaderName(loader));
-        } else {
-          log.info("serving Protected Resource Metadata through {} (class loader {})", type.getName(), loaderName(loader));
+      List<Class<?>> loaded = new ArrayList<>();
+      for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+        if (ServletHooks.isTarget(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+          loaded.add(type);
         }
       }
-    }
-
-    @Override
-    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-      if (ServletTransportInstrumentation.TRANSPORTS.containsKey(typeName)) {
-        refuseTransport.accept(typeName);
-        log.error("{}; every request to it is denied with 503 (fail closed). Supported: MCP Java SDK 0.17.0 to 2.1.0",
-            error instanceof UnsupportedTransportException ? error.getMessage()
-                : "could not instrument MCP transport " + typeName + ": " + error);
-      } else {
-        log.error("could not instrument {}: the Protected Resource Metadata may not be served", typeName, error);
+      if (!loaded.isEmpty()) {
+        instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
       }
     }
+  }
 
-    private static String loaderName(ClassLoader loader) {
-      return loader == null ? "bootstrap" : loader.getClass().getName();
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+    if (className == null || !ServletHooks.isTarget(className)) {
+      return null;
+    }
+    String name = className.replace('/', '.');
+    String loaderName = loader == null ? "bootstrap" : loader.getClass().getName();
+    boolean transport = ServletHooks.TRANSPORTS.containsKey(className);
+    try {
+      byte[] hooked = ServletHooks.hook(className, classfileBuffer);
+      logExecutor.execute(() -> AgentLog.get().info(transport
+          ? "protecting " + name + " (class loader " + loaderName + ")"
+          : "serving Protected Resource Metadata through " + name + " (class loader " + loaderName + ")"));
+      return hooked;
+    } catch (Throwable e) {
+      if (transport) {
+        refuseTransport.accept(name);
+        logExecutor.execute(() -> AgentLog.get().error("{}; every request to it is denied with 503 (fail closed)."
+            + " Supported: MCP Java SDK 0.17.0 to 2.1.0", e instanceof ServletHooks.UnsupportedShapeException
+                ? e.getMessage() : "could not instrument MCP transport " + name + ": " + e));
+      } else {
+        logExecutor.execute(() -> AgentLog.get().error(
+            "could not instrument {}: the Protected Resource Metadata is not served", name, e));
+      }
+      return null;
     }
   }
 }

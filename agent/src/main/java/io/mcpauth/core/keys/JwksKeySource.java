@@ -11,8 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mcpauth.core.logging.AgentLog;
 
 /**
  * The issuer's keys, fetched once and cached. Fetches run on one background thread, one at a
@@ -22,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JwksKeySource implements KeySource {
 
-  private static final Logger log = LoggerFactory.getLogger("mcpauth");
   /** With no keys at all, retry sooner than the unknown-kid window, but still bounded. */
   private static final long NO_KEYS_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -105,26 +103,26 @@ public final class JwksKeySource implements KeySource {
       if (uri == null) {
         uri = IssuerMetadata.discoverJwksUri(issuer, fetcher);
         jwksUri = uri;
-        log.info("discovered jwks_uri {} for issuer {}", uri, issuer);
+        AgentLog.get().info("discovered jwks_uri {} for issuer {}", uri, issuer);
       }
       JwksParser parser = new JwksParser();
       KeySet fresh = parser.parse(fetcher.get(uri));
       if (!parser.skipped().isEmpty()) {
-        log.warn("JWKS {}: left out {} key(s): {}", uri, parser.skipped().size(), parser.skipped());
+        AgentLog.get().warn("JWKS {}: left out {} key(s): {}", uri, parser.skipped().size(), parser.skipped());
       }
       if (fresh.size() == 0) {
         throw new java.io.IOException("JWKS has no usable signing key");
       }
       keys = fresh;
       loadedAt = nanoClock.getAsLong();
-      log.info("loaded {} verification key(s) from {}", fresh.size(), uri);
+      AgentLog.get().info("loaded {} verification key(s) from {}", fresh.size(), uri);
       return fresh;
     } catch (Exception e) {
       if (configuredJwksUri == null && keys == null) {
         jwksUri = null; // rediscover next time
       }
       KeySet retained = keys;
-      log.warn("could not fetch the issuer's keys ({}); {}", e.getMessage(),
+      AgentLog.get().warn("could not fetch the issuer's keys ({}); {}", e.getMessage(),
           retained == null ? "no keys yet: requests are refused with 503" : "keeping the last known keys");
       return retained;
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpauth.agent.bootstrap.Reply;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.gate.BearerCredentials.Kind;
 import io.mcpauth.core.token.TestData;

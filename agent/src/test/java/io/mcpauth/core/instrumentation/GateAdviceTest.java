@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.agent.bootstrap.AuthBridge;
 import io.mcpauth.agent.bootstrap.Gate;
-import io.mcpauth.agent.bootstrap.Reply;
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.http.HttpServlet;
@@ -37,39 +36,51 @@ class GateAdviceTest {
 
   enum Mode { ALLOW, DENY, THROW }
 
+  /** A gate under the test's control, writing its replies as the real one does. */
   static final class SwitchableGate implements Gate {
     volatile Mode mode = Mode.ALLOW;
     final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     @Override
-    public Reply check(String method, String path, Enumeration<String> authorization) {
+    public boolean servletEntry(Object servlet, Object request, Object response) throws Exception {
       switch (mode) {
         case ALLOW:
-          return null;
+          return false;
         case DENY:
-          return new Reply(401, new String[] {"WWW-Authenticate", "Bearer resource_metadata=\"x\""}, "{\"error\":\"no\"}");
+          HttpServletResponse denied = (HttpServletResponse) response;
+          denied.setStatus(401);
+          denied.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"x\"");
+          denied.getWriter().write("{\"error\":\"no\"}");
+          return true;
         default:
           throw new IllegalStateException("the gate broke");
       }
     }
 
     @Override
-    public Reply beforeService(String servletClass, String method, String path) {
-      if (refused.contains(servletClass)) {
-        return new Reply(503, new String[0], "{\"error\":\"unsupported transport\"}");
+    public boolean servletService(Object servlet, Object request, Object response) throws Exception {
+      HttpServletRequest http = (HttpServletRequest) request;
+      if (refused.contains(servlet.getClass().getName())) {
+        ((HttpServletResponse) response).setStatus(503);
+        return true;
       }
-      return "GET".equals(method) && "/.well-known/oauth-protected-resource/mcp".equals(path)
-          ? new Reply(200, new String[] {"Access-Control-Allow-Origin", "*"}, "{\"resource\":\"r\"}")
-          : null;
+      if ("GET".equals(http.getMethod()) && "/.well-known/oauth-protected-resource/mcp".equals(http.getRequestURI())) {
+        ((HttpServletResponse) response).setStatus(200);
+        ((HttpServletResponse) response).getWriter().write("{\"resource\":\"r\"}");
+        return true;
+      }
+      return false;
     }
   }
 
   static final SwitchableGate GATE = new SwitchableGate();
 
   @BeforeAll
-  static void install() {
+  static void install() throws Exception {
     assertTrue(AuthBridge.install(GATE));
-    AgentInstaller.install(ByteBuddyAgent.install(), GATE.refused::add, true);
+    // attached: the fake transports and HttpServlet may be loaded already, and are retransformed
+    new HttpServletStatelessServerTransport();
+    AgentInstaller.install(ByteBuddyAgent.install(), GATE.refused::add, Runnable::run, true);
   }
 
   @BeforeEach
@@ -99,18 +110,17 @@ class GateAdviceTest {
   }
 
   @Test
-  @DisplayName("an exception inside the gate is a 503 denial, never a dispatch")
-  void aFailingGateDenies() throws Exception {
+  @DisplayName("an exception inside the gate ends the request, never runs the dispatch")
+  void aFailingGateDenies() {
     GATE.mode = Mode.THROW;
-    Response response = new Response(false);
-    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", response);
+    assertThrows(IllegalStateException.class,
+        () -> serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", new Response(false)));
     assertEquals(0, HttpServletStatelessServerTransport.DISPATCHED.get());
-    assertEquals(503, response.status);
   }
 
   @Test
-  @DisplayName("an exception inside the advice ends the request; the advice has no suppress")
-  void aFailingAdviceDoesNotFallThroughToTheDispatch() {
+  @DisplayName("a reply that cannot be written ends the request; nothing catches and falls through")
+  void aFailingReplyDoesNotFallThroughToTheDispatch() {
     GATE.mode = Mode.DENY;
     Response broken = new Response(true);
     assertThrows(IOException.class, () -> serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", broken));

@@ -1,0 +1,87 @@
+package io.mcpauth.core.gate;
+
+import java.io.PrintWriter;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Enumeration;
+
+/**
+ * The few servlet methods the gate calls, through method handles: the core cannot link against
+ * the host's {@code jakarta.servlet} classes, which live in the host's class loaders. Resolved
+ * once per hooked servlet class, from that class's own loader, so the handles are the very
+ * interfaces the host compiled against (a Tomcat webapp, a Spring Boot fat jar alike).
+ */
+final class ServletApi {
+
+  private static final ClassValue<ServletApi> BY_SERVLET_CLASS = new ClassValue<>() {
+    @Override
+    protected ServletApi computeValue(Class<?> servletClass) {
+      try {
+        return new ServletApi(servletClass.getClassLoader());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("servlet API not reachable from " + servletClass.getName(), e);
+      }
+    }
+  };
+
+  private final MethodHandle getMethod;
+  private final MethodHandle getRequestUri;
+  private final MethodHandle getHeaders;
+  private final MethodHandle setStatus;
+  private final MethodHandle setHeader;
+  private final MethodHandle setContentType;
+  private final MethodHandle setCharacterEncoding;
+  private final MethodHandle getWriter;
+
+  private ServletApi(ClassLoader loader) throws ReflectiveOperationException {
+    Class<?> request = Class.forName("jakarta.servlet.http.HttpServletRequest", false, loader);
+    Class<?> response = Class.forName("jakarta.servlet.http.HttpServletResponse", false, loader);
+    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+    getMethod = virtual(lookup, request, "getMethod", MethodType.methodType(String.class));
+    getRequestUri = virtual(lookup, request, "getRequestURI", MethodType.methodType(String.class));
+    getHeaders = virtual(lookup, request, "getHeaders", MethodType.methodType(Enumeration.class, String.class));
+    setStatus = virtual(lookup, response, "setStatus", MethodType.methodType(void.class, int.class));
+    setHeader = virtual(lookup, response, "setHeader", MethodType.methodType(void.class, String.class, String.class));
+    setContentType = virtual(lookup, response, "setContentType", MethodType.methodType(void.class, String.class));
+    setCharacterEncoding = virtual(lookup, response, "setCharacterEncoding", MethodType.methodType(void.class, String.class));
+    getWriter = virtual(lookup, response, "getWriter", MethodType.methodType(PrintWriter.class));
+  }
+
+  static ServletApi of(Class<?> servletClass) {
+    return BY_SERVLET_CLASS.get(servletClass);
+  }
+
+  /** A handle whose receiver is typed Object, so it can be invoked exactly from here. */
+  private static MethodHandle virtual(MethodHandles.Lookup lookup, Class<?> owner, String name, MethodType type)
+      throws ReflectiveOperationException {
+    MethodHandle handle = lookup.findVirtual(owner, name, type);
+    return handle.asType(handle.type().changeParameterType(0, Object.class));
+  }
+
+  String method(Object request) throws Throwable {
+    return (String) getMethod.invokeExact(request);
+  }
+
+  String requestUri(Object request) throws Throwable {
+    return (String) getRequestUri.invokeExact(request);
+  }
+
+  @SuppressWarnings("unchecked")
+  Enumeration<String> headers(Object request, String name) throws Throwable {
+    return (Enumeration<String>) (Enumeration<?>) getHeaders.invokeExact(request, name);
+  }
+
+  /** Writes the reply with setStatus, not sendError: an error dispatch could reach a /*-mapped transport. */
+  void write(Object response, Reply reply) throws Throwable {
+    setStatus.invokeExact(response, reply.status);
+    for (int i = 0; i + 1 < reply.headers.length; i += 2) {
+      setHeader.invokeExact(response, reply.headers[i], reply.headers[i + 1]);
+    }
+    setContentType.invokeExact(response, "application/json");
+    setCharacterEncoding.invokeExact(response, "UTF-8");
+    PrintWriter writer = (PrintWriter) getWriter.invokeExact(response);
+    writer.write(reply.body);
+    writer.flush();
+  }
+}
