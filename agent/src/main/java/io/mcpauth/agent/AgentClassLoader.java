@@ -16,9 +16,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Defines the hidden core from {@code inst/**.classdata} in the agent jar. Its parent is the
- * platform loader, so the core sees the JDK and the bootstrap bridge but never the host's
- * classes, and the host never sees the core, its relocated libraries or its service files.
+ * Defines the hidden core from {@code inst/**.classdata} in the agent jar, so the host never sees
+ * the core, its relocated libraries or its service files.
  */
 final class AgentClassLoader extends ClassLoader {
 
@@ -32,8 +31,12 @@ final class AgentClassLoader extends ClassLoader {
   private final URL jarUrl;
   private final ProtectionDomain domain;
 
-  AgentClassLoader(File jarFile) throws IOException {
-    super("mcpauth", ClassLoader.getPlatformClassLoader());
+  /**
+   * @param parent the platform loader inside a host JVM, so the core sees the JDK and the
+   *     bootstrap bridge but none of the host's classes; the system loader for the command line
+   */
+  AgentClassLoader(File jarFile, ClassLoader parent) throws IOException {
+    super("mcpauth", parent);
     this.jar = new JarFile(jarFile, false);
     this.jarUrl = jarFile.toURI().toURL();
     this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), null, this, null);

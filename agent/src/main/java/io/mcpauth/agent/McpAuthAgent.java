@@ -19,6 +19,9 @@ public final class McpAuthAgent {
   private static final String BRIDGE = "io.mcpauth.agent.bootstrap.AuthBridge";
   private static final String STARTER = "io.mcpauth.core.AgentStarter";
   private static final String COMMAND_LINE = "io.mcpauth.core.cli.CommandLine";
+  /** Read by the attach command in the target JVM: the outcome, never a secret. */
+  private static final String STATE = "mcpauth.agent.state";
+  private static final String ALREADY_ACTIVE = "already active";
 
   private McpAuthAgent() {}
 
@@ -32,7 +35,8 @@ public final class McpAuthAgent {
 
   public static void main(String[] args) throws Throwable {
     try {
-      Class.forName(COMMAND_LINE, true, new AgentClassLoader(agentJar()))
+      // The command line may attach to other JVMs: jdk.attach is defined to the system loader.
+      Class.forName(COMMAND_LINE, true, new AgentClassLoader(agentJar(), ClassLoader.getSystemClassLoader()))
           .getMethod("main", String[].class)
           .invoke(null, (Object) args);
     } catch (InvocationTargetException e) {
@@ -42,20 +46,22 @@ public final class McpAuthAgent {
 
   private static void start(String agentArgs, Instrumentation inst, boolean attached) {
     try {
-      if (bridgeAlreadyLoaded()) {
+      if (gateAlreadyInstalled()) {
         System.err.println("mcpauth: the agent is already running in this JVM; nothing to do");
+        System.setProperty(STATE, ALREADY_ACTIVE);
         return;
       }
       File jar = agentJar();
       inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-      Class.forName(STARTER, true, new AgentClassLoader(jar))
+      Class.forName(STARTER, true, new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader()))
           .getMethod("start", Instrumentation.class, String.class, boolean.class)
           .invoke(null, inst, agentArgs, attached);
     } catch (Throwable t) {
       Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
       if (attached) {
-        // The JVM ignores exceptions from agentmain; the attach CLI reads the outcome instead.
+        // The JVM ignores exceptions from agentmain; the attach command reads this outcome instead.
         System.err.println("mcpauth: attach failed: " + cause);
+        System.setProperty(STATE, "failed: " + cause.getMessage());
         return;
       }
       // Fail closed: a server that was meant to be protected must not start unprotected.
@@ -64,13 +70,15 @@ public final class McpAuthAgent {
     }
   }
 
-  private static boolean bridgeAlreadyLoaded() {
+  /** Asks the bootstrap bridge, if a previous start loaded it, whether a gate is in place. */
+  private static boolean gateAlreadyInstalled() throws ReflectiveOperationException {
+    Class<?> bridge;
     try {
-      Class.forName(BRIDGE, false, null);
-      return true;
+      bridge = Class.forName(BRIDGE, false, null);
     } catch (ClassNotFoundException e) {
       return false;
     }
+    return (Boolean) bridge.getMethod("installed").invoke(null);
   }
 
   private static File agentJar() throws URISyntaxException {

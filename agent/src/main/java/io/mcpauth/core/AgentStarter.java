@@ -13,7 +13,13 @@ import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.AgentLogging;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedTokenCache;
+import java.io.IOException;
+import java.io.Reader;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,11 +33,12 @@ public final class AgentStarter {
     long started = System.nanoTime();
     AgentConfig config;
     try {
-      config = ConfigParser.parse(ConfigSources.fromProcess());
+      config = ConfigParser.parse(attached ? ConfigSources.fromProcess(attachSettings(agentArgs)) : ConfigSources.fromProcess());
     } catch (InvalidConfigException e) {
       System.err.println(e.getMessage());
       if (attached) {
-        throw new IllegalStateException(e.getMessage());
+        System.setProperty(ConfigSources.STATE_PROPERTY, "failed: " + e.getMessage());
+        return;
       }
       // Fail closed: the JVM never serves with a configuration we cannot enforce.
       System.exit(2);
@@ -64,11 +71,23 @@ public final class AgentStarter {
       return;
     }
     AgentInstaller.install(instrumentation, gate::refuseTransport, background, attached);
+    System.setProperty(ConfigSources.STATE_PROPERTY, "active");
     long startupMillis = (System.nanoTime() - started) / 1_000_000;
     background.execute(() -> AgentLog.get().info(
         "protecting MCP transports {} for resource {} with tokens from issuer {}; metadata at {}; started in {} ms",
         AgentInstaller.transportClassNames(), config.resource(), config.issuer(),
         config.protectedResourceMetadataUrl(), startupMillis));
     keys.prefetch();
+  }
+
+  /** The attach command passes {@code config=<file>}: a properties file readable only by this user. */
+  private static Properties attachSettings(String agentArgs) throws IOException {
+    Properties settings = new Properties();
+    if (agentArgs != null && agentArgs.startsWith("config=")) {
+      try (Reader reader = Files.newBufferedReader(Path.of(agentArgs.substring("config=".length())), StandardCharsets.UTF_8)) {
+        settings.load(reader);
+      }
+    }
+    return settings;
   }
 }

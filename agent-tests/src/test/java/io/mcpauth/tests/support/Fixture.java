@@ -199,6 +199,10 @@ public final class Fixture implements AutoCloseable {
     return baseUrl() + "/mcp";
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   public String transport() {
     return transport;
   }

@@ -15,12 +15,17 @@ import java.util.Properties;
  */
 public final class ConfigSources {
 
+  /** Names the agent itself sets, never settings. */
+  public static final String STATE_PROPERTY = "mcpauth.agent.state";
+
+  private final Properties overrides;
   private final Properties systemProperties;
   private final Map<String, String> environment;
   private final Properties file;
   private final String fileError;
 
-  private ConfigSources(Properties systemProperties, Map<String, String> environment) {
+  private ConfigSources(Properties overrides, Properties systemProperties, Map<String, String> environment) {
+    this.overrides = overrides;
     this.systemProperties = systemProperties;
     this.environment = environment;
     Properties loaded = new Properties();
@@ -38,11 +43,19 @@ public final class ConfigSources {
   }
 
   public static ConfigSources of(Properties systemProperties, Map<String, String> environment) {
-    return new ConfigSources(systemProperties, environment);
+    return new ConfigSources(new Properties(), systemProperties, environment);
   }
 
   public static ConfigSources fromProcess() {
     return of(System.getProperties(), System.getenv());
+  }
+
+  /**
+   * For a dynamic attach: the settings the attach command passed (in a file only the JVM's user
+   * can read) come first, then this process's own sources.
+   */
+  public static ConfigSources fromProcess(Properties attachSettings) {
+    return new ConfigSources(attachSettings, System.getProperties(), System.getenv());
   }
 
   /** The raw value, or the default, or null. */
@@ -52,6 +65,9 @@ public final class ConfigSources {
 
   /** Where {@link #get} found the value: for the start-up summary. */
   public String sourceOf(ConfigKey key) {
+    if (overrides.getProperty(key.key()) != null) {
+      return "attach";
+    }
     if (systemProperties.getProperty(key.key()) != null) {
       return "system property";
     }
@@ -73,8 +89,9 @@ public final class ConfigSources {
   java.util.List<String> unknownKeys() {
     java.util.List<String> unknown = new java.util.ArrayList<>();
     java.util.Set<String> names = new java.util.TreeSet<>(file.stringPropertyNames());
+    names.addAll(overrides.stringPropertyNames());
     for (String name : systemProperties.stringPropertyNames()) {
-      if (name.startsWith("mcpauth.")) {
+      if (name.startsWith("mcpauth.") && !name.equals(STATE_PROPERTY)) {
         names.add(name);
       }
     }
@@ -92,7 +109,10 @@ public final class ConfigSources {
   }
 
   private String firstOf(ConfigKey key, String fallback) {
-    String value = systemProperties.getProperty(key.key());
+    String value = overrides.getProperty(key.key());
+    if (value == null) {
+      value = systemProperties.getProperty(key.key());
+    }
     if (value == null) {
       value = environment.get(key.environmentVariable());
     }
