@@ -39,6 +39,14 @@ public final class AuthBridge {
     return current().servletService(servlet, request, response);
   }
 
+  public static Object springEntry(Object handler, Object request) throws Exception {
+    return current().springEntry(handler, request);
+  }
+
+  public static Object webFluxDispatch(Object dispatcher, Object exchange) throws Exception {
+    return current().webFluxDispatch(dispatcher, exchange);
+  }
+
   private static Gate current() {
     Gate current = gate;
     if (current == null) {

@@ -21,4 +21,20 @@ public interface Gate {
    * @return true when the request has been answered
    */
   boolean servletService(Object servlet, Object request, Object response) throws Exception;
+
+  /**
+   * Decides a request to a Spring WebMVC or WebFlux transport handler.
+   *
+   * @return null to let the handler run, or what it returns instead: a {@code ServerResponse}
+   *     (WebMVC) or a {@code Mono<ServerResponse>} (WebFlux) carrying the denial
+   */
+  Object springEntry(Object handler, Object request) throws Exception;
+
+  /**
+   * Runs before WebFlux's {@code DispatcherHandler.handle}: answers a GET of the Protected Resource
+   * Metadata on Netty, where no servlet runs.
+   *
+   * @return null to let the dispatcher run, or the {@code Mono<Void>} that writes the document
+   */
+  Object webFluxDispatch(Object dispatcher, Object exchange) throws Exception;
 }

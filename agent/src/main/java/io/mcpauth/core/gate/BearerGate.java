@@ -60,17 +60,50 @@ public final class BearerGate implements Gate {
     return reply != null && write(api, response, reply);
   }
 
+  @Override
+  public Object springEntry(Object handler, Object request) throws Exception {
+    SpringApi api = SpringApi.of(handler.getClass());
+    Reply reply;
+    try {
+      reply = check(api.method(request), api.path(request), api.authorization(request), api.mayWait(request));
+    } catch (Throwable e) {
+      AgentLog.get().error("denied a request: 503, the authorization check failed", e);
+      reply = challenges.unavailable;
+    }
+    Reply denial = reply;
+    return denial == null ? null : rethrowing(() -> api.response(request, denial));
+  }
+
+  @Override
+  public Object webFluxDispatch(Object dispatcher, Object exchange) throws Exception {
+    SpringApi.Exchange api = SpringApi.Exchange.of(dispatcher.getClass());
+    Reply reply;
+    try {
+      reply = "GET".equals(api.method(exchange)) ? metadata.replyFor(api.path(exchange)) : null;
+    } catch (Throwable e) {
+      AgentLog.get().error("could not serve the Protected Resource Metadata", e);
+      reply = null;
+    }
+    Reply document = reply;
+    return document == null ? null : rethrowing(() -> api.write(exchange, document));
+  }
+
   /** The decision for one request to a transport: null to let it through, else the reply. */
   public Reply check(String method, String path, Enumeration<String> authorization) {
+    return check(method, path, authorization, true);
+  }
+
+  /** @param mayWait false on an event loop: nothing may block on a key fetch */
+  Reply check(String method, String path, Enumeration<String> authorization, boolean mayWait) {
     try {
-      return decide(method, path, authorization);
+      return decide(method, path, authorization, mayWait);
     } catch (RuntimeException | Error e) {
       AgentLog.get().error("denied {} {}: 503, the authorization check failed", method, printable(path), e);
       return challenges.unavailable;
     }
   }
 
-  private Reply decide(String method, String path, Enumeration<String> authorization) {
+  private Reply decide(String method, String path, Enumeration<String> authorization, boolean mayWait) {
     BearerCredentials credentials = BearerCredentials.parse(authorization);
     switch (credentials.kind()) {
       case NONE:
@@ -84,7 +117,7 @@ public final class BearerGate implements Gate {
     }
     VerifiedToken token;
     try {
-      token = cache.verify(credentials.token(), verifier);
+      token = cache.verify(credentials.token(), verifier, mayWait);
     } catch (TokenRejectedException e) {
       Reply reply = e.kind() == TokenRejectedException.Kind.UNAVAILABLE ? challenges.unavailable : challenges.invalidToken;
       return deny(reply, method, path, e.getMessage());
@@ -113,14 +146,26 @@ public final class BearerGate implements Gate {
   }
 
   private static boolean write(ServletApi api, Object response, Reply reply) throws Exception {
-    try {
+    rethrowing(() -> {
       api.write(response, reply);
+      return null;
+    });
+    return true;
+  }
+
+  private interface Action {
+    Object run() throws Throwable;
+  }
+
+  /** Method handles throw Throwable; the bridge passes on Exceptions and Errors as they are. */
+  private static Object rethrowing(Action action) throws Exception {
+    try {
+      return action.run();
     } catch (Exception | Error e) {
       throw e;
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }
-    return true;
   }
 
   private static Reply deny(Reply reply, String method, String path, String reason) {

@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  */
 public final class AgentInstaller implements ClassFileTransformer {
 
+  /** Not a class file: defining it fails with ClassFormatError. */
+  private static final byte[] UNLOADABLE = {0};
+
   private final Consumer<String> refuseTransport;
   private final Executor logExecutor;
 
@@ -27,7 +30,7 @@ public final class AgentInstaller implements ClassFileTransformer {
 
   /** The class names the agent instruments, for the start-up line. */
   public static List<String> transportClassNames() {
-    return ServletHooks.TRANSPORTS.keySet().stream().map(name -> name.replace('/', '.')).sorted().toList();
+    return Hooks.TRANSPORTS.keySet().stream().map(name -> name.replace('/', '.')).sorted().toList();
   }
 
   /**
@@ -42,7 +45,7 @@ public final class AgentInstaller implements ClassFileTransformer {
     if (attached) {
       List<Class<?>> loaded = new ArrayList<>();
       for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-        if (ServletHooks.isTarget(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+        if (Hooks.isTarget(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
           loaded.add(type);
         }
       }
@@ -55,29 +58,36 @@ public final class AgentInstaller implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-    if (className == null || !ServletHooks.isTarget(className)) {
+    if (className == null || !Hooks.isTarget(className)) {
       return null;
     }
     String name = className.replace('/', '.');
     String loaderName = loader == null ? "bootstrap" : loader.getClass().getName();
-    boolean transport = ServletHooks.TRANSPORTS.containsKey(className);
+    Hooks.Kind kind = Hooks.kindOf(className);
     try {
-      byte[] hooked = ServletHooks.hook(className, classfileBuffer);
-      logExecutor.execute(() -> AgentLog.get().info(transport
+      byte[] hooked = Hooks.hook(className, classfileBuffer);
+      logExecutor.execute(() -> AgentLog.get().info(Hooks.TRANSPORTS.containsKey(className)
           ? "protecting " + name + " (class loader " + loaderName + ")"
           : "serving Protected Resource Metadata through " + name + " (class loader " + loaderName + ")"));
       return hooked;
     } catch (Throwable e) {
-      if (transport) {
-        refuseTransport.accept(name);
-        logExecutor.execute(() -> AgentLog.get().error("{}; every request to it is denied with 503 (fail closed)."
-            + " Supported: MCP Java SDK 0.17.0 to 2.1.0", e instanceof ServletHooks.UnsupportedShapeException
-                ? e.getMessage() : "could not instrument MCP transport " + name + ": " + e));
-      } else {
-        logExecutor.execute(() -> AgentLog.get().error(
-            "could not instrument {}: the Protected Resource Metadata is not served", name, e));
+      String problem = e instanceof Hooks.UnsupportedShapeException ? e.getMessage() : "could not instrument " + name + ": " + e;
+      switch (kind) {
+        case SERVLET_TRANSPORT:
+          refuseTransport.accept(name);
+          logExecutor.execute(() -> AgentLog.get().error("{}; every request to it is denied with 503 (fail closed)."
+              + " Supported: MCP Java SDK 0.17.0 to 2.1.0", problem));
+          return null;
+        case SPRING_TRANSPORT:
+          // No servlet entry to deny from: the class is made unloadable, so the application
+          // cannot start with an MCP endpoint the gate does not cover.
+          logExecutor.execute(() -> AgentLog.get().error("{}; refusing to load it, so the server cannot serve it"
+              + " unprotected (fail closed). Supported: the SDK 0.17-0.18 and Spring AI 2.0 Spring transports", problem));
+          return UNLOADABLE;
+        default:
+          logExecutor.execute(() -> AgentLog.get().error("{}: the Protected Resource Metadata is not served there", problem));
+          return null;
       }
-      return null;
     }
   }
 }

@@ -76,6 +76,21 @@ public final class JwksKeySource implements KeySource {
     return await(startFetch(false));
   }
 
+  @Override
+  public KeySet currentWithoutWaiting() {
+    KeySet current = keys;
+    if (current == null || nanoClock.getAsLong() - loadedAt > refreshNanos) {
+      startFetch(false);
+    }
+    return current;
+  }
+
+  @Override
+  public KeySet refreshForUnknownKidWithoutWaiting() {
+    startFetch(false);
+    return keys;
+  }
+
   /**
    * Returns the fetch in flight, or starts one if the rate limit allows, or returns null. At most
    * one fetch runs at a time and new ones start at most once per window.

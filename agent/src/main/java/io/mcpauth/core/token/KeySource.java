@@ -11,4 +11,14 @@ public interface KeySource {
    * window and returns the keys then known (possibly the same ones).
    */
   KeySet refreshForUnknownKid();
+
+  /** {@link #current()} for a thread that must not wait (an event loop): starts a fetch, returns at once. */
+  default KeySet currentWithoutWaiting() {
+    return current();
+  }
+
+  /** {@link #refreshForUnknownKid()} for a thread that must not wait: the refetch runs in the background. */
+  default KeySet refreshForUnknownKidWithoutWaiting() {
+    return refreshForUnknownKid();
+  }
 }

@@ -44,6 +44,14 @@ public final class TokenVerifier {
   }
 
   public VerifiedToken verify(String token) throws TokenRejectedException {
+    return verify(token, true);
+  }
+
+  /**
+   * @param mayWait false on a thread that must never block (a WebFlux event loop): a key fetch then
+   *     runs in the background and this token is judged with the keys already known
+   */
+  public VerifiedToken verify(String token, boolean mayWait) throws TokenRejectedException {
     if (token.length() > maxLength) {
       throw new TokenRejectedException("token longer than mcpauth.token.max-length");
     }
@@ -51,7 +59,7 @@ public final class TokenVerifier {
     Map<String, Object> header = json(jws.header, "header");
     JwsAlgorithm algorithm = algorithm(header);
     checkType(header.get("typ"));
-    VerificationKey key = key(header.get("kid"), algorithm);
+    VerificationKey key = key(header.get("kid"), algorithm, mayWait);
     verifySignature(jws, algorithm, key);
     return claims(json(jws.payload, "claims"));
   }
@@ -91,12 +99,12 @@ public final class TokenVerifier {
     }
   }
 
-  private VerificationKey key(Object kidValue, JwsAlgorithm algorithm) throws TokenRejectedException {
+  private VerificationKey key(Object kidValue, JwsAlgorithm algorithm, boolean mayWait) throws TokenRejectedException {
     if (kidValue != null && !(kidValue instanceof String)) {
       throw new TokenRejectedException("kid is not a string");
     }
     String kid = (String) kidValue;
-    KeySet current = keys.current();
+    KeySet current = mayWait ? keys.current() : keys.currentWithoutWaiting();
     if (current == null) {
       throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, "no verification keys available yet");
     }
@@ -105,7 +113,7 @@ public final class TokenVerifier {
     }
     VerificationKey key = current.byKid(kid);
     if (key == null) {
-      KeySet refreshed = keys.refreshForUnknownKid();
+      KeySet refreshed = mayWait ? keys.refreshForUnknownKid() : keys.refreshForUnknownKidWithoutWaiting();
       key = refreshed == null ? null : refreshed.byKid(kid);
       if (key == null) {
         throw new TokenRejectedException("unknown kid");

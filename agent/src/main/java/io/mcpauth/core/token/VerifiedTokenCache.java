@@ -46,8 +46,13 @@ public final class VerifiedTokenCache {
 
   /** The verified token, from the cache or from {@code verifier}. */
   public VerifiedToken verify(String token, TokenVerifier verifier) throws TokenRejectedException {
+    return verify(token, verifier, true);
+  }
+
+  /** @param mayWait false on a thread that must never block; see {@link TokenVerifier#verify(String, boolean)} */
+  public VerifiedToken verify(String token, TokenVerifier verifier, boolean mayWait) throws TokenRejectedException {
     if (maxEntries == 0) {
-      return checkRevoked(verifier.verify(token));
+      return checkRevoked(verifier.verify(token, mayWait));
     }
     Key key = keyOf(token);
     VerifiedToken cached = entries.get(key);
@@ -58,7 +63,7 @@ public final class VerifiedTokenCache {
       }
       entries.remove(key, cached);
     }
-    VerifiedToken verified = checkRevoked(verifier.verify(token));
+    VerifiedToken verified = checkRevoked(verifier.verify(token, mayWait));
     if (now < verified.expiresAtEpochSecond() && (entries.size() < maxEntries || evictExpired(now))) {
       entries.put(key, verified);
     }

@@ -71,9 +71,21 @@ class GateAdviceTest {
       }
       return false;
     }
+
+    @Override
+    public Object springEntry(Object handler, Object request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Object webFluxDispatch(Object dispatcher, Object exchange) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   static final SwitchableGate GATE = new SwitchableGate();
+
+  // (the Spring hooks have no servlet to test here; the Spring fixtures cover them end to end)
 
   @BeforeAll
   static void install() throws Exception {

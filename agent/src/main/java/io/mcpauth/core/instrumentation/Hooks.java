@@ -1,0 +1,175 @@
+package io.mcpauth.core.instrumentation;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * What the agent hooks, by exact class name and method descriptor (../shared/design/sdk-transport-map.md §6.1):
+ * <ul>
+ *   <li>the MCP Java SDK servlet transports: {@code doGet}, {@code doPost}, {@code doDelete}, the
+ *       same from SDK 0.17.0 to 2.1.0; no transport overrides {@code service()};
+ *   <li>the Spring WebMVC and WebFlux transports, in the SDK's 0.x package and Spring AI's 2.x
+ *       package (public final there): their private one-argument handlers;
+ *   <li>{@code HttpServlet.service}, which every servlet request passes, to serve the Protected
+ *       Resource Metadata whatever the MCP servlet's mapping and to refuse transports the agent
+ *       could not hook; and WebFlux's {@code DispatcherHandler.handle}, which serves the metadata
+ *       on Netty, where no servlet runs.
+ * </ul>
+ */
+final class Hooks {
+
+  enum Kind { SERVLET_TRANSPORT, SERVLET_SERVICE, SPRING_TRANSPORT, WEBFLUX_DISPATCHER }
+
+  static final String HTTP_SERVLET = "jakarta/servlet/http/HttpServlet";
+  static final String DISPATCHER_HANDLER = "org/springframework/web/reactive/DispatcherHandler";
+  private static final String SDK = "io/modelcontextprotocol/server/transport/";
+  private static final String SPRING_AI_WEBMVC = "org/springframework/ai/mcp/server/webmvc/transport/";
+  private static final String SPRING_AI_WEBFLUX = "org/springframework/ai/mcp/server/webflux/transport/";
+
+  private static final String SERVLET_METHOD =
+      "(Ljakarta/servlet/http/HttpServletRequest;Ljakarta/servlet/http/HttpServletResponse;)V";
+  private static final String WEBMVC_HANDLER =
+      "(Lorg/springframework/web/servlet/function/ServerRequest;)Lorg/springframework/web/servlet/function/ServerResponse;";
+  private static final String WEBFLUX_HANDLER =
+      "(Lorg/springframework/web/reactive/function/server/ServerRequest;)Lreactor/core/publisher/Mono;";
+  private static final String DISPATCHER_HANDLE =
+      "(Lorg/springframework/web/server/ServerWebExchange;)Lreactor/core/publisher/Mono;";
+
+  private static final Set<String> SERVLET_ENTRY_POINTS = Set.of("doGet", "doPost", "doDelete");
+  private static final Set<String> SPRING_ENTRY_POINTS =
+      Set.of("handleGet", "handlePost", "handleDelete", "handleSseConnection", "handleMessage");
+
+  /** Each transport and the entry points it must declare for the gate to cover it. */
+  static final Map<String, List<String>> TRANSPORTS = transports();
+  private static final Map<String, Kind> KINDS = kinds();
+
+  private Hooks() {}
+
+  private static Map<String, List<String>> transports() {
+    Map<String, List<String>> transports = new HashMap<>();
+    transports.put(SDK + "HttpServletStreamableServerTransportProvider", List.of("doGet", "doPost", "doDelete"));
+    transports.put(SDK + "HttpServletSseServerTransportProvider", List.of("doGet", "doPost"));
+    transports.put(SDK + "HttpServletStatelessServerTransport", List.of("doPost"));
+    for (String pkg : List.of(SDK, SPRING_AI_WEBMVC, SPRING_AI_WEBFLUX)) {
+      for (String flavour : pkg.equals(SPRING_AI_WEBMVC) ? List.of("WebMvc")
+          : pkg.equals(SPRING_AI_WEBFLUX) ? List.of("WebFlux") : List.of("WebMvc", "WebFlux")) {
+        transports.put(pkg + flavour + "StreamableServerTransportProvider", List.of("handleGet", "handlePost", "handleDelete"));
+        transports.put(pkg + flavour + "SseServerTransportProvider", List.of("handleSseConnection", "handleMessage"));
+        transports.put(pkg + flavour + "StatelessServerTransport", List.of("handlePost"));
+      }
+    }
+    return Map.copyOf(transports);
+  }
+
+  private static Map<String, Kind> kinds() {
+    Map<String, Kind> kinds = new HashMap<>();
+    TRANSPORTS.keySet().forEach(name -> kinds.put(name,
+        name.startsWith(SDK + "HttpServlet") ? Kind.SERVLET_TRANSPORT : Kind.SPRING_TRANSPORT));
+    kinds.put(HTTP_SERVLET, Kind.SERVLET_SERVICE);
+    kinds.put(DISPATCHER_HANDLER, Kind.WEBFLUX_DISPATCHER);
+    return Map.copyOf(kinds);
+  }
+
+  static boolean isTarget(String internalName) {
+    return KINDS.containsKey(internalName);
+  }
+
+  static Kind kindOf(String internalName) {
+    return KINDS.get(internalName);
+  }
+
+  /** The class with its hooks in place, or an {@link UnsupportedShapeException}. */
+  static byte[] hook(String internalName, byte[] classFile) {
+    Kind kind = KINDS.get(internalName);
+    ClassReader reader = new ClassReader(classFile);
+    // Passing the reader keeps the constant pool and copies untouched methods as they are.
+    ClassWriter writer = new ClassWriter(reader, 0);
+    HookVisitor visitor = new HookVisitor(writer, kind);
+    reader.accept(visitor, 0);
+    List<String> required = switch (kind) {
+      case SERVLET_SERVICE -> List.of("service");
+      case WEBFLUX_DISPATCHER -> List.of("handle");
+      default -> TRANSPORTS.get(internalName);
+    };
+    List<String> missing = new ArrayList<>();
+    for (String name : required) {
+      if (!visitor.hooked.contains(name)) {
+        missing.add(name);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new UnsupportedShapeException(internalName, missing);
+    }
+    return writer.toByteArray();
+  }
+
+  private static final class HookVisitor extends ClassVisitor {
+    final Set<String> hooked = new LinkedHashSet<>();
+    private final Kind kind;
+    private int version;
+
+    HookVisitor(ClassVisitor next, Kind kind) {
+      super(Opcodes.ASM9, next);
+      this.kind = kind;
+    }
+
+    @Override
+    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+      this.version = version;
+      super.visit(version, access, name, signature, superName, interfaces);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+      MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
+      if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT)) != 0) {
+        return method;
+      }
+      switch (kind) {
+        case SERVLET_TRANSPORT:
+          if (SERVLET_ENTRY_POINTS.contains(name) && SERVLET_METHOD.equals(descriptor)) {
+            hooked.add(name);
+            return new BridgeCallPrologue(method, "servletEntry", version);
+          }
+          break;
+        case SERVLET_SERVICE:
+          if (name.equals("service") && SERVLET_METHOD.equals(descriptor)) {
+            hooked.add(name);
+            return new BridgeCallPrologue(method, "servletService", version);
+          }
+          break;
+        case SPRING_TRANSPORT:
+          if (SPRING_ENTRY_POINTS.contains(name) && (WEBMVC_HANDLER.equals(descriptor) || WEBFLUX_HANDLER.equals(descriptor))) {
+            hooked.add(name);
+            return new ReplacingPrologue(method, "springEntry", descriptor, version);
+          }
+          break;
+        case WEBFLUX_DISPATCHER:
+          if (name.equals("handle") && DISPATCHER_HANDLE.equals(descriptor)) {
+            hooked.add(name);
+            return new ReplacingPrologue(method, "webFluxDispatch", descriptor, version);
+          }
+          break;
+        default:
+          break;
+      }
+      return method;
+    }
+  }
+
+  static final class UnsupportedShapeException extends RuntimeException {
+    UnsupportedShapeException(String internalName, List<String> missing) {
+      super(internalName.replace('/', '.') + " has an unrecognised shape (no " + String.join(", ", missing)
+          + " with the expected signature)");
+    }
+  }
+}
