@@ -21,16 +21,19 @@ import net.bytebuddy.jar.asm.Opcodes;
  *       package (public final there): their private one-argument handlers;
  *   <li>{@code HttpServlet.service}, which every servlet request passes, to serve the Protected
  *       Resource Metadata whatever the MCP servlet's mapping and to refuse transports the agent
- *       could not hook; and WebFlux's {@code DispatcherHandler.handle}, which serves the metadata
- *       on Netty, where no servlet runs.
+ *       could not hook; Tomcat's {@code StandardContextValve.invoke} for the same, since Tomcat
+ *       answers paths no servlet is mapped to without any servlet; and WebFlux's
+ *       {@code DispatcherHandler.handle}, which serves the metadata on Netty, where no servlet runs.
  * </ul>
  */
 final class Hooks {
 
-  enum Kind { SERVLET_TRANSPORT, SERVLET_SERVICE, SPRING_TRANSPORT, WEBFLUX_DISPATCHER }
+  enum Kind { SERVLET_TRANSPORT, SERVLET_SERVICE, TOMCAT_CONTEXT_VALVE, SPRING_TRANSPORT, WEBFLUX_DISPATCHER }
 
   static final String HTTP_SERVLET = "jakarta/servlet/http/HttpServlet";
   static final String DISPATCHER_HANDLER = "org/springframework/web/reactive/DispatcherHandler";
+  /** Tomcat answers a path no servlet is mapped to itself, without any servlet's service(). */
+  static final String TOMCAT_CONTEXT_VALVE = "org/apache/catalina/core/StandardContextValve";
   private static final String SDK = "io/modelcontextprotocol/server/transport/";
   private static final String SPRING_AI_WEBMVC = "org/springframework/ai/mcp/server/webmvc/transport/";
   private static final String SPRING_AI_WEBFLUX = "org/springframework/ai/mcp/server/webflux/transport/";
@@ -41,6 +44,8 @@ final class Hooks {
       "(Lorg/springframework/web/servlet/function/ServerRequest;)Lorg/springframework/web/servlet/function/ServerResponse;";
   private static final String WEBFLUX_HANDLER =
       "(Lorg/springframework/web/reactive/function/server/ServerRequest;)Lreactor/core/publisher/Mono;";
+  private static final String VALVE_INVOKE =
+      "(Lorg/apache/catalina/connector/Request;Lorg/apache/catalina/connector/Response;)V";
   private static final String DISPATCHER_HANDLE =
       "(Lorg/springframework/web/server/ServerWebExchange;)Lreactor/core/publisher/Mono;";
 
@@ -76,6 +81,7 @@ final class Hooks {
         name.startsWith(SDK + "HttpServlet") ? Kind.SERVLET_TRANSPORT : Kind.SPRING_TRANSPORT));
     kinds.put(HTTP_SERVLET, Kind.SERVLET_SERVICE);
     kinds.put(DISPATCHER_HANDLER, Kind.WEBFLUX_DISPATCHER);
+    kinds.put(TOMCAT_CONTEXT_VALVE, Kind.TOMCAT_CONTEXT_VALVE);
     return Map.copyOf(kinds);
   }
 
@@ -97,6 +103,7 @@ final class Hooks {
     reader.accept(visitor, 0);
     List<String> required = switch (kind) {
       case SERVLET_SERVICE -> List.of("service");
+      case TOMCAT_CONTEXT_VALVE -> List.of("invoke");
       case WEBFLUX_DISPATCHER -> List.of("handle");
       default -> TRANSPORTS.get(internalName);
     };
@@ -143,6 +150,13 @@ final class Hooks {
           break;
         case SERVLET_SERVICE:
           if (name.equals("service") && SERVLET_METHOD.equals(descriptor)) {
+            hooked.add(name);
+            return new BridgeCallPrologue(method, "servletService", version);
+          }
+          break;
+        case TOMCAT_CONTEXT_VALVE:
+          // its Request and Response are the container's HttpServletRequest/Response
+          if (name.equals("invoke") && VALVE_INVOKE.equals(descriptor)) {
             hooked.add(name);
             return new BridgeCallPrologue(method, "servletService", version);
           }
