@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.tests.support.CompatibilityMatrix;
 import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.Http;
 import io.mcpauth.tests.support.LogHygiene;
@@ -25,7 +26,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every servlet transport on SDK 2.1.0, 1.1.5 and 0.18.4, driven by the real MCP Java SDK client:
+ * Every row of the compatibility matrix (servlet transports on Jetty and Tomcat for every SDK line,
+ * Spring WebMVC and WebFlux in fat jars) on every transport, driven by the real MCP Java SDK client:
  * a valid token gets through initialize, tools/list and tools/call; no token gets 401; a token for
  * another audience gets 401; the metadata answers on the server's own origin.
  */
@@ -33,9 +35,9 @@ class TransportMatrixTest extends WithIdentityProvider {
 
   static Stream<Arguments> cells() {
     Stream.Builder<Arguments> cells = Stream.builder();
-    for (String module : new String[] {Fixture.SDK_2_1, Fixture.SDK_1, Fixture.SDK_0_18}) {
-      for (String transport : new String[] {"streamable", "stateless", "sse"}) {
-        cells.add(Arguments.of(module, transport));
+    for (CompatibilityMatrix.Row row : CompatibilityMatrix.ROWS) {
+      for (String transport : CompatibilityMatrix.TRANSPORTS) {
+        cells.add(Arguments.of(row.module(), transport));
       }
     }
     return cells.build();

@@ -45,7 +45,9 @@ public final class AgentInstaller implements ClassFileTransformer {
     if (attached) {
       List<Class<?>> loaded = new ArrayList<>();
       for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-        if (Hooks.isTarget(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+        String internalName = type.getName().replace('.', '/');
+        if ((Hooks.isTarget(internalName) || Hooks.isRelocatedTransport(internalName))
+            && instrumentation.isModifiableClass(type)) {
           loaded.add(type);
         }
       }
@@ -55,11 +57,28 @@ public final class AgentInstaller implements ClassFileTransformer {
     }
   }
 
+  private byte[] refuseRelocated(String className) {
+    String name = className.replace('/', '.');
+    String problem = name + " looks like a shaded or relocated MCP Java SDK transport, which the agent does not hook";
+    if (Hooks.isSpringTransportName(className)) {
+      logExecutor.execute(() -> AgentLog.get().error("{}; refusing to load it, so the server cannot serve it"
+          + " unprotected (fail closed). Run the SDK unshaded", problem));
+      return UNLOADABLE;
+    }
+    refuseTransport.accept(name);
+    logExecutor.execute(() -> AgentLog.get().error("{}; every request to it is denied with 503 (fail closed)."
+        + " Run the SDK unshaded", problem));
+    return null;
+  }
+
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-    if (className == null || !Hooks.isTarget(className)) {
+    if (className == null) {
       return null;
+    }
+    if (!Hooks.isTarget(className)) {
+      return Hooks.isRelocatedTransport(className) ? refuseRelocated(className) : null;
     }
     String name = className.replace('/', '.');
     String loaderName = loader == null ? "bootstrap" : loader.getClass().getName();

@@ -89,6 +89,31 @@ final class Hooks {
     return KINDS.containsKey(internalName);
   }
 
+  /** Simple names of the transports, to spot a shaded or relocated SDK by its class names. */
+  private static final Set<String> TRANSPORT_SIMPLE_NAMES = simpleNames();
+
+  private static Set<String> simpleNames() {
+    Set<String> names = new java.util.HashSet<>();
+    TRANSPORTS.keySet().forEach(name -> names.add(name.substring(name.lastIndexOf('/') + 1)));
+    return Set.copyOf(names);
+  }
+
+  /**
+   * A class named like an MCP transport in another package: a shaded or relocated SDK, whose
+   * entry points the agent does not hook by name. It is refused rather than left open.
+   */
+  static boolean isRelocatedTransport(String internalName) {
+    int slash = internalName.lastIndexOf('/');
+    return slash > 0 && !KINDS.containsKey(internalName)
+        && TRANSPORT_SIMPLE_NAMES.contains(internalName.substring(slash + 1));
+  }
+
+  /** Spring transports are the WebMvc* and WebFlux* ones. */
+  static boolean isSpringTransportName(String internalName) {
+    String simple = internalName.substring(internalName.lastIndexOf('/') + 1);
+    return simple.startsWith("WebMvc") || simple.startsWith("WebFlux");
+  }
+
   static Kind kindOf(String internalName) {
     return KINDS.get(internalName);
   }

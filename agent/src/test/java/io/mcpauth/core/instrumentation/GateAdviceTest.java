@@ -153,6 +153,17 @@ class GateAdviceTest {
   }
 
   @Test
+  @DisplayName("a shaded or relocated SDK transport is refused: every request to it gets 503")
+  void aRelocatedTransportFailsClosed() throws Exception {
+    HttpServlet relocated = new com.acme.shaded.mcp.HttpServletStatelessServerTransport();
+    assertTrue(GATE.refused.contains("com.acme.shaded.mcp.HttpServletStatelessServerTransport"), GATE.refused::toString);
+    Response response = new Response(false);
+    serve(relocated, "POST", "/mcp", response);
+    assertEquals(503, response.status);
+    assertEquals(0, com.acme.shaded.mcp.HttpServletStatelessServerTransport.DISPATCHED.get());
+  }
+
+  @Test
   void theMetadataIsServedFromHttpServletService() throws Exception {
     Response response = new Response(false);
     serve(new HttpServletStatelessServerTransport(), "GET", "/.well-known/oauth-protected-resource/mcp", response);

@@ -1,0 +1,51 @@
+package io.mcpauth.tests.support;
+
+import java.util.List;
+
+/**
+ * Every fixture the suite runs with the shipped agent: one row of the README's compatibility
+ * table each. {@code TransportMatrixTest} proves every row on every transport, and
+ * {@code CompatibilityTableTest} checks that the README shows exactly this table.
+ */
+public final class CompatibilityMatrix {
+
+  public record Row(String module, String transports, String sdk, String server) {}
+
+  public static final List<String> TRANSPORTS = List.of("streamable", "sse", "stateless");
+
+  public static final List<Row> ROWS = List.of(
+      new Row("servlet-jetty-sdk017", "servlet", "mcp-core 0.17.2", "Jetty 12.1"),
+      new Row("servlet-jetty-sdk018", "servlet", "mcp-core 0.18.4", "Jetty 12.1"),
+      new Row("servlet-jetty-sdk10", "servlet", "mcp-core 1.0.2", "Jetty 12.1"),
+      new Row("servlet-jetty-sdk1", "servlet", "mcp-core 1.1.5", "Jetty 12.1"),
+      new Row("servlet-jetty-sdk20", "servlet", "mcp-core 2.0.1", "Jetty 12.1"),
+      new Row("servlet-jetty", "servlet", "mcp-core 2.1.0", "Jetty 12.1"),
+      new Row("servlet-tomcat-sdk017", "servlet", "mcp-core 0.17.2", "Tomcat 11.0 (embedded)"),
+      new Row("servlet-tomcat-sdk018", "servlet", "mcp-core 0.18.4", "Tomcat 11.0 (embedded)"),
+      new Row("servlet-tomcat-sdk10", "servlet", "mcp-core 1.0.2", "Tomcat 11.0 (embedded)"),
+      new Row("servlet-tomcat-sdk1", "servlet", "mcp-core 1.1.5", "Tomcat 11.0 (embedded)"),
+      new Row("servlet-tomcat-sdk20", "servlet", "mcp-core 2.0.1", "Tomcat 11.0 (embedded)"),
+      new Row("servlet-tomcat", "servlet", "mcp-core 2.1.0", "Tomcat 11.0 (embedded)"),
+      new Row("spring-webmvc-sdk018", "Spring WebMVC (io.modelcontextprotocol.sdk:mcp-spring-webmvc 0.18.3)",
+          "mcp-core 0.18.3", "Spring Boot 3.5.7 fat jar, Tomcat 10.1"),
+      new Row("spring-webflux-sdk018", "Spring WebFlux (io.modelcontextprotocol.sdk:mcp-spring-webflux 0.18.1)",
+          "mcp-core 0.18.1", "Spring Boot 3.5.7 fat jar, Netty"),
+      new Row("spring-webmvc-springai", "Spring WebMVC (org.springframework.ai:mcp-spring-webmvc 2.0.1)",
+          "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Tomcat 11.0"),
+      new Row("spring-webflux-springai", "Spring WebFlux (org.springframework.ai:mcp-spring-webflux 2.0.0)",
+          "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Netty"));
+
+  private CompatibilityMatrix() {}
+
+  /** The README table, rendered from {@link #ROWS}. */
+  public static String table() {
+    StringBuilder table = new StringBuilder(
+        "| fixture | transport family | MCP Java SDK | server | Streamable HTTP | SSE | stateless |\n"
+            + "|---|---|---|---|---|---|---|\n");
+    for (Row row : ROWS) {
+      table.append("| `").append(row.module()).append("` | ").append(row.transports()).append(" | ")
+          .append(row.sdk()).append(" | ").append(row.server()).append(" | ✓ | ✓ | ✓ |\n");
+    }
+    return table.toString();
+  }
+}
