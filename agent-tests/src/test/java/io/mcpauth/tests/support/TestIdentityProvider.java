@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +37,18 @@ public final class TestIdentityProvider implements AutoCloseable {
   private final AtomicInteger jwksRequests = new AtomicInteger();
   private final AtomicInteger metadataRequests = new AtomicInteger();
   private volatile int jwksStatus = 200;
+  private volatile long jwksDelayMillis;
 
   private TestIdentityProvider() throws IOException, JoseException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     issuer = "http://127.0.0.1:" + server.getAddress().getPort();
     server.createContext("/.well-known/oauth-authorization-server", this::metadata);
     server.createContext("/jwks", this::jwks);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "test-idp");
+      thread.setDaemon(true);
+      return thread;
+    }));
     server.start();
     addKey(rsaKey("rsa-1"), true);
     addKey(ecKey("ec-1"), true);
@@ -75,6 +82,11 @@ public final class TestIdentityProvider implements AutoCloseable {
   /** Makes the JWKS endpoint answer with this status (e.g. 500 for an outage). */
   public void jwksStatus(int status) {
     jwksStatus = status;
+  }
+
+  /** Makes every JWKS answer wait this long first (a slow identity provider). */
+  public void jwksDelay(Duration delay) {
+    jwksDelayMillis = delay.toMillis();
   }
 
   /** A signing key; published in the JWKS when {@code publish} is true. */
@@ -154,6 +166,11 @@ public final class TestIdentityProvider implements AutoCloseable {
 
   private void jwks(HttpExchange exchange) throws IOException {
     jwksRequests.incrementAndGet();
+    try {
+      Thread.sleep(jwksDelayMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (jwksStatus != 200) {
       send(exchange, jwksStatus, "{\"error\":\"down\"}");
       return;
