@@ -69,6 +69,19 @@ class AttachTest extends WithIdentityProvider {
   }
 
   @Test
+  void attachProtectsARunningSpringBootFatJar() throws Exception {
+    try (Fixture server = Fixture.builder().module("spring-webmvc-springai").withoutAgent().start()) {
+      assertEquals(200, Http.post(server.url(), Http.INITIALIZE).statusCode(), "unprotected before the attach");
+      Result result = attach(server.pid(), "mcpauth.issuer=" + idp.issuer(), "mcpauth.resource=" + server.resourceUri());
+      assertEquals(0, result.exit(), result.output());
+      assertEquals(401, Http.post(server.url(), Http.INITIALIZE).statusCode(), "the loaded Spring handler was retransformed");
+      assertEquals(200, Http.post(server.url(), Http.INITIALIZE,
+          "Authorization", bearer(idp.token(server.resourceUri()).sign())).statusCode());
+      assertEquals(200, Http.get(server.baseUrl() + "/.well-known/oauth-protected-resource/mcp").statusCode());
+    }
+  }
+
+  @Test
   void invalidSettingsAreReportedByTheCommandAndTheTargetIsLeftAlone(@TempDir Path dir) throws Exception {
     try (Fixture server = Fixture.builder().withoutAgent().start()) {
       Result missing = attach(server.pid(), "mcpauth.issuer=http://idp.example.com");
