@@ -164,6 +164,13 @@ class GateAdviceTest {
   }
 
   @Test
+  @DisplayName("a Spring transport with an unrecognised shape cannot even load: the server cannot serve it")
+  void anUnrecognisedSpringTransportCannotLoad() {
+    assertThrows(ClassFormatError.class, () -> Class.forName(
+        "io.modelcontextprotocol.server.transport.WebMvcStatelessServerTransport", true, GateAdviceTest.class.getClassLoader()));
+  }
+
+  @Test
   void theMetadataIsServedFromHttpServletService() throws Exception {
     Response response = new Response(false);
     serve(new HttpServletStatelessServerTransport(), "GET", "/.well-known/oauth-protected-resource/mcp", response);
