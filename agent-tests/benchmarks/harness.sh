@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end performance harness of mcpauth: HTTP overhead under wrk (fixture without the agent, with
+# the agent on a cold and a warm verified-token cache, and a hand-written jose4j filter as the peer),
+# start-up time and classes, heap and RSS, and the JMH hot path (rounds.sh). Prints one Markdown
+# report and saves it to agent-tests/benchmarks/target/harness/report.md (raw numbers: results.json,
+# server logs: logs/).
+#
+#   agent-tests/benchmarks/harness.sh            # full run, ~25-30 min on 2 cores
+#   agent-tests/benchmarks/harness.sh --quick    # validation: 1 round, short runs, small pools (~5 min)
+#   agent-tests/benchmarks/harness.sh --no-build # use the jars already built
+#   agent-tests/benchmarks/harness.sh --report-only  # re-print the report from target/harness/results.json
+#
+# Everything listens on 127.0.0.1 only; every process started is stopped on exit. Minted tokens are
+# cached in target/harness/ (keyed by the issuer key, issuer and resource) and re-minted after 1 h.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+
+BUILD=1
+ARGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    --quick) ARGS+=("$arg") ;;
+    --skip=*) ARGS+=(--skip "${arg#--skip=}") ;;
+    --report-only) ARGS+=("$arg"); BUILD=0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg (use --quick, --no-build)" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "[harness] installing wrk" >&2
+  SUDO=""
+  [[ "$(id -u)" -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  $SUDO apt-get install -y -qq wrk >&2
+fi
+for tool in java jcmd mvn python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "[harness] missing $tool" >&2; exit 1; }
+done
+
+if [[ $BUILD -eq 1 ]]; then
+  echo "[harness] building the agent and the benchmarks module" >&2
+  (cd "$ROOT" && mvn -B -q -Pbench -pl agent,agent-tests/benchmarks -am package -DskipTests) >&2
+fi
+if [[ ! -f "$ROOT/integration-fixtures/servlet-jetty/target/servlet-jetty.jar" ]]; then
+  echo "[harness] building the servlet-jetty fixture" >&2
+  (cd "$ROOT" && mvn -B -q -pl integration-fixtures/servlet-jetty -am package -DskipTests) >&2
+fi
+
+PY=""
+cleanup() {
+  if [[ -n "$PY" ]] && kill -0 "$PY" 2>/dev/null; then
+    kill -TERM "$PY" 2>/dev/null || true   # harness.py stops every process it started
+    wait "$PY" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+python3 "$HERE/harness/harness.py" "${ARGS[@]+"${ARGS[@]}"}" &
+PY=$!
+set +e
+wait "$PY"
+STATUS=$?
+set -e
+PY=""
+exit $STATUS

@@ -1,0 +1,683 @@
+#!/usr/bin/env python3
+"""End-to-end performance harness of mcpauth; run it through ../harness.sh (which installs wrk and builds).
+
+Measures, in one run, on 127.0.0.1 only:
+  1. HTTP overhead: the servlet-jetty fixture (stateless transport) under wrk, without the agent, with
+     the agent (cold and warm verified-token cache) and behind a hand-written jose4j filter (peer),
+     alternating variants over rounds, at 1 and 16 connections;
+  2. start-up: exec java -> first 200 on initialize, with and without the agent, interleaved;
+  3. memory: heap after a forced GC and RSS, with and without the agent, and with the agent after
+     many requests carrying distinct tokens;
+  4. the JMH hot path (rounds.sh).
+Prints a Markdown report and writes it to target/harness/report.md (raw numbers: results.json).
+"""
+import argparse
+import datetime
+import hashlib
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCH = HERE.parent
+ROOT = BENCH.parent.parent
+OUT = BENCH / "target" / "harness"
+LOGS = OUT / "logs"
+BUILT = {  # as built; the harness runs copies (see snapshot_jars): the tree may be rebuilt meanwhile
+    "harness-tools.jar": BENCH / "target" / "harness-tools.jar",
+    "mcpauth-agent.jar": ROOT / "agent" / "target" / "mcpauth-agent.jar",
+    "servlet-jetty.jar": ROOT / "integration-fixtures" / "servlet-jetty" / "target" / "servlet-jetty.jar",
+}
+JARS = OUT / "jars"
+TOOLS, AGENT, FIXTURE = (JARS / name for name in BUILT)
+LUA = HERE / "mcp.lua"
+
+CACHE_SIZE = 10_000          # the agent's default mcpauth.token-cache.size (not overridden here)
+FILL = 12_000                # tokens sent first to a cold-cache server: more than the cache holds
+TOKEN_MAX_AGE_S = 3600       # re-mint token files older than this (tokens live 2 h)
+
+FULL = dict(rounds=3, warmup=5, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
+            mem_checkpoint=100_000, mem_warmup=10, startup_runs=10, class_runs=3, jmh_rounds=3)
+QUICK = dict(rounds=1, warmup=2, duration=3, cold_pool=25_000, mem_pool=25_000, mem_requests=100_000,
+             mem_checkpoint=10_000, mem_warmup=3, startup_runs=3, class_runs=1, jmh_rounds=1)
+
+VARIANTS = [  # key, label
+    ("a", "a. fixture, no agent"),
+    ("b", "b. agent, cold cache (distinct tokens)"),
+    ("c", "c. agent, warm cache (one token)"),
+    ("d", "d. peer: jose4j filter, every request"),
+]
+
+
+class HarnessError(Exception):
+    pass
+
+
+def log(msg):
+    print(f"[harness {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- processes
+
+class Procs:
+    """Every process this harness starts; all are killed on exit."""
+
+    def __init__(self):
+        self.live = {}
+
+    def start(self, name, cmd, ready=None, timeout=90):
+        LOGS.mkdir(parents=True, exist_ok=True)
+        out_path, err_path = LOGS / f"{name}.out", LOGS / f"{name}.err"
+        with open(out_path, "w") as out, open(err_path, "w") as err:
+            proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        self.live[proc.pid] = proc
+        proc.name, proc.out_path, proc.err_path = name, out_path, err_path
+        if ready:
+            deadline = time.monotonic() + timeout
+            while True:
+                text = out_path.read_text(errors="replace")
+                m = re.search(ready, text)
+                if m:
+                    proc.ready_match = m
+                    break
+                if proc.poll() is not None:
+                    raise HarnessError(f"{name} exited with {proc.returncode} before it was ready:\n"
+                                       f"{text}\n{err_path.read_text(errors='replace')[-3000:]}")
+                if time.monotonic() > deadline:
+                    raise HarnessError(f"{name} not ready after {timeout} s")
+                time.sleep(0.02)
+        return proc
+
+    def stop(self, proc):
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+        self.live.pop(proc.pid, None)
+
+    def stop_all(self):
+        for proc in list(self.live.values()):
+            try:
+                self.stop(proc)
+            except Exception:  # noqa: BLE001 - best effort on the way out
+                pass
+
+
+PROCS = Procs()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port):
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def run(cmd, timeout=None, check=True):
+    res = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout)
+    if check and res.returncode != 0:
+        raise HarnessError(f"{' '.join(map(str, cmd))} failed ({res.returncode}):\n{res.stdout}\n{res.stderr}")
+    return res
+
+
+# ---------------------------------------------------------------- HTTP helpers
+
+CALL = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"%s"}}}'
+INIT = ('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
+        '"capabilities":{},"clientInfo":{"name":"mcpauth-harness","version":"1"}}}')
+
+
+def post(port, body, token=None, timeout=5.0):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        conn.request("POST", "/mcp", body=body, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def preflight(port, token, protected):
+    """The exact request wrk sends answers 200 with the echo; without a token, 401 when protected."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            status, body = post(port, CALL % "preflight", token)
+        except (OSError, http.client.HTTPException) as e:
+            status, body = None, repr(e)
+        if status == 200:
+            break
+        if status not in (None, 503) or time.monotonic() > deadline:  # 503: the agent has no keys yet
+            raise HarnessError(f"preflight tools/call answered {status}: {body[:500]}")
+        time.sleep(0.1)
+    if '"text":"preflight"' not in body or '"isError":false' not in body:
+        raise HarnessError(f"preflight tools/call did not echo: {body[:500]}")
+    status, body = post(port, CALL % "no token")
+    if status != (401 if protected else 200):
+        raise HarnessError(f"without a token the server answered {status} (protected={protected}): {body[:300]}")
+
+
+# ---------------------------------------------------------------- wrk
+
+UNIT_US = {"us": 1, "ms": 1000, "s": 1_000_000, "m": 60_000_000}
+
+
+def wrk(port, threads, conns, seconds, tokens="none", lo=0, hi=1, offset=0, latency=True):
+    cmd = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s"]
+    if latency:
+        cmd.append("--latency")
+    cmd += ["-s", LUA, f"http://127.0.0.1:{port}/mcp", "--", tokens, lo, hi, offset, threads]
+    res = run(cmd, timeout=seconds + 180)
+    out = res.stdout
+    r = {"cmd": " ".join(map(str, cmd)), "threads": threads, "conns": conns, "seconds": seconds}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    n = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
+    if not m or not n:
+        raise HarnessError(f"cannot parse wrk output:\n{out}\n{res.stderr}")
+    r["rps"], r["requests"] = float(m.group(1)), int(n.group(1))
+    r["non2xx"] = int((re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out) or [0, 0])[1])
+    se = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    r["socket_errors"] = sum(map(int, se.groups())) if se else 0
+    r["next_offset"] = int(re.search(r"NEXT_OFFSET=(-?\d+)", out).group(1))
+    r["sent"] = int(re.search(r"SENT=(\d+)", out).group(1))
+    if latency:
+        for pct in ("50", "99"):
+            lm = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+            if not lm:
+                raise HarnessError(f"no {pct}% latency in wrk output:\n{out}")
+            r[f"p{pct}_us"] = float(lm.group(1)) * UNIT_US[lm.group(2)]
+    if r["non2xx"] or r["socket_errors"] or r["requests"] == 0:
+        raise HarnessError(f"FAILED REQUESTS: {r['non2xx']} non-2xx, {r['socket_errors']} socket errors, "
+                           f"{r['requests']} requests\n{r['cmd']}\n{out}")
+    return r
+
+
+# ---------------------------------------------------------------- set-up
+
+class Env:
+    pass
+
+
+def java_cmd_server(env, variant, port):
+    fixture = ["-jar", FIXTURE, "--port", port, "--transport", "stateless"]
+    if variant == "a":
+        return ["java", *fixture]
+    if variant in ("b", "c", "agent"):
+        return ["java", f"-javaagent:{AGENT}", f"-Dmcpauth.issuer={env.issuer}",
+                f"-Dmcpauth.resource={env.resource}", *fixture]
+    if variant == "d":
+        return ["java", "-cp", TOOLS, "io.mcpauth.bench.harness.PeerMcpServer", "--port", port,
+                "--issuer", env.issuer, "--resource", env.resource]
+    raise ValueError(variant)
+
+
+def snapshot_jars():
+    """Copies the built jars, so that a rebuild of the tree during the run changes nothing."""
+    JARS.mkdir(parents=True, exist_ok=True)
+    for name, built in BUILT.items():
+        if not built.is_file():
+            raise HarnessError(f"missing {built}: run harness.sh (it builds), not harness.py directly")
+        for attempt in range(30):
+            before = built.stat()
+            data = built.read_bytes()
+            time.sleep(0.5)
+            after = built.stat()
+            if before.st_mtime_ns == after.st_mtime_ns and before.st_size == after.st_size == len(data):
+                tmp = JARS / (name + ".tmp")
+                tmp.write_bytes(data)
+                try:
+                    with zipfile.ZipFile(tmp) as z:
+                        if z.testzip() is None:
+                            tmp.replace(JARS / name)
+                            break
+                except zipfile.BadZipFile:
+                    pass
+            time.sleep(2)
+        else:
+            raise HarnessError(f"{built} keeps changing; cannot take a consistent copy")
+
+
+def setup(env, cfg):
+    OUT.mkdir(parents=True, exist_ok=True)
+    snapshot_jars()
+    ports_file = OUT / "ports.json"
+    ports = json.loads(ports_file.read_text()) if ports_file.exists() else {}
+    if not (ports and port_is_free(ports["issuer"]) and port_is_free(ports["mcp"])):
+        ports = {"issuer": free_port(), "mcp": free_port()}
+        while ports["mcp"] == ports["issuer"]:
+            ports["mcp"] = free_port()
+        ports_file.write_text(json.dumps(ports))
+    env.issuer_port, env.port = ports["issuer"], ports["mcp"]
+    env.resource = f"http://127.0.0.1:{env.port}/mcp"
+
+    key_file = OUT / "issuer-key.json"
+    thumb = run(["java", "-cp", TOOLS, "io.mcpauth.bench.harness.Issuer", "key", "--key", key_file]).stdout.strip()
+    issuer_proc = PROCS.start("issuer", ["java", "-cp", TOOLS, "io.mcpauth.bench.harness.Issuer", "serve",
+                                         "--key", key_file, "--port", env.issuer_port],
+                              ready=r"issuer listening on (\S+)")
+    env.issuer = issuer_proc.ready_match.group(1)
+    log(f"issuer {env.issuer} (key thumbprint {thumb}), MCP server port {env.port}")
+
+    need = max(cfg["cold_pool"], cfg["mem_pool"])
+    tag = hashlib.sha256(f"{env.issuer}|{env.resource}".encode()).hexdigest()[:10]
+    env.tokens = OUT / f"tokens-{thumb[:16]}-{tag}.txt"
+    fresh = env.tokens.exists() and time.time() - env.tokens.stat().st_mtime < TOKEN_MAX_AGE_S
+    have = count_lines(env.tokens) if fresh else 0
+    if have >= need:
+        env.mint_note = f"reused {env.tokens.name} ({have:,} tokens, minted {int((time.time() - env.tokens.stat().st_mtime) / 60)} min ago)"
+    else:
+        log(f"minting {need:,} RS256 tokens into {env.tokens.name} (about 1-3 ms each per core)")
+        for stale in OUT.glob(f"tokens-{thumb[:16]}-*.txt"):
+            stale.unlink()
+        res = run(["java", "-cp", TOOLS, "io.mcpauth.bench.harness.Issuer", "mint", "--key", key_file,
+                   "--issuer", env.issuer, "--audience", env.resource, "--count", need, "--out", env.tokens],
+                  timeout=3600)
+        env.mint_note = res.stdout.strip()
+        log(env.mint_note)
+    with open(env.tokens) as f:
+        env.token_len = len(f.readline().strip())
+    env.one_token = open(env.tokens).readline().strip()
+
+
+def count_lines(path):
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+# ---------------------------------------------------------------- 1. HTTP overhead
+
+def http_overhead(env, cfg):
+    rounds, results = cfg["rounds"], []
+    cold_lo, cold_hi = FILL, cfg["cold_pool"]
+    for rnd in range(1, rounds + 1):
+        for key, label in VARIANTS:
+            log(f"HTTP round {rnd}/{rounds}: {label}")
+            proc = PROCS.start(f"http-r{rnd}-{key}", java_cmd_server(env, key, env.port),
+                               ready=r"MCP server listening on")
+            try:
+                token = None if key == "a" else env.one_token
+                preflight(env.port, token, protected=key != "a")
+                if key == "a":
+                    region = ("none", 0, 1)
+                elif key == "b":
+                    region = (env.tokens, cold_lo, cold_hi)
+                else:
+                    region = (env.tokens, 0, 1)
+                # Every variant first gets FILL requests (the same JIT warm-up for all); for b they
+                # carry tokens 0..FILL-1, which fill its cache and are never sent again.
+                pre = (env.tokens, 0, FILL) if key == "b" else region
+                sent = 0
+                while sent < FILL:
+                    r = wrk(env.port, 2, 16, 3, *pre, sent, latency=False)
+                    sent = r["next_offset"]
+                    results.append(dict(round=rnd, variant=key, phase="fill", **r))
+                offset = 0
+                for phase, t, c, secs, lat in (("warmup", 2, 16, cfg["warmup"], False),
+                                                ("c1", 1, 1, cfg["duration"], True),
+                                                ("c16", 2, 16, cfg["duration"], True)):
+                    r = wrk(env.port, t, c, secs, *region, offset, latency=lat)
+                    offset = r["next_offset"]
+                    results.append(dict(round=rnd, variant=key, phase=phase, **r))
+                if key == "b":
+                    results.append(dict(round=rnd, variant=key, phase="cold-positions", sent=offset,
+                                        region=cold_hi - cold_lo))
+            finally:
+                PROCS.stop(proc)
+    return results
+
+
+# ---------------------------------------------------------------- 2. start-up
+
+def startup_once(env, variant, xlog=None):
+    cmd = java_cmd_server(env, "agent" if variant == "agent" else "a", env.port)
+    if xlog:
+        cmd.insert(1, f"-Xlog:class+load:file={xlog}")
+    token = env.one_token if variant == "agent" else None
+    name = f"startup-{variant}-{'classes' if xlog else 'time'}"
+    t0 = time.perf_counter()
+    proc = PROCS.start(name, cmd)
+    first_response_ms = None  # any status: Jetty answers; the agent may still answer 503 (no keys yet)
+    try:
+        deadline = t0 + 90
+        while True:
+            try:
+                status, body = post(env.port, INIT, token, timeout=10)
+                if first_response_ms is None:
+                    first_response_ms = (time.perf_counter() - t0) * 1000
+                if status == 200:
+                    elapsed_ms = (time.perf_counter() - t0) * 1000
+                    break
+                if status != 503:
+                    raise HarnessError(f"start-up ({variant}): initialize answered {status}: {body[:300]}")
+            except (OSError, http.client.HTTPException):
+                pass  # not listening yet
+            if proc.poll() is not None:
+                raise HarnessError(f"start-up ({variant}): java exited with {proc.returncode}: "
+                                   f"{proc.err_path.read_text(errors='replace')[-2000:]}")
+            if time.perf_counter() > deadline:
+                raise HarnessError(f"start-up ({variant}): no 200 within 90 s")
+            time.sleep(0.002)
+        r = {"variant": variant, "ms": elapsed_ms, "first_response_ms": first_response_ms,
+             "cpu_ms": cpu_ms(proc.pid)}
+        if xlog:
+            r["classes_at_first_200"] = count_class_lines(xlog)
+            time.sleep(2)
+            r["classes_2s_later"] = count_class_lines(xlog)
+        else:
+            time.sleep(0.3)  # let the agent's background thread write its start line
+    finally:
+        PROCS.stop(proc)
+    m = re.search(r"started in (\d+) ms", proc.err_path.read_text(errors="replace") +
+                  proc.out_path.read_text(errors="replace"))
+    r["agent_started_in_ms"] = int(m.group(1)) if m else None
+    return r
+
+
+def cpu_ms(pid):
+    """User + system CPU time the process has used so far (all its threads), in ms."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def count_class_lines(path):
+    with open(path, errors="replace") as f:
+        return sum(1 for line in f if "[class,load]" in line)
+
+
+def startup(env, cfg):
+    results = []
+    for i in range(cfg["startup_runs"]):
+        for variant in (("none", "agent") if i % 2 == 0 else ("agent", "none")):
+            r = startup_once(env, variant)
+            results.append(r)
+        log(f"start-up run {i + 1}/{cfg['startup_runs']}: "
+            + ", ".join(f"{x['variant']} {x['ms']:.0f} ms" for x in results[-2:]))
+    for i in range(cfg["class_runs"]):
+        for variant in ("none", "agent"):
+            xlog = LOGS / f"classes-{variant}-{i}.log"
+            if xlog.exists():
+                xlog.unlink()
+            results.append(dict(startup_once(env, variant, xlog=xlog), kind="classes"))
+    return results
+
+
+# ---------------------------------------------------------------- 3. memory
+
+def heap_and_rss(pid):
+    run(["jcmd", pid, "GC.run"])
+    time.sleep(0.5)
+    run(["jcmd", pid, "GC.run"])
+    info = run(["jcmd", pid, "GC.heap_info"]).stdout
+    m = re.search(r"total (\d+)K, used (\d+)K", info)
+    if not m:
+        raise HarnessError(f"cannot parse GC.heap_info:\n{info}")
+    rss = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    first = info.strip().splitlines()[1].split()[0:2] if len(info.strip().splitlines()) > 1 else ["?"]
+    return {"heap_used_kb": int(m.group(2)), "heap_committed_kb": int(m.group(1)),
+            "rss_kb": int(rss.group(1)), "gc": " ".join(first)}
+
+
+def drive(env, port, target, lo, hi, offset, results, label):
+    """wrk at 16 connections in chunks until `target` more requests were sent; returns the new offset."""
+    sent, rate = 0, None
+    while sent < target:
+        # short chunks, sized on the last chunk's rate, so the total overshoots by at most ~1 s of requests
+        secs = 1 if rate is None else max(1, min(15, int((target - sent) / rate)))
+        r = wrk(port, 2, 16, secs, env.tokens, lo, hi, offset, latency=False)
+        offset, sent = r["next_offset"], sent + r["sent"]
+        rate = max(1.0, r["rps"], r["sent"] / secs)  # wrk's req/s misses requests sent during its start
+        results.append(dict(phase=label, **r))
+    return offset, sent
+
+
+def memory(env, cfg):
+    results, states = [], []
+    # without the agent
+    proc = PROCS.start("memory-a", java_cmd_server(env, "a", env.port), ready=r"MCP server listening on")
+    try:
+        preflight(env.port, None, protected=False)
+        results.append(dict(phase="warmup-a", **wrk(env.port, 2, 16, cfg["mem_warmup"], latency=False)))
+        states.append(dict(state="fixture, no agent, after warm-up", **heap_and_rss(proc.pid)))
+    finally:
+        PROCS.stop(proc)
+    # with the agent
+    proc = PROCS.start("memory-agent", java_cmd_server(env, "agent", env.port), ready=r"MCP server listening on")
+    try:
+        preflight(env.port, env.one_token, protected=True)
+        results.append(dict(phase="warmup-agent", **wrk(env.port, 2, 16, cfg["mem_warmup"], env.tokens, 0, 1, 0,
+                                                        latency=False)))
+        states.append(dict(state="agent, after warm-up (one token)", **heap_and_rss(proc.pid)))
+        pool, total = cfg["mem_pool"], 0
+        offset, sent = drive(env, env.port, cfg["mem_checkpoint"], 0, pool, 0, results, "distinct-1")
+        total += sent
+        states.append(dict(state=f"agent, after {total:,} requests, distinct tokens", sent=total,
+                           **heap_and_rss(proc.pid)))
+        log(f"memory: {total:,} requests with distinct tokens sent")
+        offset, sent = drive(env, env.port, cfg["mem_requests"] - total, 0, pool, offset, results, "distinct-2")
+        total += sent
+        states.append(dict(state=f"agent, after {total:,} requests, distinct tokens", sent=total,
+                           **heap_and_rss(proc.pid)))
+        log(f"memory: {total:,} requests with distinct tokens sent")
+    finally:
+        PROCS.stop(proc)
+    return results, states
+
+
+# ---------------------------------------------------------------- report
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def fmt_int(x):
+    return f"{x:,.0f}"
+
+
+def fmt_ratio(xs):
+    return f"{med(xs):.2f}× ({min(xs):.2f}..{max(xs):.2f})"
+
+
+def fmt_delta(xs):
+    return f"{med(xs):+,.0f} µs ({min(xs):+,.0f}..{max(xs):+,.0f})"
+
+
+def machine():
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    jdk = run(["java", "-version"]).stderr.splitlines()
+    wrk_v = run(["wrk", "-v"], check=False).stdout.split("\n")[0].split(" [")[0]
+    return f"{os.cpu_count()} × {cpu}, {' / '.join(jdk[1:2])}, {wrk_v}"
+
+
+def git_state():
+    head = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], check=False).stdout.strip()
+    dirty = run(["git", "-C", ROOT, "status", "--porcelain", "--", "agent"], check=False).stdout.strip()
+    return head + (" + uncommitted agent/ changes" if dirty else "")
+
+
+def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load0, now, load_end):
+    L = []
+    agent_sha = hashlib.sha256(AGENT.read_bytes()).hexdigest()[:12]
+    L.append(f"# mcpauth end-to-end performance{' (--quick: validation only)' if args.quick else ''}")
+    L.append("")
+    L.append(f"{now:%Y-%m-%d %H:%M} UTC, {(now - started_at).total_seconds() / 60:.0f} min; {machine()}; "
+             f"git {git_state()}, agent jar sha256 {agent_sha}…; load average {load0} → "
+             f"{load_end}. Client (wrk) and servers share the machine, loopback only; "
+             f"every JVM runs copies of the jars taken at the start.")
+    L.append("")
+    # 1
+    rounds = cfg["rounds"]
+    L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) a,b,c,d alternating, "
+             f"each a fresh JVM: {cfg['warmup']} s warm-up at 16 conns, then {cfg['duration']} s at 1 and at 16")
+    L.append("")
+    L.append("| variant | conns | req/s | req/s ÷ unprotected, per round | p50 µs | p99 µs |")
+    L.append("|---|---:|---:|---|---:|---:|")
+    runs = {(r["round"], r["variant"], r["phase"]): r for r in http if r["phase"] in ("c1", "c16")}
+    for phase, conns in (("c1", 1), ("c16", 16)):
+        for key, label in VARIANTS:
+            rr = [runs[(n, key, phase)] for n in range(1, rounds + 1)]
+            base = [runs[(n, "a", phase)] for n in range(1, rounds + 1)]
+            ratio = "–" if key == "a" else fmt_ratio([x["rps"] / y["rps"] for x, y in zip(rr, base)])
+            L.append(f"| {label} | {conns} | {fmt_int(med([x['rps'] for x in rr]))} | {ratio} | "
+                     f"{fmt_int(med([x['p50_us'] for x in rr]))} | {fmt_int(med([x['p99_us'] for x in rr]))} |")
+    L.append("")
+    for phase, conns in (("c16", 16), ("c1", 1)):
+        parts = []
+        for key, label in VARIANTS[1:]:
+            deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
+            parts.append(f"{label.split('. ')[1].split(' (')[0]} {fmt_delta(deltas)}")
+        L.append(f"- Added p50 latency at {conns} connection{'s' if conns > 1 else ''} vs unprotected, per round "
+                 f"median (min..max): " + "; ".join(parts) + ".")
+    total = sum(r.get("requests", 0) for r in http)
+    cold = [r for r in http if r["phase"] == "cold-positions"]
+    L.append(f"- Every request answered 2xx: {total:,} requests in all wrk runs, 0 non-2xx, 0 socket errors "
+             f"(each run also pre-checked: 200 with the echo, 401 without a token for b, c, d).")
+    L.append(f"- Cold cache: a pool of {cfg['cold_pool']:,} distinct tokens ({env.token_len} bytes, RS256, kid, typ at+jwt). "
+             f"Every server first gets {FILL:,} requests at 16 conns; for the cold one they carry tokens 1..{FILL:,} (more "
+             f"than the {CACHE_SIZE:,} the cache holds) and the warm-up and measured runs then rotate over the other "
+             f"{cfg['cold_pool'] - FILL:,}; per server at most "
+             f"{max(c['sent'] for c in cold):,} positions were used, so a token came back at the earliest "
+             f"{cfg['cold_pool'] - FILL:,} requests later. Warm cache and peer: one token. {env.mint_note}.")
+    L.append("")
+    # 2
+    timed = [r for r in starts if r.get("kind") != "classes"]
+    cls = [r for r in starts if r.get("kind") == "classes"]
+    t_none = [r["ms"] for r in timed if r["variant"] == "none"]
+    t_agent = [r["ms"] for r in timed if r["variant"] == "agent"]
+    L.append(f"## 2. Start-up: exec java → first 200 on `initialize` ({len(t_none)} runs each, interleaved)")
+    L.append("")
+    L.append("| variant | median ms | min..max ms | first answer of any status, median ms | JVM CPU time (user+sys) at first 200, median ms | classes loaded at first 200 (2 s later) |")
+    L.append("|---|---:|---|---:|---:|---:|")
+    for variant, label, ts in (("none", "fixture, no agent", t_none), ("agent", "fixture + agent", t_agent)):
+        c = [r for r in cls if r["variant"] == variant]
+        lst = [r["first_response_ms"] for r in timed if r["variant"] == variant]
+        L.append(f"| {label} | {fmt_int(med(ts))} | {fmt_int(min(ts))}..{fmt_int(max(ts))} | "
+                 f"{fmt_int(med(lst))} | {fmt_int(med([r['cpu_ms'] for r in timed if r['variant'] == variant]))} | "
+                 f"{fmt_int(med([x['classes_at_first_200'] for x in c]))} ({fmt_int(med([x['classes_2s_later'] for x in c]))}) |")
+    own = [r["agent_started_in_ms"] for r in timed if r["variant"] == "agent" and r["agent_started_in_ms"] is not None]
+    L.append("")
+    L.append(f"- Difference of medians: {med(t_agent) - med(t_none):+,.0f} ms. The agent's own log line "
+             + (f"\"started in N ms\": median {fmt_int(med(own))} ms ({fmt_int(min(own))}..{fmt_int(max(own))}), "
+                f"{len(own)} of {len(t_agent)} runs." if own else "\"started in\" was not found in its output."))
+    L.append(f"- Classes: `-Xlog:class+load` lines, {len(cls) // 2} separate untimed run(s) per variant; the agent "
+             f"variant waits for the issuer's keys before its first 200.")
+    L.append("")
+    # 3
+    L.append("## 3. Memory: heap used after `jcmd GC.run` (×2) and VmRSS; default JVM flags")
+    L.append("")
+    L.append("| state | heap used MiB | heap committed MiB | RSS MiB |")
+    L.append("|---|---:|---:|---:|")
+    for s in mem_states:
+        L.append(f"| {s['state']} | {s['heap_used_kb'] / 1024:,.1f} | {s['heap_committed_kb'] / 1024:,.0f} | "
+                 f"{s['rss_kb'] / 1024:,.0f} |")
+    L.append("")
+    L.append(f"- Distinct tokens: a pool of {cfg['mem_pool']:,} tokens sent in rotation by wrk at 16 connections "
+             f"(a token repeats every {cfg['mem_pool']:,} requests, {cfg['mem_pool'] / CACHE_SIZE:g}× the cache size), "
+             f"{cfg['mem_requests'] / cfg['mem_pool']:.0f} passes; not {cfg['mem_requests']:,} separately minted tokens. "
+             f"GC: {mem_states[0]['gc']}.")
+    L.append("")
+    # 4
+    L.append(f"## 4. Hot path: `rounds.sh {cfg['jmh_rounds']}` (JMH, same machine, after the above)")
+    L.append("")
+    L.extend(jmh_table.strip().splitlines())
+    L.append("")
+    return "\n".join(L)
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1 round, short runs, small pools")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip (http,startup,memory,jmh), for debugging")
+    parser.add_argument("--report-only", action="store_true", help="re-print the report from results.json")
+    args = parser.parse_args()
+    cfg = QUICK if args.quick else FULL
+    skip = set(filter(None, args.skip.split(",")))
+    if args.report_only:
+        results = json.loads((OUT / "results.json").read_text())
+        return render(results, load_end=results["meta"].get("load_end"))
+
+    def on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+
+    started_at = datetime.datetime.now(datetime.timezone.utc)
+    load0 = Path("/proc/loadavg").read_text().split()[0]
+    env = Env()
+    results = {"config": cfg, "quick": args.quick}
+    try:
+        setup(env, cfg)
+        http = http_overhead(env, cfg) if "http" not in skip else []
+        results["http"] = http
+        starts = startup(env, cfg) if "startup" not in skip else []
+        results["startup"] = starts
+        mem_runs, mem_states = memory(env, cfg) if "memory" not in skip else ([], [])
+        results["memory"] = {"runs": mem_runs, "states": mem_states}
+    finally:
+        PROCS.stop_all()
+        (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    jmh_table = "(skipped)"
+    if "jmh" not in skip:
+        log(f"JMH: rounds.sh {cfg['jmh_rounds']}")
+        jmh_table = run([BENCH / "rounds.sh", cfg["jmh_rounds"]], timeout=3600).stdout
+    results["jmh"] = jmh_table
+    results["meta"] = dict(started_at=started_at.isoformat(), load0=load0, token_len=env.token_len,
+                           mint_note=env.mint_note,
+                           finished_at=datetime.datetime.now(datetime.timezone.utc).isoformat(),
+                           load_end=Path("/proc/loadavg").read_text().split()[0])
+    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    if skip:
+        log(f"sections skipped: {sorted(skip)}; no report")
+        return 0
+    return render(results, load_end=None)
+
+
+def render(results, load_end):
+    meta = results["meta"]
+    env = Env()
+    env.token_len, env.mint_note = meta["token_len"], meta["mint_note"]
+    args = argparse.Namespace(quick=results["quick"])
+    text = report(env, results["config"], args, results["http"], results["startup"], results["memory"]["states"],
+                  results["jmh"], datetime.datetime.fromisoformat(meta["started_at"]), meta["load0"],
+                  datetime.datetime.fromisoformat(meta["finished_at"]), meta["load_end"])
+    (OUT / "report.md").write_text(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        print(f"\nHARNESS FAILED: {e}", file=sys.stderr)
+        sys.exit(1)
