@@ -536,7 +536,6 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
     rounds = cfg["rounds"]
     L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) a,b,c,d alternating, "
              f"each a fresh JVM: {cfg['warmup']} s warm-up at 16 conns, then {cfg['duration']} s at 1 and at 16")
-    L.append("")
     L.append("| variant | conns | req/s | req/s ÷ unprotected, per round | p50 µs | p99 µs |")
     L.append("|---|---:|---:|---|---:|---:|")
     runs = {(r["round"], r["variant"], r["phase"]): r for r in http if r["phase"] in ("c1", "c16")}
@@ -547,14 +546,12 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
             ratio = "–" if key == "a" else fmt_ratio([x["rps"] / y["rps"] for x, y in zip(rr, base)])
             L.append(f"| {label} | {conns} | {fmt_int(med([x['rps'] for x in rr]))} | {ratio} | "
                      f"{fmt_int(med([x['p50_us'] for x in rr]))} | {fmt_int(med([x['p99_us'] for x in rr]))} |")
-    L.append("")
+    parts = []
     for phase, conns in (("c16", 16), ("c1", 1)):
-        parts = []
         for key, label in VARIANTS[1:]:
             deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
-            parts.append(f"{label.split('. ')[1].split(' (')[0]} {fmt_delta(deltas)}")
-        L.append(f"- Added p50 latency at {conns} connection{'s' if conns > 1 else ''} vs unprotected, per round "
-                 f"median (min..max): " + "; ".join(parts) + ".")
+            parts.append(f"{key}{conns} {fmt_delta(deltas)}")
+    L.append("- Added p50 vs unprotected, per round median (min..max), variant+connections: " + "; ".join(parts) + ".")
     total = sum(r.get("requests", 0) for r in http)
     cold = [r for r in http if r["phase"] == "cold-positions"]
     L.append(f"- Every request answered 2xx: {total:,} requests in all wrk runs, 0 non-2xx, 0 socket errors "
@@ -564,7 +561,7 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
              f"than the {CACHE_SIZE:,} the cache holds) and the warm-up and measured runs then rotate over the other "
              f"{cfg['cold_pool'] - FILL:,}; per server at most "
              f"{max(c['sent'] for c in cold):,} positions were used, so a token came back at the earliest "
-             f"{cfg['cold_pool'] - FILL:,} requests later. Warm cache and peer: one token. {env.mint_note}.")
+             f"{cfg['cold_pool'] - FILL:,} requests later. Warm cache and peer: one token. Tokens: {env.mint_note}.")
     L.append("")
     # 2
     timed = [r for r in starts if r.get("kind") != "classes"]
@@ -572,7 +569,6 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
     t_none = [r["ms"] for r in timed if r["variant"] == "none"]
     t_agent = [r["ms"] for r in timed if r["variant"] == "agent"]
     L.append(f"## 2. Start-up: exec java → first 200 on `initialize` ({len(t_none)} runs each, interleaved)")
-    L.append("")
     L.append("| variant | median ms | min..max ms | first answer of any status, median ms | JVM CPU time (user+sys) at first 200, median ms | classes loaded at first 200 (2 s later) |")
     L.append("|---|---:|---|---:|---:|---:|")
     for variant, label, ts in (("none", "fixture, no agent", t_none), ("agent", "fixture + agent", t_agent)):
@@ -582,22 +578,18 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
                  f"{fmt_int(med(lst))} | {fmt_int(med([r['cpu_ms'] for r in timed if r['variant'] == variant]))} | "
                  f"{fmt_int(med([x['classes_at_first_200'] for x in c]))} ({fmt_int(med([x['classes_2s_later'] for x in c]))}) |")
     own = [r["agent_started_in_ms"] for r in timed if r["variant"] == "agent" and r["agent_started_in_ms"] is not None]
-    L.append("")
     L.append(f"- Difference of medians: {med(t_agent) - med(t_none):+,.0f} ms. The agent's own log line "
              + (f"\"started in N ms\": median {fmt_int(med(own))} ms ({fmt_int(min(own))}..{fmt_int(max(own))}), "
-                f"{len(own)} of {len(t_agent)} runs." if own else "\"started in\" was not found in its output."))
-    L.append(f"- Classes: `-Xlog:class+load` lines, {len(cls) // 2} separate untimed run(s) per variant; the agent "
-             f"variant waits for the issuer's keys before its first 200.")
+                f"{len(own)} of {len(t_agent)} runs." if own else "\"started in\" was not found in its output.")
+             + f" Classes: `-Xlog:class+load` lines in {len(cls) // 2} separate untimed run(s) per variant.")
     L.append("")
     # 3
     L.append("## 3. Memory: heap used after `jcmd GC.run` (×2) and VmRSS; default JVM flags")
-    L.append("")
     L.append("| state | heap used MiB | heap committed MiB | RSS MiB |")
     L.append("|---|---:|---:|---:|")
     for s in mem_states:
         L.append(f"| {s['state']} | {s['heap_used_kb'] / 1024:,.1f} | {s['heap_committed_kb'] / 1024:,.0f} | "
                  f"{s['rss_kb'] / 1024:,.0f} |")
-    L.append("")
     L.append(f"- Distinct tokens: a pool of {cfg['mem_pool']:,} tokens sent in rotation by wrk at 16 connections "
              f"(a token repeats every {cfg['mem_pool']:,} requests, {cfg['mem_pool'] / CACHE_SIZE:g}× the cache size), "
              f"{cfg['mem_requests'] / cfg['mem_pool']:.0f} passes; not {cfg['mem_requests']:,} separately minted tokens. "
@@ -605,7 +597,6 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
     L.append("")
     # 4
     L.append(f"## 4. Hot path: `rounds.sh {cfg['jmh_rounds']}` (JMH, same machine, after the above)")
-    L.append("")
     L.extend(jmh_table.strip().splitlines())
     L.append("")
     return "\n".join(L)
