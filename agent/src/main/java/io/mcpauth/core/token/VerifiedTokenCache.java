@@ -64,7 +64,7 @@ public final class VerifiedTokenCache {
       entries.remove(key, cached);
     }
     VerifiedToken verified = checkRevoked(verifier.verify(token, mayWait));
-    if (now < verified.expiresAtEpochSecond() && (entries.size() < maxEntries || evictExpired(now))) {
+    if (now < verified.expiresAtEpochSecond() && (entries.size() < maxEntries || makeRoom(now))) {
       entries.put(key, verified);
     }
     return verified;
@@ -86,16 +86,24 @@ public final class VerifiedTokenCache {
     return token;
   }
 
-  /** Makes room by dropping expired entries; when none expired, the new token is not cached. */
-  private synchronized boolean evictExpired(long now) {
+  /**
+   * Makes room for one more entry: drops expired entries (a sweep at most once a second), and when
+   * every entry is still live, one arbitrary entry, so that new callers are not locked out of the
+   * cache until old tokens expire.
+   */
+  private synchronized boolean makeRoom(long now) {
     if (entries.size() < maxEntries) {
       return true;
     }
-    if (lastSweepSecond == now) {
-      return false; // a full cache of live tokens: sweep at most once a second, not on every miss
+    if (lastSweepSecond != now) {
+      lastSweepSecond = now;
+      entries.values().removeIf(t -> t.expiresAtEpochSecond() <= now);
     }
-    lastSweepSecond = now;
-    entries.values().removeIf(t -> t.expiresAtEpochSecond() <= now);
+    java.util.Iterator<Key> keys = entries.keySet().iterator();
+    while (entries.size() >= maxEntries && keys.hasNext()) {
+      keys.next();
+      keys.remove();
+    }
     return entries.size() < maxEntries;
   }
 

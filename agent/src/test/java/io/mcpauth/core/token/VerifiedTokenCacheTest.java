@@ -129,6 +129,21 @@ class VerifiedTokenCacheTest {
   }
 
   @Test
+  @DisplayName("a full cache of live tokens still admits a new caller, evicting another entry")
+  void liveEntriesDoNotLockOutNewCallers() throws Exception {
+    VerifiedTokenCache cache = new VerifiedTokenCache(3, clock, revocations);
+    for (int i = 0; i < 3; i++) {
+      cache.verify(token("live" + i, 3000), verifier);
+    }
+    String newcomer = token("new", 3000);
+    VerifiedToken verified = cache.verify(newcomer, verifier);
+    assertEquals(3, cache.size());
+    int runs = verifierRuns();
+    assertSame(verified, cache.verify(newcomer, verifier));
+    assertEquals(runs, verifierRuns(), "the newcomer was cached although every entry was live");
+  }
+
+  @Test
   @DisplayName("invalidate(predicate) removes exactly the matching entries")
   void invalidate() throws Exception {
     VerifiedTokenCache cache = new VerifiedTokenCache(100, clock, revocations);
