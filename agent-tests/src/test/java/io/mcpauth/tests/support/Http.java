@@ -58,7 +58,13 @@ public final class Http {
 
   private static HttpResponse<String> send(HttpRequest request) {
     try {
-      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      try {
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException staleConnection) {
+        // Fixtures come and go on reused ports: a pooled keep-alive connection to a server that
+        // has since stopped fails before any byte of a response; one fresh attempt is exact.
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      }
     } catch (IOException e) {
       throw new IllegalStateException(request.method() + " " + request.uri() + ": " + e, e);
     } catch (InterruptedException e) {
