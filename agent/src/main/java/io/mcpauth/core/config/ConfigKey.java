@@ -10,12 +10,15 @@ public enum ConfigKey {
   CONFIG_FILE("mcpauth.config", null,
       "A properties file with any of these keys (lowest precedence after defaults)."),
   ISSUER("mcpauth.issuer", null,
-      "Issuer of the external authorization server. `jwks_uri` is discovered from its RFC 8414 metadata, "
-          + "falling back to OpenID discovery; the metadata's `issuer` must equal this value. Required for now."),
+      "Issuer of an external authorization server. `jwks_uri` is discovered from its RFC 8414 metadata, "
+          + "falling back to OpenID discovery; the metadata's `issuer` must equal this value. "
+          + "When absent, the agent runs its embedded authorization server (the `mcpauth.as.*` keys)."),
   JWKS_URI("mcpauth.jwks.uri", null, "Explicit JWKS URL; skips discovery."),
   RESOURCE("mcpauth.resource", null,
       "Canonical URI of this MCP server (RFC 8707 / RFC 9728 `resource`), e.g. `https://mcp.example.com/mcp`. "
-          + "Tokens must carry it in `aud`. Required."),
+          + "Tokens must carry it in `aud`. Required with an external issuer. With the embedded authorization "
+          + "server it may be left out for a local server: the resource is then the origin the client used, "
+          + "which must be a loopback one (`http://localhost:PORT`, `http://127.0.0.1:PORT` or `http://[::1]:PORT`)."),
   AUDIENCE("mcpauth.audience", null,
       "Comma list of accepted audiences, for IdPs that cannot put the resource in `aud`. Default: the resource."),
   SCOPES_REQUIRED("mcpauth.scopes.required", "",
@@ -37,6 +40,53 @@ public enum ConfigKey {
       "An unknown `kid` triggers at most one JWKS fetch per this window."),
   HTTP_TIMEOUT("mcpauth.http.timeout", "5s", "Deadline for each metadata or JWKS fetch (connect plus read)."),
   JWKS_MAX_BYTES("mcpauth.jwks.max-bytes", "524288", "Largest metadata or JWKS document accepted (bytes)."),
+  AS_PORT("mcpauth.as.port", "7979", "Embedded authorization server: TCP port (0 picks a free one)."),
+  AS_BIND_ADDRESS("mcpauth.as.bind-address", "127.0.0.1",
+      "Embedded authorization server: address to listen on. A non-loopback address needs TLS or `mcpauth.as.insecure-http`."),
+  AS_ISSUER("mcpauth.as.issuer", null,
+      "Embedded authorization server: public issuer URL, default `http://localhost:PORT` (`https://` with TLS). "
+          + "Never taken from a request's Host header."),
+  AS_DATA("mcpauth.as.data", "~/.mcpauth",
+      "Embedded authorization server: data directory (signing keys, clients, refresh-token families, revocations). "
+          + "Created owner-only; one JVM at a time."),
+  AS_USERS("mcpauth.as.users", null,
+      "Embedded authorization server: users file, default `DATA/users`. Managed with `java -jar mcpauth-agent.jar user`; "
+          + "re-read when it changes."),
+  AS_SCOPES("mcpauth.as.scopes", "mcp:tools offline_access",
+      "Embedded authorization server: scopes on offer. A request without `scope` gets all of them but `offline_access`."),
+  AS_TLS_KEYSTORE("mcpauth.as.tls.keystore", null,
+      "Embedded authorization server: PKCS#12 keystore with the server certificate; serves https when set."),
+  AS_TLS_KEYSTORE_PASSWORD("mcpauth.as.tls.keystore-password", "",
+      "Password of `mcpauth.as.tls.keystore` (prefer the environment variable or the config file)."),
+  AS_INSECURE_HTTP("mcpauth.as.insecure-http", "false",
+      "Allow plain http on a non-loopback `mcpauth.as.bind-address` (behind a TLS-terminating proxy). Logged as a warning at every start."),
+  AS_ACCESS_TOKEN_LIFETIME("mcpauth.as.access-token-lifetime", "15m", "Embedded authorization server: access-token lifetime."),
+  AS_REFRESH_TOKEN_IDLE("mcpauth.as.refresh-token-idle", "7d",
+      "A refresh token unused for this long is refused (it is rotated on every use)."),
+  AS_REFRESH_TOKEN_LIFETIME("mcpauth.as.refresh-token-lifetime", "30d",
+      "A refresh-token family (one authorization) ends this long after the user approved it."),
+  AS_SIGNING_KEY_MAX_AGE("mcpauth.as.signing-key.max-age", "30d",
+      "The RS256 signing key is replaced when older than this (checked at start and hourly); "
+          + "the old key stays in the JWKS until the tokens it signed have expired."),
+  AS_DCR("mcpauth.as.dcr", "true", "Embedded authorization server: open Dynamic Client Registration (RFC 7591)."),
+  AS_DCR_PER_MINUTE("mcpauth.as.dcr.per-minute", "20", "Registrations accepted per client address per minute (429 beyond)."),
+  AS_DCR_MAX_CLIENTS("mcpauth.as.dcr.max-clients", "1000", "Registered clients kept at most (registration answers 429 beyond)."),
+  AS_DCR_UNUSED_EXPIRY("mcpauth.as.dcr.unused-expiry", "7d",
+      "A registered client that has not completed an authorization within this time is deleted."),
+  AS_CIMD("mcpauth.as.cimd", "true", "Embedded authorization server: accept Client ID Metadata Documents (an https `client_id`)."),
+  AS_CIMD_TRUSTED_HOSTS("mcpauth.as.cimd.trusted-hosts", "*",
+      "Hosts whose metadata documents are fetched: `*` for any https host, else a comma list of host names or `*.suffix` patterns."),
+  AS_CIMD_ALLOW_PRIVATE("mcpauth.as.cimd.allow-private-addresses", "false",
+      "Fetch metadata documents from loopback, private and link-local addresses. For tests only."),
+  AS_CIMD_MAX_BYTES("mcpauth.as.cimd.max-bytes", "16384", "Largest Client ID Metadata Document accepted (bytes)."),
+  AS_CIMD_TIMEOUT("mcpauth.as.cimd.timeout", "5s", "Deadline for fetching one Client ID Metadata Document."),
+  AS_CIMD_CACHE_MIN("mcpauth.as.cimd.cache-min", "1m", "A fetched metadata document is kept at least this long."),
+  AS_CIMD_CACHE_MAX("mcpauth.as.cimd.cache-max", "1d",
+      "...and at most this long; within these bounds its Cache-Control max-age decides."),
+  AS_LOGIN_FAILURES_PER_ACCOUNT("mcpauth.as.login.failures-per-account", "5",
+      "Failed logins per username per 15 minutes before further attempts get 429."),
+  AS_LOGIN_FAILURES_PER_ADDRESS("mcpauth.as.login.failures-per-address", "20",
+      "Failed logins per client address per 15 minutes before further attempts get 429."),
   LOG_LEVEL("mcpauth.log.level", "INFO", "The agent's own log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF)."),
   LOG_FILE("mcpauth.log.file", null, "Write the agent's log to this file instead of standard error.");
 

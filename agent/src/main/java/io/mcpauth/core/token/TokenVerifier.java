@@ -1,6 +1,7 @@
 package io.mcpauth.core.token;
 
 import io.mcpauth.core.config.AgentConfig;
+import io.mcpauth.core.json.StrictJson;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Collections;
@@ -13,7 +14,7 @@ import java.util.Set;
 /**
  * Verifies a JWT access token (RFC 9068) for this resource server: strict compact parsing, a
  * header allow-list, the algorithm pinned to a JWKS key, the signature through the JDK, then the
- * claims. jose4j parses the JWKS; the token's JSON goes through the strict {@link TokenJson}; the
+ * claims. jose4j parses the JWKS; the token's JSON goes through the strict {@link StrictJson}; the
  * checks jose4j leaves open by default (../shared/design/security-corpus.md §0) are all made here.
  */
 public final class TokenVerifier {
@@ -272,7 +273,11 @@ public final class TokenVerifier {
   }
 
   private static Map<String, Object> json(String text, String what) throws TokenRejectedException {
-    return TokenJson.parseObject(text, what);
+    try {
+      return StrictJson.parseObject(text, what);
+    } catch (StrictJson.MalformedJsonException e) {
+      throw new TokenRejectedException("malformed token: " + e.getMessage());
+    }
   }
 
 }

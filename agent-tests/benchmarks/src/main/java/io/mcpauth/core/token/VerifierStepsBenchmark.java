@@ -56,12 +56,12 @@ public class VerifierStepsBenchmark {
   }
 
   @Benchmark
-  public Map<String, Object> headerJson() throws TokenRejectedException {
-    return TokenJson.parseObject(headerJson, "header");
+  public Map<String, Object> headerJson() throws Exception {
+    return io.mcpauth.core.json.StrictJson.parseObject(headerJson, "header");
   }
 
   @Benchmark
-  public Map<String, Object> claimsJson() throws TokenRejectedException {
-    return TokenJson.parseObject(claimsJson, "claims");
+  public Map<String, Object> claimsJson() throws Exception {
+    return io.mcpauth.core.json.StrictJson.parseObject(claimsJson, "claims");
   }
 }

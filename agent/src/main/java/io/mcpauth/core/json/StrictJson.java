@@ -1,4 +1,4 @@
-package io.mcpauth.core.token;
+package io.mcpauth.core.json;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -6,31 +6,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict RFC 8259 parser for the two small JSON objects of a JWT, on the verification hot path.
+ * A strict RFC 8259 parser for small JSON objects: the two of a JWT, on the verification hot path,
+ * and the documents the embedded authorization server receives.
  * jose4j's parser allocates a 32 KB buffer per call and cost 12 µs of a 70 µs RS256 verification
- * (JMH, VerifyStepsBenchmark); this one is allocation-light. Beyond RFC 8259 it refuses duplicate
+ * (JMH, VerifierStepsBenchmark); this one is allocation-light. Beyond RFC 8259 it refuses duplicate
  * member names (RFC 7515 §5.2, RFC 7519 §4) and nesting deeper than {@link #MAX_DEPTH} (RS-SEC-26).
  *
  * <p>Values map as jose4j maps them: objects to {@code Map}, arrays to {@code List}, integers that
  * fit to {@code Long}, other numbers to {@code Double} (1e400 becomes infinity), and JSON null to
  * a null value that is present in the map.
  */
-final class TokenJson {
+public final class StrictJson {
 
-  static final int MAX_DEPTH = 32;
+  /** The text is not one well-formed JSON object within the limits; the message says why. */
+  public static final class MalformedJsonException extends Exception {
+    MalformedJsonException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+
+  public static final int MAX_DEPTH = 32;
 
   private final String text;
   private final String what;
   private int pos;
 
-  private TokenJson(String text, String what) {
+  private StrictJson(String text, String what) {
     this.text = text;
     this.what = what;
   }
 
   /** Parses {@code text}, which must be exactly one JSON object; {@code what} names it in errors. */
-  static Map<String, Object> parseObject(String text, String what) throws TokenRejectedException {
-    TokenJson parser = new TokenJson(text, what);
+  public static Map<String, Object> parseObject(String text, String what) throws MalformedJsonException {
+    StrictJson parser = new StrictJson(text, what);
     parser.whitespace();
     if (parser.peek() != '{') {
       throw parser.error("is not a JSON object");
@@ -43,7 +52,7 @@ final class TokenJson {
     return object;
   }
 
-  private Map<String, Object> object(int depth) throws TokenRejectedException {
+  private Map<String, Object> object(int depth) throws MalformedJsonException {
     checkDepth(depth);
     pos++; // '{'
     Map<String, Object> members = new HashMap<>();
@@ -77,7 +86,7 @@ final class TokenJson {
     }
   }
 
-  private List<Object> array(int depth) throws TokenRejectedException {
+  private List<Object> array(int depth) throws MalformedJsonException {
     checkDepth(depth);
     pos++; // '['
     List<Object> elements = new ArrayList<>();
@@ -100,7 +109,7 @@ final class TokenJson {
     }
   }
 
-  private Object value(int depth) throws TokenRejectedException {
+  private Object value(int depth) throws MalformedJsonException {
     char c = peek();
     switch (c) {
       case '{':
@@ -126,7 +135,7 @@ final class TokenJson {
     }
   }
 
-  private String string() throws TokenRejectedException {
+  private String string() throws MalformedJsonException {
     pos++; // '"'
     int start = pos;
     while (pos < text.length()) {
@@ -145,7 +154,7 @@ final class TokenJson {
     throw error("has an unterminated string");
   }
 
-  private String escapedString(int start) throws TokenRejectedException {
+  private String escapedString(int start) throws MalformedJsonException {
     StringBuilder out = new StringBuilder(text.length() - start).append(text, start, pos);
     while (pos < text.length()) {
       char c = text.charAt(pos++);
@@ -174,7 +183,7 @@ final class TokenJson {
     throw error("has an unterminated string");
   }
 
-  private char hex4() throws TokenRejectedException {
+  private char hex4() throws MalformedJsonException {
     if (pos + 4 > text.length()) {
       throw error("has an invalid escape");
     }
@@ -190,7 +199,7 @@ final class TokenJson {
   }
 
   /** -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
-  private Object number() throws TokenRejectedException {
+  private Object number() throws MalformedJsonException {
     int start = pos;
     if (peek() == '-') {
       pos++;
@@ -237,7 +246,7 @@ final class TokenJson {
     return pos - start;
   }
 
-  private void literal(String word) throws TokenRejectedException {
+  private void literal(String word) throws MalformedJsonException {
     if (!text.startsWith(word, pos)) {
       throw error("is not valid JSON");
     }
@@ -254,7 +263,7 @@ final class TokenJson {
     }
   }
 
-  private void expect(char c) throws TokenRejectedException {
+  private void expect(char c) throws MalformedJsonException {
     if (next() != c) {
       throw error("is not valid JSON");
     }
@@ -264,20 +273,20 @@ final class TokenJson {
     return pos < text.length() ? text.charAt(pos) : '\0';
   }
 
-  private char next() throws TokenRejectedException {
+  private char next() throws MalformedJsonException {
     if (pos >= text.length()) {
       throw error("is truncated");
     }
     return text.charAt(pos++);
   }
 
-  private void checkDepth(int depth) throws TokenRejectedException {
+  private void checkDepth(int depth) throws MalformedJsonException {
     if (depth > MAX_DEPTH) {
       throw error("nests deeper than " + MAX_DEPTH);
     }
   }
 
-  private TokenRejectedException error(String problem) {
-    return new TokenRejectedException("malformed token: " + what + " " + problem);
+  private MalformedJsonException error(String problem) {
+    return new MalformedJsonException(what + " " + problem);
   }
 }

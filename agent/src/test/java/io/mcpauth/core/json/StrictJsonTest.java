@@ -1,4 +1,4 @@
-package io.mcpauth.core.token;
+package io.mcpauth.core.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,10 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The token's JSON parser: strict where a JWT needs it, and the same values jose4j would give. */
-class TokenJsonTest {
+class StrictJsonTest {
 
-  private static Map<String, Object> parse(String json) throws TokenRejectedException {
-    return TokenJson.parseObject(json, "claims");
+  private static Map<String, Object> parse(String json) throws StrictJson.MalformedJsonException {
+    return StrictJson.parseObject(json, "claims");
   }
 
   @Test
@@ -45,25 +45,25 @@ class TokenJsonTest {
       "{\"a\":Infinity}", "{\"a\":+1}"})
   @DisplayName("RS-SEC-27: anything but exactly one well-formed object is refused")
   void refusesMalformedJson(String json) {
-    TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> parse(json));
-    assertTrue(e.getMessage().startsWith("malformed token: claims"), e.getMessage());
+    StrictJson.MalformedJsonException e = assertThrows(StrictJson.MalformedJsonException.class, () -> parse(json));
+    assertTrue(e.getMessage().startsWith("claims "), e.getMessage());
   }
 
   @Test
   @DisplayName("RS-SEC-25: duplicate members are refused, also when nested")
   void refusesDuplicates() {
-    assertThrows(TokenRejectedException.class, () -> parse("{\"aud\":\"a\",\"aud\":\"b\"}"));
-    assertThrows(TokenRejectedException.class, () -> parse("{\"o\":{\"x\":1,\"x\":1}}"));
-    assertThrows(TokenRejectedException.class, () -> parse("{\"a\":null,\"a\":null}"));
+    assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"aud\":\"a\",\"aud\":\"b\"}"));
+    assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"o\":{\"x\":1,\"x\":1}}"));
+    assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"a\":null,\"a\":null}"));
   }
 
   @Test
   @DisplayName("RS-SEC-26: 32 levels parse, 33 and 200,000 are refused without a stack overflow")
   void boundsNesting() throws Exception {
     parse("{\"a\":" + "[".repeat(31) + "]".repeat(31) + "}");
-    assertThrows(TokenRejectedException.class, () -> parse("{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}"));
-    assertThrows(TokenRejectedException.class, () -> parse("{\"a\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}"));
-    assertThrows(TokenRejectedException.class, () -> parse("{\"a\":" + "{\"b\":".repeat(200_000) + "1" + "}".repeat(200_001)));
+    assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}"));
+    assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"a\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}"));
+    assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"a\":" + "{\"b\":".repeat(200_000) + "1" + "}".repeat(200_001)));
   }
 
   @Test
