@@ -1,6 +1,7 @@
 package io.mcpauth.core;
 
 import io.mcpauth.agent.bootstrap.AuthBridge;
+import io.mcpauth.core.authserver.AuthServer;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.ConfigParser;
 import io.mcpauth.core.config.ConfigSources;
@@ -11,6 +12,7 @@ import io.mcpauth.core.keys.HttpFetcher;
 import io.mcpauth.core.keys.JwksKeySource;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.AgentLogging;
+import io.mcpauth.core.token.KeySource;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedTokenCache;
 import java.io.IOException;
@@ -59,12 +61,33 @@ public final class AgentStarter {
       return;
     }
 
-    JwksKeySource keys = new JwksKeySource(config.issuer(), config.jwksUri(),
-        new HttpFetcher(config.httpTimeout(), config.maxDocumentBytes()), background, System::nanoTime,
-        config.jwksRefreshInterval(), config.jwksMinRefetchInterval(), config.httpTimeout());
     Clock clock = Clock.systemUTC();
+    KeySource keys;
+    VerifiedTokenCache.Revocations revocations;
+    if (config.embeddedAuthServer()) {
+      AuthServer authServer;
+      try {
+        authServer = AuthServer.start(config, clock);
+      } catch (AuthServer.StartException e) {
+        System.err.println("mcpauth: " + e.getMessage());
+        if (attached) {
+          System.setProperty(ConfigSources.STATE_PROPERTY, "failed: " + e.getMessage());
+          return;
+        }
+        System.exit(2);
+        return;
+      }
+      config = authServer.agentConfig();
+      keys = authServer.keySource();
+      revocations = authServer.revocations();
+    } else {
+      keys = new JwksKeySource(config.issuer(), config.jwksUri(),
+          new HttpFetcher(config.httpTimeout(), config.maxDocumentBytes()), background, System::nanoTime,
+          config.jwksRefreshInterval(), config.jwksMinRefetchInterval(), config.httpTimeout());
+      revocations = VerifiedTokenCache.Revocations.NONE;
+    }
     TokenVerifier verifier = new TokenVerifier(config, keys, clock);
-    VerifiedTokenCache cache = new VerifiedTokenCache(config.tokenCacheSize(), clock, VerifiedTokenCache.Revocations.NONE);
+    VerifiedTokenCache cache = new VerifiedTokenCache(config.tokenCacheSize(), clock, revocations);
     BearerGate gate = new BearerGate(config, verifier, cache);
     if (!AuthBridge.install(gate)) {
       background.execute(() -> AgentLog.get().warn("a gate is already installed in this JVM; nothing to do"));
@@ -73,11 +96,15 @@ public final class AgentStarter {
     AgentInstaller.install(instrumentation, gate::refuseTransport, background, attached);
     System.setProperty(ConfigSources.STATE_PROPERTY, "active");
     long startupMillis = (System.nanoTime() - started) / 1_000_000;
+    AgentConfig active = config;
     background.execute(() -> AgentLog.get().info(
-        "protecting MCP transports {} for resource {} with tokens from issuer {}; metadata at {}; started in {} ms",
-        AgentInstaller.transportClassNames(), config.resource(), config.issuer(),
-        config.protectedResourceMetadataUrl(), startupMillis));
-    keys.prefetch();
+        "protecting MCP transports {} for resource {} with tokens from {} issuer {}; started in {} ms",
+        AgentInstaller.transportClassNames(),
+        active.loopbackResource() ? "(the loopback origin each client uses)" : active.resource(),
+        active.embeddedAuthServer() ? "the embedded authorization server, " : "", active.issuer(), startupMillis));
+    if (keys instanceof JwksKeySource jwks) {
+      jwks.prefetch();
+    }
   }
 
   /** The attach command passes {@code config=<file>}: a properties file readable only by this user. */

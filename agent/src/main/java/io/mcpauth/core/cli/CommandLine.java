@@ -1,8 +1,9 @@
 package io.mcpauth.core.cli;
 
+import io.mcpauth.core.authserver.users.UserCommand;
 import io.mcpauth.core.config.ConfigKey;
 
-/** {@code java -jar mcpauth-agent.jar ...}: help for now; the attach and user verbs come later. */
+/** {@code java -jar mcpauth-agent.jar ...}: the attach and user verbs, help and version. */
 public final class CommandLine {
 
   private CommandLine() {}
@@ -11,12 +12,22 @@ public final class CommandLine {
     if (args.length > 0 && args[0].equals("attach")) {
       System.exit(AttachCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
+    if (args.length > 0 && args[0].equals("user")) {
+      System.exit(UserCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
       System.out.println("""
           mcpauth: OAuth 2.1 for MCP Java SDK servers, as a Java agent.
 
-          Protect a server:
+          Protect a server with tokens from your identity provider:
             java -javaagent:mcpauth-agent.jar -Dmcpauth.issuer=ISSUER -Dmcpauth.resource=URL -jar server.jar
+
+          Protect a server with the agent's own authorization server (when mcpauth.issuer is not set):
+            java -jar mcpauth-agent.jar user add --username NAME     (someone who may sign in)
+            java -javaagent:mcpauth-agent.jar -jar server.jar
+
+          Manage the users of the embedded authorization server (try 'user --help'):
+            java -jar mcpauth-agent.jar user add|remove|list [--username NAME] [--users-file FILE]
 
           Protect a running JVM:
             java -jar mcpauth-agent.jar attach <pid> mcpauth.issuer=ISSUER mcpauth.resource=URL [--config FILE]

@@ -24,14 +24,35 @@ public record AgentConfig(
     Duration httpTimeout,
     int maxDocumentBytes,
     String logLevel,
-    String logFile) {
+    String logFile,
+    AuthServerConfig authServer) {
 
-  /** The RFC 9728 metadata URL: the resource's path inserted after the well-known prefix. */
-  public URI protectedResourceMetadataUrl() {
-    return URI.create(origin(resource) + protectedResourceMetadataPath());
+  /** True when the embedded authorization server issues the tokens (no external issuer configured). */
+  public boolean embeddedAuthServer() {
+    return authServer != null;
   }
 
-  public String protectedResourceMetadataPath() {
+  /**
+   * True when no resource is configured and the embedded authorization server runs: the resource is
+   * then the loopback origin each request names (see {@code mcpauth.resource}).
+   */
+  public boolean loopbackResource() {
+    return resource == null;
+  }
+
+  /** This configuration with the embedded authorization server's issuer, once its port is bound. */
+  public AgentConfig withIssuer(URI boundIssuer) {
+    return new AgentConfig(enabled, boundIssuer, jwksUri, resource, audiences, requiredScopes, clockSkew, algorithms,
+        tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval,
+        httpTimeout, maxDocumentBytes, logLevel, logFile, authServer.withIssuer(boundIssuer));
+  }
+
+  /** The RFC 9728 metadata URL of a resource: its path inserted after the well-known prefix. */
+  public static URI protectedResourceMetadataUrl(URI resource) {
+    return URI.create(origin(resource) + protectedResourceMetadataPath(resource));
+  }
+
+  public static String protectedResourceMetadataPath(URI resource) {
     String path = resource.getRawPath() == null ? "" : resource.getRawPath();
     if (path.equals("/")) {
       path = "";

@@ -22,8 +22,8 @@ public final class ConfigParser {
   private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
-  private final ConfigSources sources;
-  private final List<String> errors = new ArrayList<>();
+  final ConfigSources sources;
+  final List<String> errors = new ArrayList<>();
 
   private ConfigParser(ConfigSources sources) {
     this.sources = sources;
@@ -45,11 +45,17 @@ public final class ConfigParser {
       // Nothing will be enforced, so nothing else needs to be valid; only logging is used.
       return new AgentConfig(false, null, null, null, Set.of(), List.of(), Duration.ZERO, Set.of(), Set.of(),
           Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, logLevel(),
-          blankToNull(sources.get(ConfigKey.LOG_FILE)));
+          blankToNull(sources.get(ConfigKey.LOG_FILE)), null);
     }
-    URI issuer = httpUri(ConfigKey.ISSUER, true);
+    URI issuer = httpUri(ConfigKey.ISSUER, false);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
-    URI resource = resource();
+    boolean embedded = blankToNull(sources.get(ConfigKey.ISSUER)) == null;
+    if (embedded && jwksUri != null) {
+      errors.add(ConfigKey.JWKS_URI.key() + " needs " + ConfigKey.ISSUER.key()
+          + " (without an issuer the embedded authorization server signs the tokens)");
+    }
+    URI resource = resource(!embedded);
+    AuthServerConfig authServer = embedded ? new AuthServerSettings(this).parse() : null;
     Set<String> audiences = audiences(resource);
     List<String> scopes = scopes(ConfigKey.SCOPES_REQUIRED);
     Duration skew = duration(ConfigKey.CLOCK_SKEW, Duration.ZERO, Duration.ofMinutes(10));
@@ -68,10 +74,11 @@ public final class ConfigParser {
       throw new InvalidConfigException(errors);
     }
     return new AgentConfig(enabled, issuer, jwksUri, resource, audiences, scopes, skew, algorithms,
-        tokenTypes, maxLifetime, maxLength, cacheSize, refresh, minRefetch, timeout, maxBytes, logLevel, logFile);
+        tokenTypes, maxLifetime, maxLength, cacheSize, refresh, minRefetch, timeout, maxBytes, logLevel, logFile,
+        authServer);
   }
 
-  private boolean bool(ConfigKey key) {
+  boolean bool(ConfigKey key) {
     String value = sources.get(key).trim().toLowerCase(Locale.ROOT);
     if (!value.equals("true") && !value.equals("false")) {
       errors.add(key.key() + " must be true or false, not '" + printable(value) + "'");
@@ -80,12 +87,11 @@ public final class ConfigParser {
   }
 
   /** An absolute http(s) URI without fragment; plain http only towards a loopback host. */
-  private URI httpUri(ConfigKey key, boolean required) {
+  URI httpUri(ConfigKey key, boolean required) {
     String value = blankToNull(sources.get(key));
     if (value == null) {
       if (required) {
-        errors.add(key.key() + " is required (the authorization server that issues the tokens;"
-            + " the embedded one is not available yet)");
+        errors.add(key.key() + " is required");
       }
       return null;
     }
@@ -113,12 +119,14 @@ public final class ConfigParser {
     return uri;
   }
 
-  private URI resource() {
+  private URI resource(boolean required) {
     URI uri = httpUri(ConfigKey.RESOURCE, false);
     String raw = blankToNull(sources.get(ConfigKey.RESOURCE));
     if (raw == null) {
-      errors.add(ConfigKey.RESOURCE.key() + " is required (the canonical URI of this MCP server,"
-          + " e.g. https://mcp.example.com/mcp)");
+      if (required) {
+        errors.add(ConfigKey.RESOURCE.key() + " is required with " + ConfigKey.ISSUER.key()
+            + " (the canonical URI of this MCP server, e.g. https://mcp.example.com/mcp)");
+      }
       return null;
     }
     if (uri == null) {
@@ -156,7 +164,7 @@ public final class ConfigParser {
     return Set.copyOf(audiences);
   }
 
-  private List<String> scopes(ConfigKey key) {
+  List<String> scopes(ConfigKey key) {
     List<String> scopes = new ArrayList<>();
     for (String part : sources.get(key).split("[,\\s]+")) {
       if (part.isEmpty()) {
@@ -210,7 +218,7 @@ public final class ConfigParser {
     return Set.copyOf(types);
   }
 
-  private Duration duration(ConfigKey key, Duration min, Duration max) {
+  Duration duration(ConfigKey key, Duration min, Duration max) {
     String value = sources.get(key).trim().toLowerCase(Locale.ROOT);
     Matcher m = DURATION.matcher(value);
     if (!m.matches()) {
@@ -233,7 +241,7 @@ public final class ConfigParser {
     return duration;
   }
 
-  private int integer(ConfigKey key, int min, int max) {
+  int integer(ConfigKey key, int min, int max) {
     String value = sources.get(key).trim();
     try {
       int n = Integer.parseInt(value);
@@ -274,12 +282,12 @@ public final class ConfigParser {
     }
   }
 
-  private static String blankToNull(String value) {
+  static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
   /** Config values are echoed in errors; keep control characters out of the log line. */
-  private static String printable(String value) {
+  static String printable(String value) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < value.length() && i < 200; i++) {
       char c = value.charAt(i);

@@ -22,16 +22,14 @@ public final class BearerGate implements Gate {
   private final TokenVerifier verifier;
   private final VerifiedTokenCache cache;
   private final List<String> requiredScopes;
-  private final Challenges challenges;
-  private final ProtectedResourceMetadata metadata;
+  private final ResourceIdentity resources;
   private final Set<String> unsupportedTransports = ConcurrentHashMap.newKeySet();
 
   public BearerGate(AgentConfig config, TokenVerifier verifier, VerifiedTokenCache cache) {
     this.verifier = verifier;
     this.cache = cache;
     this.requiredScopes = config.requiredScopes();
-    this.challenges = new Challenges(config);
-    this.metadata = new ProtectedResourceMetadata(config);
+    this.resources = new ResourceIdentity(config);
   }
 
   @Override
@@ -39,10 +37,11 @@ public final class BearerGate implements Gate {
     ServletApi api = ServletApi.of(servlet.getClass());
     Reply reply;
     try {
-      reply = check(api.method(request), api.requestUri(request), api.headers(request, "Authorization"));
+      reply = check(api.method(request), api.requestUri(request), first(api.headers(request, "Host")),
+          api.headers(request, "Authorization"), true);
     } catch (Throwable e) {
       AgentLog.get().error("denied a request: 503, the authorization check failed", e);
-      reply = challenges.unavailable;
+      reply = Challenges.UNAVAILABLE;
     }
     return reply != null && write(api, response, reply);
   }
@@ -52,10 +51,11 @@ public final class BearerGate implements Gate {
     ServletApi api = ServletApi.of(servlet.getClass());
     Reply reply;
     try {
-      reply = beforeService(servlet.getClass().getName(), api.method(request), api.requestUri(request));
+      reply = beforeService(servlet.getClass().getName(), api.method(request), api.requestUri(request),
+          first(api.headers(request, "Host")));
     } catch (Throwable e) {
       AgentLog.get().error("denied a request: 503, the authorization check failed", e);
-      reply = challenges.unavailable;
+      reply = Challenges.UNAVAILABLE;
     }
     return reply != null && write(api, response, reply);
   }
@@ -65,10 +65,11 @@ public final class BearerGate implements Gate {
     SpringApi api = SpringApi.of(handler.getClass());
     Reply reply;
     try {
-      reply = check(api.method(request), api.path(request), api.authorization(request), api.mayWait(request));
+      reply = check(api.method(request), api.path(request), api.host(request), api.authorization(request),
+          api.mayWait(request));
     } catch (Throwable e) {
       AgentLog.get().error("denied a request: 503, the authorization check failed", e);
-      reply = challenges.unavailable;
+      reply = Challenges.UNAVAILABLE;
     }
     Reply denial = reply;
     return denial == null ? null : rethrowing(() -> api.response(request, denial));
@@ -79,7 +80,8 @@ public final class BearerGate implements Gate {
     SpringApi.Exchange api = SpringApi.Exchange.of(dispatcher.getClass());
     Reply reply;
     try {
-      reply = "GET".equals(api.method(exchange)) ? metadata.replyFor(api.path(exchange)) : null;
+      ResourceIdentity.View resource = resources.forHost(api.host(exchange));
+      reply = resource != null && "GET".equals(api.method(exchange)) ? resource.metadata().replyFor(api.path(exchange)) : null;
     } catch (Throwable e) {
       AgentLog.get().error("could not serve the Protected Resource Metadata", e);
       reply = null;
@@ -90,20 +92,28 @@ public final class BearerGate implements Gate {
 
   /** The decision for one request to a transport: null to let it through, else the reply. */
   public Reply check(String method, String path, Enumeration<String> authorization) {
-    return check(method, path, authorization, true);
+    return check(method, path, null, authorization, true);
   }
 
-  /** @param mayWait false on an event loop: nothing may block on a key fetch */
-  Reply check(String method, String path, Enumeration<String> authorization, boolean mayWait) {
+  /**
+   * @param host the Host header, which names the resource only when it is derived (a loopback origin)
+   * @param mayWait false on an event loop: nothing may block on a key fetch
+   */
+  Reply check(String method, String path, String host, Enumeration<String> authorization, boolean mayWait) {
     try {
-      return decide(method, path, authorization, mayWait);
+      return decide(method, path, host, authorization, mayWait);
     } catch (RuntimeException | Error e) {
       AgentLog.get().error("denied {} {}: 503, the authorization check failed", method, printable(path), e);
-      return challenges.unavailable;
+      return Challenges.UNAVAILABLE;
     }
   }
 
-  private Reply decide(String method, String path, Enumeration<String> authorization, boolean mayWait) {
+  private Reply decide(String method, String path, String host, Enumeration<String> authorization, boolean mayWait) {
+    ResourceIdentity.View resource = resources.forHost(host);
+    if (resource == null) {
+      return deny(Challenges.MISDIRECTED, method, path, "Host " + printable(host) + " is not a loopback origin");
+    }
+    Challenges challenges = resource.challenges();
     BearerCredentials credentials = BearerCredentials.parse(authorization);
     switch (credentials.kind()) {
       case NONE:
@@ -122,6 +132,9 @@ public final class BearerGate implements Gate {
       Reply reply = e.kind() == TokenRejectedException.Kind.UNAVAILABLE ? challenges.unavailable : challenges.invalidToken;
       return deny(reply, method, path, e.getMessage());
     }
+    if (resources.perRequest() && !names(token.claims().get("aud"), resource.resource())) {
+      return deny(challenges.invalidToken, method, path, "aud does not name this resource");
+    }
     if (!token.scopes().containsAll(requiredScopes)) {
       return deny(challenges.insufficientScope, method, path,
           "insufficient scope for subject " + printable(token.subject()));
@@ -130,11 +143,26 @@ public final class BearerGate implements Gate {
   }
 
   /** The metadata for a GET of its URL; a 503 for a transport that could not be protected; else null. */
-  Reply beforeService(String servletClass, String method, String path) {
+  Reply beforeService(String servletClass, String method, String path, String host) {
     if (!unsupportedTransports.isEmpty() && unsupportedTransports.contains(servletClass)) {
-      return deny(challenges.unavailable, method, path, "transport " + servletClass + " could not be protected");
+      return deny(Challenges.UNAVAILABLE, method, path, "transport " + servletClass + " could not be protected");
     }
-    return "GET".equals(method) ? metadata.replyFor(path) : null;
+    if (!"GET".equals(method)) {
+      return null;
+    }
+    ResourceIdentity.View resource = resources.forHost(host);
+    return resource == null ? null : resource.metadata().replyFor(path);
+  }
+
+  private static boolean names(Object aud, String resource) {
+    if (aud instanceof String single) {
+      return single.equals(resource);
+    }
+    return aud instanceof List<?> list && list.contains(resource);
+  }
+
+  private static String first(Enumeration<String> values) {
+    return values != null && values.hasMoreElements() ? values.nextElement() : null;
   }
 
   /**

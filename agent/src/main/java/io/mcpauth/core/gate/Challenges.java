@@ -1,6 +1,7 @@
 package io.mcpauth.core.gate;
 
 import io.mcpauth.core.config.AgentConfig;
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -15,10 +16,12 @@ final class Challenges {
   final Reply invalidToken;
   final Reply insufficientScope;
   final Reply unavailable;
+  /** A derived (loopback) resource and a request whose Host names no loopback origin. */
+  static final Reply MISDIRECTED = new Reply(421, new String[] {"Cache-Control", "no-store"},
+      body("invalid_request", "This server answers only on a loopback origin; set mcpauth.resource to serve others"));
 
-  Challenges(AgentConfig config) {
-    String metadata = "resource_metadata=\"" + config.protectedResourceMetadataUrl() + "\"";
-    List<String> scopes = config.requiredScopes();
+  Challenges(URI resource, List<String> scopes) {
+    String metadata = "resource_metadata=\"" + AgentConfig.protectedResourceMetadataUrl(resource) + "\"";
     String scope = scopes.isEmpty() ? "" : ", scope=\"" + String.join(" ", scopes) + "\"";
     noToken = reply(401, "Bearer " + metadata + scope, "unauthorized",
         "An access token is required in the Authorization header");
@@ -28,9 +31,11 @@ final class Challenges {
         + metadata + scope, "invalid_token", "The access token is invalid");
     insufficientScope = reply(403, "Bearer error=\"insufficient_scope\", " + metadata + scope,
         "insufficient_scope", "The access token lacks a required scope");
-    unavailable = new Reply(503, new String[] {"Retry-After", "5"},
-        body("temporarily_unavailable", "The authorization server's keys are not available"));
+    unavailable = UNAVAILABLE;
   }
+
+  static final Reply UNAVAILABLE = new Reply(503, new String[] {"Retry-After", "5"},
+      body("temporarily_unavailable", "The authorization server's keys are not available"));
 
   private static Reply reply(int status, String challenge, String error, String description) {
     return new Reply(status, new String[] {"WWW-Authenticate", challenge, "Cache-Control", "no-store"},

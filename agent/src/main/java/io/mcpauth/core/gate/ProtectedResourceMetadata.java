@@ -1,6 +1,7 @@
 package io.mcpauth.core.gate;
 
 import io.mcpauth.core.config.AgentConfig;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,11 +15,11 @@ final class ProtectedResourceMetadata {
   private final String path;
   private final String rootPath = "/.well-known/oauth-protected-resource";
 
-  ProtectedResourceMetadata(AgentConfig config) {
-    this.path = config.protectedResourceMetadataPath();
-    List<String> scopes = new ArrayList<>(config.requiredScopes());
-    String document = "{\"resource\":" + quote(config.resource().toString())
-        + ",\"authorization_servers\":[" + quote(config.issuer().toString()) + "]"
+  ProtectedResourceMetadata(URI resource, URI issuer, List<String> requiredScopes) {
+    this.path = AgentConfig.protectedResourceMetadataPath(resource);
+    List<String> scopes = new ArrayList<>(requiredScopes);
+    String document = "{\"resource\":" + quote(resource.toString())
+        + ",\"authorization_servers\":[" + quote(issuer.toString()) + "]"
         + ",\"scopes_supported\":" + array(scopes)
         + ",\"bearer_methods_supported\":[\"header\"]}";
     // RS-04: browser-based clients such as the MCP Inspector read it cross-origin.

@@ -114,6 +114,13 @@ final class SpringApi {
     return (String) flavourOf(request).path.invoke(request);
   }
 
+  String host(Object request) throws Throwable {
+    Flavour f = flavourOf(request);
+    @SuppressWarnings("unchecked")
+    List<String> values = (List<String>) f.header.invoke(f.headers.invoke(request), "Host");
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
   Enumeration<String> authorization(Object request) throws Throwable {
     Flavour f = flavourOf(request);
     @SuppressWarnings("unchecked")
@@ -164,6 +171,7 @@ final class SpringApi {
     private final MethodHandle statusCodeOf;
     private final MethodHandle getHeaders;
     private final MethodHandle setHeader;
+    private final MethodHandle getFirstHeader;
     private final MethodHandle bufferFactory;
     private final MethodHandle wrap;
     private final MethodHandle writeWith;
@@ -195,6 +203,7 @@ final class SpringApi {
       statusCodeOf = LOOKUP.findStatic(statusCode, "valueOf", MethodType.methodType(statusCode, int.class));
       getHeaders = objectReceiver(LOOKUP.findVirtual(httpMessage, "getHeaders", MethodType.methodType(httpHeaders)));
       setHeader = objectReceiver(LOOKUP.findVirtual(httpHeaders, "set", MethodType.methodType(void.class, String.class, String.class)));
+      getFirstHeader = objectReceiver(LOOKUP.findVirtual(httpHeaders, "getFirst", MethodType.methodType(String.class, String.class)));
       bufferFactory = objectReceiver(LOOKUP.findVirtual(reactiveMessage, "bufferFactory", MethodType.methodType(factory)));
       wrap = objectReceiver(LOOKUP.findVirtual(factory, "wrap", MethodType.methodType(dataBuffer, byte[].class)));
       writeWith = objectReceiver(LOOKUP.findVirtual(reactiveMessage, "writeWith", MethodType.methodType(mono, publisher)));
@@ -211,6 +220,10 @@ final class SpringApi {
 
     String path(Object exchange) throws Throwable {
       return (String) pathValue.invoke(requestPath.invoke(getRequest.invoke(exchange)));
+    }
+
+    String host(Object exchange) throws Throwable {
+      return (String) getFirstHeader.invoke(getHeaders.invoke(getRequest.invoke(exchange)), "Host");
     }
 
     /** Writes the reply; returns the {@code Mono<Void>} the dispatcher would have returned. */

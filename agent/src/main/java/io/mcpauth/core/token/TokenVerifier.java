@@ -33,8 +33,16 @@ public final class TokenVerifier {
   private final Clock clock;
 
   public TokenVerifier(AgentConfig config, KeySource keys, Clock clock) {
+    this(config, config.audiences(), keys, clock);
+  }
+
+  /**
+   * @param audiences accepted {@code aud} values; empty when the caller checks {@code aud} itself
+   *     (a derived loopback resource, or the embedded authorization server reading its own tokens)
+   */
+  public TokenVerifier(AgentConfig config, Set<String> audiences, KeySource keys, Clock clock) {
     this.issuer = config.issuer().toString();
-    this.audiences = config.audiences();
+    this.audiences = audiences;
     this.algorithms = config.algorithms();
     this.tokenTypes = config.tokenTypes();
     this.skewSeconds = config.clockSkew().toSeconds();
@@ -198,6 +206,13 @@ public final class TokenVerifier {
   }
 
   private void checkAudience(Object aud) throws TokenRejectedException {
+    if (audiences.isEmpty()) {
+      // A derived loopback resource: the gate compares aud with the origin of each request.
+      if (aud instanceof String || aud instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+        return;
+      }
+      throw new TokenRejectedException("aud is missing or not a string or array of strings");
+    }
     if (aud instanceof String single) {
       if (audiences.contains(single)) {
         return;

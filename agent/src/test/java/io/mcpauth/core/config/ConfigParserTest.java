@@ -19,6 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** ConfigParser: precedence, validation, and every error reported at once. */
@@ -72,7 +73,7 @@ class ConfigParserTest {
     assertEquals(Duration.ofSeconds(30), config.jwksMinRefetchInterval());
     assertEquals("INFO", config.logLevel());
     assertEquals(URI.create("https://mcp.example.com/.well-known/oauth-protected-resource/mcp"),
-        config.protectedResourceMetadataUrl());
+        AgentConfig.protectedResourceMetadataUrl(config.resource()));
   }
 
   @Test
@@ -129,13 +130,61 @@ class ConfigParserTest {
   }
 
   @Test
-  @DisplayName("issuer and resource are required")
+  @DisplayName("an external issuer needs a resource; jwks.uri needs an issuer")
   void required() {
-    set("mcpauth.resource", RESOURCE);
-    refused("mcpauth.issuer");
-    sysprops.clear();
     set("mcpauth.issuer", ISSUER).set("mcpauth.resource", "  ");
     refused("mcpauth.resource");
+    sysprops.clear();
+    set("mcpauth.jwks.uri", "https://as.example.com/jwks");
+    refused("mcpauth.jwks.uri");
+  }
+
+  @Test
+  @DisplayName("no issuer: the embedded authorization server with its documented defaults, and a loopback resource")
+  void embeddedDefaults() throws InvalidConfigException {
+    AgentConfig config = parse();
+    assertTrue(config.embeddedAuthServer());
+    assertTrue(config.loopbackResource());
+    AuthServerConfig as = config.authServer();
+    assertEquals(7979, as.port());
+    assertTrue(as.bindAddress().isLoopbackAddress());
+    assertEquals(Path.of(System.getProperty("user.home"), ".mcpauth"), as.dataDirectory());
+    assertEquals(as.dataDirectory().resolve("users"), as.usersFile());
+    assertEquals(List.of("mcp:tools", "offline_access"), as.scopes());
+    assertEquals(URI.create("http://localhost:7979"), as.issuerFor(7979));
+    assertEquals(Duration.ofMinutes(15), as.accessTokenLifetime());
+    assertTrue(as.dynamicRegistration() && as.metadataDocuments());
+    assertEquals(16384, as.metadataDocumentMaxBytes());
+    assertFalse(as.metadataDocumentPrivateAddresses());
+    assertFalse(as.toString().contains("password"), "no secret in the record's text");
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "mcpauth.as.bind-address|0.0.0.0",
+      "mcpauth.as.bind-address|example.com",
+      "mcpauth.as.issuer|http://as.example.com",
+      "mcpauth.as.issuer|https://as.example.com/",
+      "mcpauth.as.issuer|https://as.example.com?x=1",
+      "mcpauth.as.port|70000",
+      "mcpauth.as.scopes|,",
+      "mcpauth.as.tls.keystore|/nonexistent/keystore.p12",
+      "mcpauth.as.cimd.trusted-hosts|exa mple!.com",
+      "mcpauth.as.cimd.cache-min|2d",
+      "mcpauth.as.access-token-lifetime|2d",
+      "mcpauth.as.dcr|maybe"})
+  @DisplayName("embedded authorization server settings that cannot be served safely are refused, naming the key")
+  void embeddedRefused(String key, String value) {
+    set(key, value);
+    refused(key);
+  }
+
+  @Test
+  @DisplayName("plain http on a non-loopback address only with the explicit opt-in")
+  void insecureHttpOptIn() throws InvalidConfigException {
+    set("mcpauth.as.bind-address", "0.0.0.0").set("mcpauth.as.insecure-http", "true");
+    AgentConfig config = parse();
+    assertTrue(config.authServer().insecureHttp());
   }
 
   @ParameterizedTest(name = "issuer {0}")

@@ -1,0 +1,66 @@
+package io.mcpauth.core.authserver;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Authorization codes: in memory, single-use, 60 seconds (AS-06). They are not persisted: after a
+ * restart every outstanding code is unknown and its redemption fails (AS-SEC-48). A redeemed code
+ * is remembered until it expires, with the grant it produced, so that a replay can revoke it
+ * (AS-SEC-25).
+ */
+final class AuthorizationCodes {
+
+  static final long LIFETIME_SECONDS = 60;
+  private static final int MAX_CODES = 100_000;
+
+  /** What a code stands for. {@code grantId} is set once, by the one successful redemption. */
+  static final class Code {
+    final AuthorizationRequest request;
+    final String subject;
+    final long expiresAt;
+    final AtomicReference<String> grantId = new AtomicReference<>();
+
+    Code(AuthorizationRequest request, String subject, long expiresAt) {
+      this.request = request;
+      this.subject = subject;
+      this.expiresAt = expiresAt;
+    }
+  }
+
+  private final Map<String, Code> codes = new ConcurrentHashMap<>();
+
+  /** @return the code, or null when too many are outstanding */
+  String issue(AuthorizationRequest request, String subject, long now) {
+    if (codes.size() >= MAX_CODES) {
+      codes.values().removeIf(c -> c.expiresAt < now);
+      if (codes.size() >= MAX_CODES) {
+        return null;
+      }
+    }
+    String code = Secrets.random();
+    codes.put(key(code), new Code(request, subject, now + LIFETIME_SECONDS));
+    return code;
+  }
+
+  /** The code's record, redeemed or not, or null when unknown or expired. */
+  Code find(String code, long now) {
+    Code found = codes.get(key(code));
+    return found == null || found.expiresAt < now ? null : found;
+  }
+
+  void sweep(long now) {
+    for (Iterator<Code> it = codes.values().iterator(); it.hasNext(); ) {
+      if (it.next().expiresAt < now) {
+        it.remove();
+      }
+    }
+  }
+
+  /** Codes are looked up by hash, so that a heap dump does not hold redeemable codes as keys. */
+  private static String key(String code) {
+    return java.util.HexFormat.of().formatHex(Secrets.sha256(code));
+  }
+}

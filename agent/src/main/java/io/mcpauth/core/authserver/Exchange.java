@@ -1,0 +1,174 @@
+package io.mcpauth.core.authserver;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.mcpauth.core.json.JsonWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/** One request to the authorization server and its one response. */
+final class Exchange {
+
+  /** Headers on every HTML page: no framing (AS-SEC-19), no caching, no referrer (AS-SEC-24). */
+  private static final String[] PAGE_HEADERS = {
+      "Content-Type", "text/html; charset=utf-8",
+      "X-Frame-Options", "DENY",
+      "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+      "Cache-Control", "no-store",
+      "Pragma", "no-cache",
+      "Referrer-Policy", "no-referrer",
+      "X-Content-Type-Options", "nosniff"};
+
+  private final HttpExchange exchange;
+  private boolean sent;
+
+  Exchange(HttpExchange exchange) {
+    this.exchange = exchange;
+  }
+
+  String method() {
+    return exchange.getRequestMethod();
+  }
+
+  String path() {
+    return exchange.getRequestURI().getRawPath();
+  }
+
+  String clientAddress() {
+    return exchange.getRemoteAddress().getAddress().getHostAddress();
+  }
+
+  String header(String name) {
+    return exchange.getRequestHeaders().getFirst(name);
+  }
+
+  List<String> headers(String name) {
+    List<String> values = exchange.getRequestHeaders().get(name);
+    return values == null ? List.of() : values;
+  }
+
+  boolean sent() {
+    return sent;
+  }
+
+  Parameters query() throws Parameters.MalformedException {
+    return Parameters.parse(rawQuery());
+  }
+
+  String rawQuery() {
+    return exchange.getRequestURI().getRawQuery();
+  }
+
+  /** An {@code application/x-www-form-urlencoded} body, at most {@code maxBytes}. */
+  Parameters form(int maxBytes) throws OAuthError {
+    String type = header("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/x-www-form-urlencoded")) {
+      throw OAuthError.invalidRequest("the body must be application/x-www-form-urlencoded");
+    }
+    try {
+      return Parameters.parse(body(maxBytes));
+    } catch (Parameters.MalformedException e) {
+      throw OAuthError.invalidRequest(e.getMessage());
+    }
+  }
+
+  /** The body as UTF-8 text; 413 beyond {@code maxBytes}. */
+  String body(int maxBytes) throws OAuthError {
+    String length = header("Content-Length");
+    try {
+      if (length != null && Long.parseLong(length.trim()) > maxBytes) {
+        throw new OAuthError(413, "invalid_request", "the body is larger than " + maxBytes + " bytes");
+      }
+    } catch (NumberFormatException e) {
+      throw OAuthError.invalidRequest("Content-Length is not a number");
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buffer = new byte[4096];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        out.write(buffer, 0, n);
+        if (out.size() > maxBytes) {
+          throw new OAuthError(413, "invalid_request", "the body is larger than " + maxBytes + " bytes");
+        }
+      }
+      return out.toString(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw OAuthError.invalidRequest("the body could not be read");
+    }
+  }
+
+  /** The value of a cookie, or null. */
+  String cookie(String name) {
+    for (String header : headers("Cookie")) {
+      for (String part : header.split(";")) {
+        int equals = part.indexOf('=');
+        if (equals > 0 && part.substring(0, equals).trim().equals(name)) {
+          return part.substring(equals + 1).trim();
+        }
+      }
+    }
+    return null;
+  }
+
+  void addHeader(String name, String value) {
+    exchange.getResponseHeaders().add(name, value);
+  }
+
+  void json(int status, Object body, String... headers) throws IOException {
+    jsonText(status, JsonWriter.write(body), headers);
+  }
+
+  /** A document that is already JSON text. */
+  void jsonText(int status, String json, String... headers) throws IOException {
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      addHeader(headers[i], headers[i + 1]);
+    }
+    addHeader("Content-Type", "application/json");
+    send(status, json);
+  }
+
+  void error(OAuthError error) throws IOException {
+    if (error.basicChallenge()) {
+      addHeader("WWW-Authenticate", "Basic realm=\"mcpauth\"");
+    }
+    json(error.status, error.json(), "Cache-Control", "no-store", "Pragma", "no-cache");
+  }
+
+  void page(int status, String html) throws IOException {
+    for (int i = 0; i + 1 < PAGE_HEADERS.length; i += 2) {
+      addHeader(PAGE_HEADERS[i], PAGE_HEADERS[i + 1]);
+    }
+    send(status, html);
+  }
+
+  /** 303 See Other: a POSTed form never becomes a POST to the next location (AS-SEC-23, RFC 9700 §4.12). */
+  void seeOther(String location) throws IOException {
+    addHeader("Location", location);
+    addHeader("Cache-Control", "no-store");
+    addHeader("Referrer-Policy", "no-referrer");
+    send(303, "");
+  }
+
+  void status(int status) throws IOException {
+    send(status, "");
+  }
+
+  private void send(int status, String body) throws IOException {
+    sent = true;
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length == 0) {
+      exchange.sendResponseHeaders(status, -1);
+    } else {
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+    exchange.close();
+  }
+}

@@ -1,0 +1,231 @@
+package io.mcpauth.core.authserver;
+
+import io.mcpauth.core.authserver.store.GrantStore;
+import io.mcpauth.core.logging.AgentLog;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /token}: the authorization-code grant with PKCE, refresh-token rotation with reuse
+ * detection, and client credentials for confidential clients. A refresh token is
+ * {@code <grant id>.<secret>}: the grant id finds the family even when a rotated-out token is
+ * replayed, which then revokes the whole family (AS-SEC-34).
+ */
+final class TokenEndpoint {
+
+  private static final int MAX_FORM_BYTES = 16_384;
+
+  private final ClientAuthentication authentication;
+  private final AuthorizationCodes codes;
+  private final GrantStore grants;
+  private final AccessTokens tokens;
+  private final ResourcePolicy resources;
+  private final List<String> scopesOnOffer;
+  private final long refreshIdleSeconds;
+  private final long refreshLifetimeSeconds;
+  private final RateLimiter failures;
+  private final Clock clock;
+
+  TokenEndpoint(ClientAuthentication authentication, AuthorizationCodes codes, GrantStore grants, AccessTokens tokens,
+      ResourcePolicy resources, List<String> scopesOnOffer, long refreshIdleSeconds, long refreshLifetimeSeconds,
+      RateLimiter failures, Clock clock) {
+    this.authentication = authentication;
+    this.codes = codes;
+    this.grants = grants;
+    this.tokens = tokens;
+    this.resources = resources;
+    this.scopesOnOffer = scopesOnOffer;
+    this.refreshIdleSeconds = refreshIdleSeconds;
+    this.refreshLifetimeSeconds = refreshLifetimeSeconds;
+    this.failures = failures;
+    this.clock = clock;
+  }
+
+  void handle(Exchange exchange) throws IOException {
+    String address = exchange.clientAddress();
+    if (failures.exhausted(address)) {
+      // AS-SEC-33: guessing codes, refresh tokens or secrets is slowed to the failure budget.
+      exchange.addHeader("Retry-After", Long.toString(failures.retryAfterSeconds(address)));
+      exchange.error(new OAuthError(429, "invalid_request", "too many failed token requests; retry later"));
+      return;
+    }
+    try {
+      Parameters form = exchange.form(MAX_FORM_BYTES);
+      Client client = authentication.authenticate(exchange, form);
+      String grantType = form.single("grant_type");
+      long now = clock.instant().getEpochSecond();
+      Map<String, Object> response;
+      if (grantType == null) {
+        throw OAuthError.invalidRequest("grant_type is required");
+      } else if (grantType.equals("authorization_code")) {
+        response = authorizationCode(client, form, now);
+      } else if (grantType.equals("refresh_token")) {
+        response = refreshToken(client, form, now);
+      } else if (grantType.equals("client_credentials")) {
+        response = clientCredentials(client, form, now);
+      } else {
+        throw new OAuthError(400, "unsupported_grant_type", "grant_type '" + AuthorizationEndpoint.printable(grantType)
+            + "' is not supported");
+      }
+      exchange.json(200, response, "Cache-Control", "no-store", "Pragma", "no-cache");
+    } catch (OAuthError e) {
+      if (e.error.equals("invalid_grant") || e.error.equals("invalid_client")) {
+        failures.record(address);
+      }
+      exchange.error(e);
+    } catch (Parameters.MalformedException e) {
+      exchange.error(OAuthError.invalidRequest(e.getMessage()));
+    }
+  }
+
+  private Map<String, Object> authorizationCode(Client client, Parameters form, long now)
+      throws OAuthError, Parameters.MalformedException, IOException {
+    requireGrant(client, "authorization_code");
+    String value = form.single("code");
+    if (value == null) {
+      throw OAuthError.invalidRequest("code is required");
+    }
+    AuthorizationCodes.Code code = codes.find(value, now);
+    if (code == null) {
+      throw OAuthError.invalidGrant("the code is invalid or expired");
+    }
+    AuthorizationRequest request = code.request;
+    // Mismatches are refused without touching the code: they prove nothing about who holds it (AS-SEC-26).
+    if (!request.client().clientId().equals(client.clientId())) {
+      throw OAuthError.invalidGrant("the code was issued to another client");
+    }
+    String redirectUri = form.single("redirect_uri");
+    if (redirectUri != null && !redirectUri.equals(request.redirectUri())) {
+      throw OAuthError.invalidGrant("redirect_uri differs from the authorization request");
+    }
+    if (!Secrets.pkceMatches(form.single("code_verifier"), request.codeChallenge())) {
+      throw OAuthError.invalidGrant("code_verifier does not match the code_challenge");
+    }
+    checkResource(form, request.resource());
+    synchronized (code) {
+      String previous = code.grantId.get();
+      if (previous != null) {
+        // AS-06, AS-SEC-25: a second redemption means the code leaked; what it produced is revoked.
+        grants.revokeGrant(previous);
+        AgentLog.get().warn("authorization server: a code of client {} was redeemed twice; its grant is revoked",
+            AuthorizationEndpoint.printable(client.clientId()));
+        throw OAuthError.invalidGrant("the code was already used");
+      }
+      String grantId = Secrets.identifier();
+      String refreshSecret = client.allowsGrant("refresh_token") ? Secrets.random() : null;
+      grants.create(grantId, client.clientId(), code.subject, request.scope(), request.resource(),
+          refreshSecret == null ? null : Secrets.sha256(refreshSecret), now);
+      code.grantId.set(grantId);
+      return response(code.subject, client, request.resource(), request.scope(), grantId,
+          refreshSecret == null ? null : grantId + "." + refreshSecret, now);
+    }
+  }
+
+  private Map<String, Object> refreshToken(Client client, Parameters form, long now)
+      throws OAuthError, Parameters.MalformedException, IOException {
+    requireGrant(client, "refresh_token");
+    String value = form.single("refresh_token");
+    if (value == null) {
+      throw OAuthError.invalidRequest("refresh_token is required");
+    }
+    int dot = value.indexOf('.');
+    GrantStore.Grant grant = dot <= 0 ? null : grants.find(value.substring(0, dot));
+    if (grant == null || grant.revoked() || !grant.clientId().equals(client.clientId())) {
+      throw OAuthError.invalidGrant("the refresh token is invalid");
+    }
+    if (now - grant.createdAt() > refreshLifetimeSeconds || now - grant.refreshIssuedAt() > refreshIdleSeconds) {
+      throw OAuthError.invalidGrant("the refresh token has expired");
+    }
+    String scope = narrowedScope(form.single("scope"), grant.scope());
+    checkResource(form, grant.resource());
+    String nextSecret = Secrets.random();
+    GrantStore.Grant rotated = grants.rotate(grant.id(), Secrets.sha256(value.substring(dot + 1)),
+        Secrets.sha256(nextSecret), now);
+    if (rotated == null) {
+      // AS-SEC-34/35: a rotated-out token came back, so one of its holders is not the client.
+      grants.revokeGrant(grant.id());
+      AgentLog.get().warn("authorization server: a refresh token of client {} was reused; its grant is revoked",
+          AuthorizationEndpoint.printable(client.clientId()));
+      throw OAuthError.invalidGrant("the refresh token was already used");
+    }
+    return response(grant.subject(), client, grant.resource(), scope, grant.id(), grant.id() + "." + nextSecret, now);
+  }
+
+  private Map<String, Object> clientCredentials(Client client, Parameters form, long now)
+      throws OAuthError, Parameters.MalformedException, IOException {
+    if (client.isPublic()) {
+      throw new OAuthError(400, "unauthorized_client", "client_credentials needs a confidential client");
+    }
+    requireGrant(client, "client_credentials");
+    List<String> allowed = new ArrayList<>(scopesOnOffer);
+    allowed.remove("offline_access");
+    if (client.metadata().scope() != null) {
+      allowed.retainAll(List.of(client.metadata().scope().split(" ")));
+    }
+    String requested = form.single("scope");
+    String scope = requested == null ? String.join(" ", allowed) : narrowedScope(requested, String.join(" ", allowed));
+    String resourceParameter = form.single("resource");
+    String resource = resourceParameter == null ? resources.defaultResource() : resources.canonical(resourceParameter);
+    if (resource == null) {
+      throw new OAuthError(400, "invalid_target", resourceParameter == null
+          ? "the request must name the resource (RFC 8707)" : "tokens are not issued for this resource");
+    }
+    return response(client.clientId(), client, resource, scope, null, null, now);
+  }
+
+  private Map<String, Object> response(String subject, Client client, String resource, String scope, String grantId,
+      String refreshToken, long now) throws IOException {
+    AccessTokens.Minted minted = tokens.mint(subject, client.clientId(), resource, scope, grantId, now);
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("access_token", minted.token());
+    response.put("token_type", "Bearer");
+    response.put("expires_in", tokens.lifetimeSeconds());
+    response.put("scope", scope);
+    if (refreshToken != null) {
+      response.put("refresh_token", refreshToken);
+    }
+    return response;
+  }
+
+  private static void requireGrant(Client client, String grantType) throws OAuthError {
+    if (!client.allowsGrant(grantType)) {
+      throw new OAuthError(400, "unauthorized_client", "the client is not registered for " + grantType);
+    }
+  }
+
+  /** RFC 6749 §6: a refresh may only narrow the scope (AS-13). */
+  private static String narrowedScope(String requested, String granted) throws OAuthError {
+    if (requested == null) {
+      return granted;
+    }
+    List<String> grantedList = List.of(granted.split(" "));
+    LinkedHashSet<String> scopes = new LinkedHashSet<>();
+    for (String scope : requested.split(" ")) {
+      if (scope.isEmpty()) {
+        continue;
+      }
+      if (!grantedList.contains(scope)) {
+        throw new OAuthError(400, "invalid_scope", "scope '" + AuthorizationEndpoint.printable(scope)
+            + "' was not granted");
+      }
+      scopes.add(scope);
+    }
+    if (scopes.isEmpty()) {
+      throw new OAuthError(400, "invalid_scope", "the scope parameter is empty");
+    }
+    return String.join(" ", scopes);
+  }
+
+  /** RFC 8707 §2.2: a resource at the token endpoint must be the one the grant is for. */
+  private void checkResource(Parameters form, String granted) throws OAuthError, Parameters.MalformedException {
+    String requested = form.single("resource");
+    if (requested != null && !granted.equals(resources.canonical(requested))) {
+      throw new OAuthError(400, "invalid_target", "the grant is not for this resource");
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.mcpauth.core.authserver;
+
+import io.mcpauth.core.authserver.store.GrantStore;
+import io.mcpauth.core.token.TokenRejectedException;
+import io.mcpauth.core.token.TokenVerifier;
+import io.mcpauth.core.token.VerifiedToken;
+
+/**
+ * Recognises a token presented to the revocation or introspection endpoint: one of this server's
+ * refresh tokens, or one of its access tokens (signature, issuer and expiry verified). The
+ * {@code token_type_hint} is only a hint (RFC 7009 §2.1): both kinds are always tried.
+ */
+final class TokenLookup {
+
+  /** A live refresh token's grant, or a verified access token; null members when it is not that kind. */
+  record Found(GrantStore.Grant refreshGrant, VerifiedToken accessToken) {}
+
+  private final GrantStore grants;
+  private final TokenVerifier verifier;
+
+  TokenLookup(GrantStore grants, TokenVerifier verifier) {
+    this.grants = grants;
+    this.verifier = verifier;
+  }
+
+  /** What the token is, or null when it is neither a current refresh token nor a valid access token. */
+  Found find(String token, long now, long refreshIdleSeconds, long refreshLifetimeSeconds) {
+    int dot = token.indexOf('.');
+    if (dot > 0 && token.indexOf('.', dot + 1) < 0) {
+      GrantStore.Grant grant = grants.find(token.substring(0, dot));
+      if (grant != null && !grant.revoked() && grant.refreshHash() != null
+          && Secrets.matches(token.substring(dot + 1), grant.refreshHash())
+          && now - grant.createdAt() <= refreshLifetimeSeconds && now - grant.refreshIssuedAt() <= refreshIdleSeconds) {
+        return new Found(grant, null);
+      }
+      return null;
+    }
+    try {
+      VerifiedToken verified = verifier.verify(token);
+      Object grantId = verified.claims().get("grant_id");
+      if (grants.isRevoked(verified.jti(), grantId instanceof String id ? id : null)) {
+        return null;
+      }
+      return new Found(null, verified);
+    } catch (TokenRejectedException e) {
+      return null;
+    }
+  }
+}

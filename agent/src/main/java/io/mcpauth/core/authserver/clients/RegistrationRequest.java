@@ -1,0 +1,116 @@
+package io.mcpauth.core.authserver.clients;
+
+import static io.mcpauth.core.authserver.clients.ClientMetadataException.INVALID_CLIENT_METADATA;
+import static io.mcpauth.core.authserver.clients.ClientMetadataException.INVALID_REDIRECT_URI;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The checks on a Dynamic Client Registration request body (RFC 7591 §2, §3.2.2; AS-D1..D4,
+ * AS-SEC-39..42). The caller parses the body with {@code StrictJson} (duplicate members are a
+ * 400 there, AS-SEC-40) and caps its size; everything else is checked here.
+ *
+ * <p>Members this server does not use (contacts, jwks_uri, software_id, language-tagged names, ...)
+ * are ignored and not kept (AS-SEC-41). A JSON null counts as an absent member.
+ */
+public final class RegistrationRequest {
+
+  static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
+  static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
+
+  private RegistrationRequest() {}
+
+  /**
+   * The metadata to register for {@code body}.
+   *
+   * @param scopesOnOffer the scopes this server offers; requested ones outside it are dropped
+   * @throws ClientMetadataException {@code invalid_redirect_uri} or {@code invalid_client_metadata}
+   */
+  public static ClientMetadata validate(Map<String, Object> body, Set<String> scopesOnOffer) throws ClientMetadataException {
+    if (body == null) {
+      throw new ClientMetadataException(INVALID_CLIENT_METADATA, "the registration request is not a JSON object");
+    }
+    MetadataReader reader = new MetadataReader(body, INVALID_CLIENT_METADATA, INVALID_REDIRECT_URI);
+    // RFC 7591 §3.2.1: the server issues both. A client that picked its own client_id could take
+    // over another client's identity, or claim an https one that means a metadata document (AS-SEC-41, 47).
+    if (reader.has("client_id") || reader.has("client_secret")) {
+      throw reader.refuse("client_id and client_secret are issued by the server, not chosen by the client");
+    }
+    String authMethod = authMethod(reader);
+    List<String> grantTypes = grantTypes(reader, authMethod);
+    List<String> responseTypes = responseTypes(reader, grantTypes);
+    List<String> redirectUris = reader.redirectUris();
+    if (grantTypes.contains("authorization_code") && redirectUris.isEmpty()) {
+      throw new ClientMetadataException(INVALID_REDIRECT_URI, "redirect_uris is required for the authorization_code grant");
+    }
+    return new ClientMetadata(
+        redirectUris,
+        reader.clientName(),
+        grantTypes,
+        responseTypes,
+        authMethod,
+        reader.scope(scopesOnOffer),
+        reader.applicationType(redirectUris),
+        reader.webUri("client_uri"),
+        reader.webUri("logo_uri"));
+  }
+
+  /** Default client_secret_basic (RFC 7591 §2, AS-D2). */
+  private static String authMethod(MetadataReader reader) throws ClientMetadataException {
+    String method = reader.string("token_endpoint_auth_method");
+    if (method == null) {
+      return "client_secret_basic";
+    }
+    if (!AUTH_METHODS.contains(method)) {
+      throw reader.refuse("token_endpoint_auth_method must be none, client_secret_basic or client_secret_post");
+    }
+    return method;
+  }
+
+  /**
+   * Default authorization_code. Never implicit or password (OAuth 2.1, AS-01). A refresh token only
+   * ever comes from an authorization code here, and client_credentials needs a client that can
+   * authenticate.
+   */
+  private static List<String> grantTypes(MetadataReader reader, String authMethod) throws ClientMetadataException {
+    List<String> grantTypes = reader.strings("grant_types");
+    if (grantTypes == null) {
+      return List.of("authorization_code");
+    }
+    if (grantTypes.isEmpty()) {
+      throw reader.refuse("grant_types is empty");
+    }
+    if (!GRANT_TYPES.containsAll(grantTypes)) {
+      throw reader.refuse("grant_types may hold only authorization_code, refresh_token and client_credentials");
+    }
+    if (grantTypes.contains("refresh_token") && !grantTypes.contains("authorization_code")) {
+      throw reader.refuse("grant_types has refresh_token without authorization_code");
+    }
+    if (grantTypes.contains("client_credentials") && authMethod.equals("none")) {
+      throw reader.refuse("client_credentials needs a token_endpoint_auth_method other than none");
+    }
+    return grantTypes;
+  }
+
+  /**
+   * RFC 7591 §2.1: code goes with authorization_code and nothing else goes with anything. When
+   * absent, the default (code) applies only to a client with the authorization_code grant, so a
+   * client_credentials-only client need not send an empty list.
+   */
+  private static List<String> responseTypes(MetadataReader reader, List<String> grantTypes) throws ClientMetadataException {
+    boolean authorizationCode = grantTypes.contains("authorization_code");
+    List<String> responseTypes = reader.strings("response_types");
+    if (responseTypes == null) {
+      return authorizationCode ? List.of("code") : List.of();
+    }
+    if (!Set.of("code").containsAll(responseTypes)) {
+      throw reader.refuse("response_types may hold only code");
+    }
+    if (responseTypes.contains("code") != authorizationCode) {
+      throw reader.refuse("grant_types and response_types do not agree: authorization_code goes with code");
+    }
+    return responseTypes;
+  }
+}

@@ -1,0 +1,99 @@
+package io.mcpauth.core.authserver.store;
+
+import io.mcpauth.core.json.JsonWriter;
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Clients registered by Dynamic Client Registration, in {@code clients.json}. A registration is
+ * acknowledged only once it is on disk. Secrets are stored as their SHA-256 only: they are 256-bit
+ * random values, so a fast hash is enough and a stolen file yields nothing to present.
+ */
+public final class ClientStore {
+
+  /** One client. {@code metadata} is its validated RFC 7591 metadata as JSON members. */
+  public record StoredClient(String clientId, byte[] secretHash, long issuedAt, long firstAuthorizedAt,
+      Map<String, Object> metadata) {}
+
+  private final AtomicFile file;
+  private final Map<String, StoredClient> clients = new LinkedHashMap<>();
+
+  private ClientStore(AtomicFile file) {
+    this.file = file;
+  }
+
+  public static ClientStore open(DataDirectory data) throws IOException {
+    ClientStore store = new ClientStore(data.file("clients.json"));
+    Map<String, Object> stored = DataDirectory.readObject(store.file);
+    if (stored != null) {
+      try {
+        for (Map.Entry<?, ?> item : ((Map<?, ?>) stored.get("clients")).entrySet()) {
+          Map<?, ?> entry = (Map<?, ?>) item.getValue();
+          String hash = (String) entry.get("secret_hash");
+          @SuppressWarnings("unchecked")
+          Map<String, Object> metadata = (Map<String, Object>) entry.get("metadata");
+          String id = (String) item.getKey();
+          store.clients.put(id, new StoredClient(id, hash == null ? null : HexFormat.of().parseHex(hash),
+              ((Number) entry.get("issued")).longValue(), ((Number) entry.get("first_authorized")).longValue(),
+              Map.copyOf(metadata)));
+        }
+      } catch (RuntimeException e) {
+        throw new IOException("store file " + store.file.path() + " is damaged (" + e + ")", e);
+      }
+    }
+    return store;
+  }
+
+  public synchronized void add(StoredClient client) throws IOException {
+    clients.put(client.clientId(), client);
+    try {
+      save();
+    } catch (IOException e) {
+      clients.remove(client.clientId());
+      throw e;
+    }
+  }
+
+  public synchronized StoredClient find(String clientId) {
+    return clients.get(clientId);
+  }
+
+  public synchronized int size() {
+    return clients.size();
+  }
+
+  /** Records the first completed authorization, which keeps the client from expiring as unused. */
+  public synchronized void markAuthorized(String clientId, long now) throws IOException {
+    StoredClient client = clients.get(clientId);
+    if (client != null && client.firstAuthorizedAt() == 0) {
+      clients.put(clientId, new StoredClient(clientId, client.secretHash(), client.issuedAt(), now, client.metadata()));
+      save();
+    }
+  }
+
+  /** AS-D4: deletes clients that never completed an authorization within {@code unusedSeconds}. */
+  public synchronized int expireUnused(long now, long unusedSeconds) throws IOException {
+    int before = clients.size();
+    clients.values().removeIf(c -> c.firstAuthorizedAt() == 0 && now - c.issuedAt() > unusedSeconds);
+    int removed = before - clients.size();
+    if (removed > 0) {
+      save();
+    }
+    return removed;
+  }
+
+  private void save() throws IOException {
+    Map<String, Object> stored = new LinkedHashMap<>();
+    for (StoredClient client : clients.values()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("secret_hash", client.secretHash() == null ? null : HexFormat.of().formatHex(client.secretHash()));
+      entry.put("issued", client.issuedAt());
+      entry.put("first_authorized", client.firstAuthorizedAt());
+      entry.put("metadata", client.metadata());
+      stored.put(client.clientId(), entry);
+    }
+    file.write(JsonWriter.write(Map.of("clients", stored)));
+  }
+}

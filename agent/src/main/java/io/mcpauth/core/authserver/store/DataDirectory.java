@@ -1,0 +1,75 @@
+package io.mcpauth.core.authserver.store;
+
+import io.mcpauth.core.json.StrictJson;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * The embedded authorization server's data directory, held with an exclusive lock for the life of
+ * the JVM: two servers writing one directory would lose each other's writes.
+ */
+public final class DataDirectory {
+
+  private final Path path;
+  @SuppressWarnings("unused") // held, never released: the OS drops it when the JVM exits
+  private final FileLock lock;
+
+  private DataDirectory(Path path, FileLock lock) {
+    this.path = path;
+    this.lock = lock;
+  }
+
+  public static DataDirectory open(Path path) throws IOException {
+    AtomicFile.createPrivateDirectories(path);
+    Path lockFile = path.resolve("lock");
+    FileChannel channel = Files.exists(lockFile)
+        ? FileChannel.open(lockFile, StandardOpenOption.WRITE)
+        : FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IOException("data directory " + path + " is in use by another process (set mcpauth.as.data)");
+    }
+    return new DataDirectory(path, lock);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public AtomicFile file(String name) {
+    return new AtomicFile(path.resolve(name));
+  }
+
+  /**
+   * Reads one store file: null when it does not exist yet, its object otherwise. A file that is
+   * not a well-formed object stops the server: starting empty would silently drop clients, keys and
+   * revocations.
+   */
+  static Map<String, Object> readObject(AtomicFile file) throws IOException {
+    String text = file.read();
+    if (text == null) {
+      return null;
+    }
+    try {
+      return StrictJson.parseObject(text, file.path().getFileName().toString());
+    } catch (StrictJson.MalformedJsonException e) {
+      throw new IOException("store file " + file.path() + " is damaged (" + e.getMessage()
+          + "); restore it from a backup or remove it knowingly", e);
+    }
+  }
+}

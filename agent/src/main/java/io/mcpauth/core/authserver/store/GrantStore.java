@@ -1,0 +1,173 @@
+package io.mcpauth.core.authserver.store;
+
+import io.mcpauth.core.json.JsonWriter;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Grants (one per user approval or client-credentials token: the refresh-token family of RFC 9700
+ * §4.14.2) and revoked access tokens, in {@code grants.json}. Every change is written before it is
+ * acknowledged. The revocation sets are read on every request by the resource server, so they are
+ * kept in memory; they are empty, and cost one size check, until something is revoked.
+ */
+public final class GrantStore {
+
+  /** One grant. {@code refreshHash} is the SHA-256 of the current refresh token's secret, or null. */
+  public record Grant(String id, String clientId, String subject, String scope, String resource, long createdAt,
+      byte[] refreshHash, long refreshIssuedAt, boolean revoked) {
+
+    Grant withRefresh(byte[] hash, long now) {
+      return new Grant(id, clientId, subject, scope, resource, createdAt, hash, now, revoked);
+    }
+
+    Grant asRevoked() {
+      return new Grant(id, clientId, subject, scope, resource, createdAt, null, refreshIssuedAt, true);
+    }
+  }
+
+  private final AtomicFile file;
+  private final long keepSeconds;
+  private final Map<String, Grant> grants = new LinkedHashMap<>();
+  private final Map<String, Long> revokedTokens = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> revokedGrants = new ConcurrentHashMap<>();
+
+  private GrantStore(AtomicFile file, long keepSeconds) {
+    this.file = file;
+    this.keepSeconds = keepSeconds;
+  }
+
+  /** @param keepSeconds how long a grant is kept after it was created: the refresh lifetime plus the access-token lifetime */
+  public static GrantStore open(DataDirectory data, long keepSeconds) throws IOException {
+    GrantStore store = new GrantStore(data.file("grants.json"), keepSeconds);
+    Map<String, Object> stored = DataDirectory.readObject(store.file);
+    if (stored != null) {
+      try {
+        store.load(stored);
+      } catch (RuntimeException e) {
+        throw new IOException("store file " + store.file.path() + " is damaged (" + e + ")", e);
+      }
+    }
+    return store;
+  }
+
+  public synchronized Grant create(String id, String clientId, String subject, String scope, String resource,
+      byte[] refreshHash, long now) throws IOException {
+    Grant grant = new Grant(id, clientId, subject, scope, resource, now, refreshHash, now, false);
+    grants.put(id, grant);
+    save();
+    return grant;
+  }
+
+  public synchronized Grant find(String id) {
+    return grants.get(id);
+  }
+
+  /**
+   * Rotates the refresh token of a grant from {@code presentedHash} to {@code nextHash}, atomically:
+   * of two concurrent refreshes with one token, at most one succeeds (AS-SEC-35).
+   *
+   * @return the updated grant, or null when {@code presentedHash} is not the grant's current token
+   */
+  public synchronized Grant rotate(String id, byte[] presentedHash, byte[] nextHash, long now) throws IOException {
+    Grant grant = grants.get(id);
+    if (grant == null || grant.revoked() || grant.refreshHash() == null
+        || !MessageDigest.isEqual(grant.refreshHash(), presentedHash)) {
+      return null;
+    }
+    Grant rotated = grant.withRefresh(nextHash, now);
+    grants.put(id, rotated);
+    save();
+    return rotated;
+  }
+
+  /** Revokes a grant: its refresh token and every access token issued under it. */
+  public synchronized void revokeGrant(String id) throws IOException {
+    Grant grant = grants.get(id);
+    if (grant != null && !grant.revoked()) {
+      grants.put(id, grant.asRevoked());
+      revokedGrants.put(id, Boolean.TRUE);
+      save();
+    }
+  }
+
+  /** Revokes one access token until it expires anyway. */
+  public synchronized void revokeAccessToken(String jti, long expiresAt) throws IOException {
+    if (revokedTokens.putIfAbsent(jti, expiresAt) == null) {
+      save();
+    }
+  }
+
+  /** Called for every request the resource server admits. */
+  public boolean isRevoked(String jti, String grantId) {
+    return !revokedTokens.isEmpty() && jti != null && revokedTokens.containsKey(jti)
+        || !revokedGrants.isEmpty() && grantId != null && revokedGrants.containsKey(grantId);
+  }
+
+  /** Forgets expired revocations and grants past their lifetime; persists when anything changed. */
+  public synchronized void prune(long now) throws IOException {
+    boolean changed = revokedTokens.values().removeIf(exp -> exp < now);
+    List<String> old = new ArrayList<>();
+    for (Grant grant : grants.values()) {
+      if (now - grant.createdAt() > keepSeconds) {
+        old.add(grant.id());
+      }
+    }
+    for (String id : old) {
+      grants.remove(id);
+      revokedGrants.remove(id);
+      changed = true;
+    }
+    if (changed) {
+      save();
+    }
+  }
+
+  public synchronized int size() {
+    return grants.size();
+  }
+
+  private void save() throws IOException {
+    Map<String, Object> storedGrants = new LinkedHashMap<>();
+    for (Grant grant : grants.values()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("client_id", grant.clientId());
+      entry.put("sub", grant.subject());
+      entry.put("scope", grant.scope());
+      entry.put("resource", grant.resource());
+      entry.put("created", grant.createdAt());
+      entry.put("refresh_hash", grant.refreshHash() == null ? null : java.util.HexFormat.of().formatHex(grant.refreshHash()));
+      entry.put("refresh_issued", grant.refreshIssuedAt());
+      entry.put("revoked", grant.revoked());
+      storedGrants.put(grant.id(), entry);
+    }
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("grants", storedGrants);
+    document.put("revoked_access_tokens", new LinkedHashMap<>(revokedTokens));
+    file.write(JsonWriter.write(document));
+  }
+
+  private void load(Map<String, Object> stored) {
+    Map<?, ?> storedGrants = (Map<?, ?>) stored.get("grants");
+    for (Map.Entry<?, ?> item : storedGrants.entrySet()) {
+      Map<?, ?> entry = (Map<?, ?>) item.getValue();
+      String hash = (String) entry.get("refresh_hash");
+      Grant grant = new Grant((String) item.getKey(), (String) entry.get("client_id"), (String) entry.get("sub"),
+          (String) entry.get("scope"), (String) entry.get("resource"), ((Number) entry.get("created")).longValue(),
+          hash == null ? null : java.util.HexFormat.of().parseHex(hash), ((Number) entry.get("refresh_issued")).longValue(),
+          (Boolean) entry.get("revoked"));
+      grants.put(grant.id(), grant);
+      if (grant.revoked()) {
+        revokedGrants.put(grant.id(), Boolean.TRUE);
+      }
+    }
+    Map<?, ?> tokens = (Map<?, ?>) stored.get("revoked_access_tokens");
+    for (Map.Entry<?, ?> item : tokens.entrySet()) {
+      revokedTokens.put((String) item.getKey(), ((Number) item.getValue()).longValue());
+    }
+  }
+}

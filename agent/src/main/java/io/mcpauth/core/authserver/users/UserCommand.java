@@ -1,0 +1,240 @@
+package io.mcpauth.core.authserver.users;
+
+import io.mcpauth.core.config.ConfigSources;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code user add|remove|list}: manages the embedded authorization server's users file. Passwords
+ * are never taken from the command line (other users can read it in the process list), and no
+ * password or hash is ever printed.
+ */
+public final class UserCommand {
+
+  static final String USAGE = """
+      usage: java -jar mcpauth-agent.jar user add|remove|list [--users-file FILE] [--username NAME]
+
+      Manages the users who can sign in to the embedded authorization server (the one the agent
+      runs when mcpauth.issuer is not set).
+        user add --username NAME      adds a user; asks for the password twice at a terminal,
+                                      else reads it as one line from standard input
+        user remove --username NAME   removes a user
+        user list                     prints the usernames, one a line
+      To change a password: user remove, then user add. A running server sees changes at the next login.
+      --users-file FILE  default: mcpauth.as.users, else DATA/users where DATA is mcpauth.as.data (~/.mcpauth)
+      Exit status: 0 done, 1 refused or failed (nothing changed), 2 invalid arguments.
+      'user add --help' (and remove, list) describe each verb.""";
+
+  static final String ADD_USAGE = """
+      usage: java -jar mcpauth-agent.jar user add --username NAME [--users-file FILE]
+
+      Adds a user. At a terminal the password is asked twice, without echo; otherwise the first line
+      of standard input is the password, e.g. printf '%%s\\n' "$PW" | java -jar mcpauth-agent.jar user add ...
+      A password has at least %d characters. A username is %s,
+      matched without regard to case.
+      An existing user is refused: to change a password, 'user remove' then 'user add'.
+      --users-file FILE  default: mcpauth.as.users, else DATA/users where DATA is mcpauth.as.data (~/.mcpauth)
+      Exit status: 0 added, 1 refused or failed (nothing changed), 2 invalid arguments."""
+      .formatted(UserStore.MIN_PASSWORD_LENGTH, UsersFile.USERNAME_RULE);
+
+  static final String REMOVE_USAGE = """
+      usage: java -jar mcpauth-agent.jar user remove --username NAME [--users-file FILE]
+
+      Removes a user; a running server refuses the user's next sign-in.
+      --users-file FILE  default: mcpauth.as.users, else DATA/users where DATA is mcpauth.as.data (~/.mcpauth)
+      Exit status: 0 removed, 1 no such user or failed (nothing changed), 2 invalid arguments.""";
+
+  static final String LIST_USAGE = """
+      usage: java -jar mcpauth-agent.jar user list [--users-file FILE]
+
+      Prints the usernames, one a line (never a password hash).
+      --users-file FILE  default: mcpauth.as.users, else DATA/users where DATA is mcpauth.as.data (~/.mcpauth)
+      Exit status: 0 listed (possibly none), 1 the file cannot be read, 2 invalid arguments.""";
+
+  private static final String USERS_FILE = "--users-file";
+  private static final String USERNAME = "--username";
+
+  private final InputStream in;
+  private final PrintStream out;
+  private final PrintStream err;
+  /** Null when standard input is not a terminal. */
+  private final Console terminal;
+  private final ConfigSources settings;
+
+  UserCommand(InputStream in, PrintStream out, PrintStream err, Console terminal, ConfigSources settings) {
+    this.in = in;
+    this.out = out;
+    this.err = err;
+    this.terminal = terminal;
+    this.settings = settings;
+  }
+
+  public static int run(String[] args) {
+    return new UserCommand(System.in, System.out, System.err, terminal(), ConfigSources.fromProcess()).execute(args);
+  }
+
+  private static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  int execute(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      out.println(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String verb = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      return switch (verb) {
+        case "add" -> wantsHelp(rest) ? help(ADD_USAGE) : add(options(verb, rest, List.of(USERS_FILE, USERNAME)));
+        case "remove" -> wantsHelp(rest) ? help(REMOVE_USAGE) : remove(options(verb, rest, List.of(USERS_FILE, USERNAME)));
+        case "list" -> wantsHelp(rest) ? help(LIST_USAGE) : list(options(verb, rest, List.of(USERS_FILE)));
+        default -> throw new UsageException("unknown verb" + (verb.matches("[A-Za-z-]{1,20}") ? " '" + verb + "'" : "")
+            + "; try 'java -jar mcpauth-agent.jar user --help'");
+      };
+    } catch (UsageException e) {
+      err.println("mcpauth: user: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("mcpauth: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int add(Map<String, String> options) throws UsageException, IOException {
+    String username = username(options);
+    UserStore store = UserStore.open(usersFile(options));
+    if (store.contains(username)) {
+      return refused("user '" + username + "' already exists in " + store.path()
+          + "; to change the password, 'user remove' then 'user add'");
+    }
+    char[] password;
+    try {
+      password = terminal != null ? PasswordInput.fromTerminal(terminal, username) : PasswordInput.fromLine(in);
+    } catch (PasswordInput.Refused e) {
+      return refused(e.getMessage());
+    }
+    try {
+      if (!store.add(username, password)) {
+        return refused("user '" + username + "' already exists in " + store.path());
+      }
+    } catch (IllegalArgumentException e) {
+      return refused(e.getMessage());
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    out.println("mcpauth: added user '" + username + "' to " + store.path());
+    return 0;
+  }
+
+  private int remove(Map<String, String> options) throws UsageException, IOException {
+    String username = username(options);
+    UserStore store = UserStore.open(usersFile(options));
+    if (!store.remove(username)) {
+      return refused("no user '" + username + "' in " + store.path());
+    }
+    out.println("mcpauth: removed user '" + username + "' from " + store.path());
+    return 0;
+  }
+
+  private int list(Map<String, String> options) throws IOException {
+    UserStore store = UserStore.open(usersFile(options));
+    List<String> usernames = store.usernames();
+    usernames.forEach(out::println);
+    if (usernames.isEmpty()) {
+      err.println("mcpauth: no users in " + store.path() + (Files.exists(store.path()) ? "" : " (the file does not exist yet)"));
+    }
+    return 0;
+  }
+
+  private int refused(String message) {
+    err.println("mcpauth: " + message + "; nothing was changed");
+    return 1;
+  }
+
+  private static boolean wantsHelp(String[] args) {
+    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+  }
+
+  private int help(String usage) {
+    out.println(usage);
+    return 0;
+  }
+
+  private static String username(Map<String, String> options) throws UsageException {
+    String username = options.get(USERNAME);
+    if (username == null) {
+      throw new UsageException("--username NAME is required");
+    }
+    try {
+      UserStore.checkUsername(username);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("invalid username: " + e.getMessage());
+    }
+    return username;
+  }
+
+  private Path usersFile(Map<String, String> options) {
+    String file = options.get(USERS_FILE);
+    return file != null ? UsersFileLocation.toPath(file) : UsersFileLocation.of(settings);
+  }
+
+  /** {@code --name value} or {@code --name=value}, each at most once, and nothing else. */
+  private static Map<String, String> options(String verb, String[] args, List<String> allowed) throws UsageException {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      String value = null;
+      int eq = name.indexOf('=');
+      if (name.startsWith("--") && eq > 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (name.equals("--password")) {
+        throw new UsageException(verb + ": passwords are never taken from the command line (other users can see it); "
+            + "'user add' asks for it, or reads it from standard input");
+      }
+      if (!allowed.contains(name)) {
+        // Only an option's name is repeated: a stray argument could be a password typed in the wrong place.
+        String what = name.matches("--?[A-Za-z0-9-]{1,40}") ? "option '" + name + "'" : "argument #" + (i + 1);
+        throw new UsageException(verb + ": unknown " + what + "; try 'java -jar mcpauth-agent.jar user " + verb + " --help'");
+      }
+      if (value == null) {
+        if (i + 1 == args.length) {
+          throw new UsageException(verb + ": " + name + " needs a value");
+        }
+        value = args[++i];
+      }
+      if (value.isEmpty()) {
+        throw new UsageException(verb + ": " + name + " needs a value");
+      }
+      if (options.put(name, value) != null) {
+        throw new UsageException(verb + ": " + name + " is given twice");
+      }
+    }
+    return options;
+  }
+
+  /** On JDK 22 and later System.console() is not null when input is redirected; Console.isTerminal() says. */
+  private static Console terminal() {
+    Console console = System.console();
+    if (console == null) {
+      return null;
+    }
+    try {
+      return Boolean.TRUE.equals(Console.class.getMethod("isTerminal").invoke(console)) ? console : null;
+    } catch (ReflectiveOperationException e) {
+      return console;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.mcpauth.core.gate;
+
+import io.mcpauth.core.config.AgentConfig;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Which resource (RFC 8707, RFC 9728) a request addresses, with the replies that name it. Usually
+ * the configured {@code mcpauth.resource}. A local server protected by the embedded authorization
+ * server may leave it out: the resource is then the loopback origin the client used, read from the
+ * Host header and accepted only when it names a loopback address, so that one flag is enough for a
+ * local server. Tokens stay bound to that origin through {@code aud}.
+ */
+final class ResourceIdentity {
+
+  /** What the gate needs to know about one resource. */
+  record View(String resource, Challenges challenges, ProtectedResourceMetadata metadata) {}
+
+  private static final Pattern LOOPBACK_HOST =
+      Pattern.compile("(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[1-9][0-9]{0,4})?", Pattern.CASE_INSENSITIVE);
+  private static final int MAX_REMEMBERED_ORIGINS = 64;
+
+  private final AgentConfig config;
+  private final View configured;
+  private final Map<String, View> loopbackViews = new ConcurrentHashMap<>();
+
+  ResourceIdentity(AgentConfig config) {
+    this.config = config;
+    this.configured = config.loopbackResource() ? null : view(config.resource());
+  }
+
+  /** True when the gate, not the verifier, must check {@code aud} against {@link View#resource()}. */
+  boolean perRequest() {
+    return configured == null;
+  }
+
+  /** The resource for a request's Host header; null when it is derived and the Host is not loopback. */
+  View forHost(String host) {
+    if (configured != null) {
+      return configured;
+    }
+    if (host == null || !LOOPBACK_HOST.matcher(host).matches()) {
+      return null;
+    }
+    String origin = host.toLowerCase(Locale.ROOT);
+    View view = loopbackViews.get(origin);
+    if (view == null) {
+      // The trailing slash is what clients send: the TypeScript SDK uses new URL(resource).href.
+      view = view(URI.create("http://" + origin + "/"));
+      if (loopbackViews.size() < MAX_REMEMBERED_ORIGINS) {
+        loopbackViews.put(origin, view);
+      }
+    }
+    return view;
+  }
+
+  private View view(URI resource) {
+    List<String> scopes = config.requiredScopes();
+    return new View(resource.toString(), new Challenges(resource, scopes),
+        new ProtectedResourceMetadata(resource, config.issuer(), advertisedScopes()));
+  }
+
+  /**
+   * RFC 9728 {@code scopes_supported}: the required scopes; with the embedded authorization server
+   * and none required, the scopes it offers for resources (clients request what is listed here).
+   */
+  private List<String> advertisedScopes() {
+    if (!config.requiredScopes().isEmpty() || !config.embeddedAuthServer()) {
+      return config.requiredScopes();
+    }
+    return config.authServer().scopes().stream().filter(scope -> !scope.equals("offline_access")).toList();
+  }
+}
