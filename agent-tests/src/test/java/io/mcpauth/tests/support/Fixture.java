@@ -80,6 +80,12 @@ public final class Fixture implements AutoCloseable {
       return this;
     }
 
+    /** The MCP server's port (default: a free one), e.g. to restart on the same origin. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
     public Builder withoutAgent() {
       this.agent = false;
       return this;
@@ -193,6 +199,10 @@ public final class Fixture implements AutoCloseable {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
   }
 
   public String resourceUri() {
