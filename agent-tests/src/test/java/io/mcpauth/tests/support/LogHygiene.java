@@ -2,6 +2,8 @@ package io.mcpauth.tests.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Collection;
+
 /** RS-16 / RS-SEC-61: no token, and no token's signature, ever reaches a log. */
 public final class LogHygiene {
 
@@ -14,6 +16,23 @@ public final class LogHygiene {
       String payload = token.split("\\.")[1];
       if (output.contains(signature) || output.contains(payload)) {
         fail("a token (or part of one) appears in the fixture's output:\n" + output);
+      }
+    }
+  }
+
+  /**
+   * No secret that a client handled (an access or refresh token, a JWT's payload or signature, an
+   * authorization code, a password) appears in {@code output}, the log of {@code where}.
+   */
+  public static void assertNoSecretLogged(String where, String output, Collection<String> secrets) {
+    for (String secret : secrets) {
+      String[] parts = secret.split("\\.");
+      if (parts.length == 3) {
+        if ((parts[1].length() >= 16 && output.contains(parts[1])) || (parts[2].length() >= 16 && output.contains(parts[2]))) {
+          fail("a token (or part of one) appears in the output of " + where);
+        }
+      } else if (secret.length() >= 8 && output.contains(secret)) {
+        fail("a secret (token, code or password) appears in the output of " + where);
       }
     }
   }
