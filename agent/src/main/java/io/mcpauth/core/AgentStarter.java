@@ -67,7 +67,7 @@ public final class AgentStarter {
     if (config.embeddedAuthServer()) {
       AuthServer authServer;
       try {
-        authServer = AuthServer.start(config, clock);
+        authServer = AuthServer.start(config, clock, background);
       } catch (AuthServer.StartException e) {
         System.err.println("mcpauth: " + e.getMessage());
         if (attached) {

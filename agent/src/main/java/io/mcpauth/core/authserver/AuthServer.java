@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,7 +64,8 @@ public final class AuthServer {
     this.server = server;
   }
 
-  public static AuthServer start(AgentConfig config, Clock clock) throws StartException {
+  /** @param log where start-up notes are logged from: initialising logging must stay off the start-up path */
+  public static AuthServer start(AgentConfig config, Clock clock, Executor log) throws StartException {
     AuthServerConfig settings = config.authServer();
     HttpServer server = bind(settings);
     try {
@@ -86,13 +88,15 @@ public final class AuthServer {
       AuthServer authServer = new AuthServer(issuer, bound, grants, keySource, server);
       authServer.maintain(keys, clientStore, as, clock);
       if (storeStep("users", users::isEmpty)) {
-        AgentLog.get().warn("authorization server: no users yet, so nobody can sign in. Add one with: "
-            + "java -jar mcpauth-agent.jar user add --users-file {} --username NAME", as.usersFile());
+        log.execute(() -> AgentLog.get().warn("authorization server: no users yet, so nobody can sign in. Add one with: "
+            + "java -jar mcpauth-agent.jar user add --users-file {} --username NAME", as.usersFile()));
       }
       if (!as.tls() && !as.bindAddress().isLoopbackAddress()) {
-        AgentLog.get().warn("authorization server: serving PLAIN HTTP on non-loopback {} because mcpauth.as.insecure-http=true;"
-            + " it must sit behind a TLS-terminating proxy", as.bindAddress().getHostAddress());
+        log.execute(() -> AgentLog.get().warn("authorization server: serving PLAIN HTTP on non-loopback {} because "
+            + "mcpauth.as.insecure-http=true; it must sit behind a TLS-terminating proxy", as.bindAddress().getHostAddress()));
       }
+      log.execute(() -> AgentLog.get().info("authorization server {} listening on {}:{}, data in {}", issuer,
+          as.bindAddress().getHostAddress(), server.getAddress().getPort(), as.dataDirectory()));
       return authServer;
     } catch (StartException | RuntimeException e) {
       server.stop(0);

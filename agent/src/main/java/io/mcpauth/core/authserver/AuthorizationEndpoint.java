@@ -251,7 +251,7 @@ final class AuthorizationEndpoint {
       errorPage(exchange, 400, "Unknown client", "No client is registered under this client_id.");
       return null;
     }
-    String redirectUri = redirectUri(client, requestedRedirect);
+    String redirectUri = RedirectUris.select(client.metadata().redirectUris(), requestedRedirect);
     if (redirectUri == null) {
       errorPage(exchange, 400, "Invalid redirect URI", requestedRedirect == null
           ? "The request must name its redirect_uri: the client registered several."
@@ -294,19 +294,6 @@ final class AuthorizationEndpoint {
       redirectError(exchange, redirectUri, state, "invalid_request", e.getMessage());
       return null;
     }
-  }
-
-  private static String redirectUri(Client client, String requested) {
-    List<String> registered = client.metadata().redirectUris();
-    if (requested == null) {
-      return registered.size() == 1 ? registered.get(0) : null;
-    }
-    for (String candidate : registered) {
-      if (RedirectUris.matches(candidate, requested)) {
-        return requested;
-      }
-    }
-    return null;
   }
 
   private List<String> scopes(Client client, String requested) throws OAuthError {

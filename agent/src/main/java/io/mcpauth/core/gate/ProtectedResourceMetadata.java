@@ -20,7 +20,7 @@ final class ProtectedResourceMetadata {
     List<String> scopes = new ArrayList<>(requiredScopes);
     String document = "{\"resource\":" + quote(resource.toString())
         + ",\"authorization_servers\":[" + quote(issuer.toString()) + "]"
-        + ",\"scopes_supported\":" + array(scopes)
+        + (scopes.isEmpty() ? "" : ",\"scopes_supported\":" + array(scopes))
         + ",\"bearer_methods_supported\":[\"header\"]}";
     // RS-04: browser-based clients such as the MCP Inspector read it cross-origin.
     this.reply = new Reply(200, new String[] {"Access-Control-Allow-Origin", "*", "Cache-Control", "max-age=300"},

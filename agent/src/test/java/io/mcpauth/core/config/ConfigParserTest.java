@@ -117,7 +117,8 @@ class ConfigParserTest {
   @DisplayName("every error at once, in one line that names each property")
   void allErrorsAtOnce() {
     set("mcpauth.clock-skew", "five minutes").set("mcpauth.algorithms", "RS256,HS256")
-        .set("mcpauth.issuerr", ISSUER).set("mcpauth.token.max-length", "big");
+        .set("mcpauth.issuerr", ISSUER).set("mcpauth.token.max-length", "big")
+        .set("mcpauth.issuer", "http://as.example.com");
     InvalidConfigException e = invalid();
     String message = e.getMessage();
     assertFalse(message.contains("\n") || message.contains("\r"), message);

@@ -7,7 +7,9 @@ import java.net.URISyntaxException;
  * The shape a {@code client_id} must have to be fetched as a Client ID Metadata Document (AS-C2,
  * draft-ietf-oauth-client-id-metadata-document §3; S02-S07): an https URL with a host and a path,
  * no fragment, no userinfo, and no dot segments. A query is allowed (the draft only says SHOULD
- * NOT). The URL is never normalized: it is the client's identifier, compared as a string.
+ * NOT). The URL is never normalized: it is the client's identifier, compared as a string, so the
+ * scheme must be written {@code https} in lower case and a numeric host must be a dotted-quad
+ * decimal (see {@link IpLiterals#parse}).
  */
 public final class ClientIdUrl {
 

@@ -40,6 +40,8 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code invalid_request}; the client_id is the thing that cannot be used). Failures are not
  * cached, so a fixed document works on the next attempt; successes are kept for the document's
  * Cache-Control max-age clamped to [cacheMin, cacheMax] (AS-C7).
+ *
+ * <p>Thread-safe. Concurrent first requests for one URL may each fetch it.
  */
 public final class ClientMetadataDocuments {
 
@@ -68,20 +70,22 @@ public final class ClientMetadataDocuments {
   public ClientMetadataDocuments(Duration timeout, int maxBytes, boolean allowPrivateAddresses,
       TrustedHosts trustedHosts, Duration cacheMin, Duration cacheMax) {
     this(timeout, maxBytes, allowPrivateAddresses, trustedHosts, cacheMin, cacheMax, Resolver.SYSTEM,
-        (SSLSocketFactory) SSLSocketFactory.getDefault(), System::nanoTime);
+        (SSLSocketFactory) null, System::nanoTime);
   }
 
   /**
    * @param timeout deadline for one fetch: connect, TLS handshake and read together
    * @param maxBytes largest document body accepted ({@code mcpauth.as.cimd.max-bytes})
    * @param allowPrivateAddresses also fetch from loopback, private and link-local addresses: tests only
+   * @param sslSocketFactory TLS for the fetches; null for the JDK default, created at the first fetch
    * @param nanoTime clock for cache expiry only; the fetch deadline always runs on {@link System#nanoTime()}
    */
   public ClientMetadataDocuments(Duration timeout, int maxBytes, boolean allowPrivateAddresses,
       TrustedHosts trustedHosts, Duration cacheMin, Duration cacheMax, Resolver resolver,
       SSLSocketFactory sslSocketFactory, LongSupplier nanoTime) {
     this(timeout, maxBytes, allowPrivateAddresses, trustedHosts, cacheMin, cacheMax, resolver,
-        new PinnedHttpsGet(sslSocketFactory, PinnedHttpsGet.DIRECT), nanoTime);
+        new PinnedHttpsGet(sslSocketFactory != null ? () -> sslSocketFactory
+            : () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), PinnedHttpsGet.DIRECT), nanoTime);
   }
 
   ClientMetadataDocuments(Duration timeout, int maxBytes, boolean allowPrivateAddresses,

@@ -158,6 +158,9 @@ final class MetadataReader {
       return "has userinfo";
     }
     String host = parsed.getHost().toLowerCase(Locale.ROOT);
+    if (host.endsWith(".")) {
+      return "has a host with a trailing dot"; // localhost. and 127.0.0.1. would slip past the checks below
+    }
     if (host.equals("localhost") || host.endsWith(".localhost")) {
       return "points at a loopback host";
     }

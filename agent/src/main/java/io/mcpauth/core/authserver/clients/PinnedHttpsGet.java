@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -46,10 +47,14 @@ final class PinnedHttpsGet {
   /** The response head, and the body when the status is 200 (other bodies are never read). */
   record Response(Head head, byte[] body) {}
 
-  private final SSLSocketFactory tlsFactory;
+  private final Supplier<SSLSocketFactory> tlsFactory;
   private final Connector connector;
 
-  PinnedHttpsGet(SSLSocketFactory tlsFactory, Connector connector) {
+  /**
+   * @param tlsFactory called at the first fetch: the JDK's default TLS context loads the trust store,
+   *     hundreds of milliseconds that must not be spent at the host application's start-up
+   */
+  PinnedHttpsGet(Supplier<SSLSocketFactory> tlsFactory, Connector connector) {
     this.tlsFactory = tlsFactory;
     this.connector = connector;
   }
@@ -59,10 +64,13 @@ final class PinnedHttpsGet {
     String host = unbracketed(url.getHost());
     int port = url.getPort() < 0 ? 443 : url.getPort();
     try (Socket tcp = connect(addresses, port, deadlineNanos)) {
-      // Read timeouts restart with every byte; closing the socket at the deadline does not.
-      CompletableFuture.delayedExecutor(remainingMillis(deadlineNanos), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(tcp));
+      // Read timeouts restart with every byte; closing the socket at the deadline does not. The close
+      // runs on the JDK's delay-scheduler thread itself, not in a pool the host application may keep busy.
+      CompletableFuture.delayedExecutor(remainingMillis(deadlineNanos), TimeUnit.MILLISECONDS, Runnable::run)
+          .execute(() -> closeQuietly(tcp));
       tcp.setSoTimeout(remainingMillis(deadlineNanos));
-      try (SSLSocket tls = (SSLSocket) tlsFactory.createSocket(tcp, host, port, true)) {
+      tcp.setTcpNoDelay(true); // a request written right after the handshake need not wait for a delayed ACK
+      try (SSLSocket tls = (SSLSocket) tlsFactory.get().createSocket(tcp, host, port, true)) {
         tls.setSSLParameters(verifyingHost(tls.getSSLParameters(), host));
         tls.startHandshake();
         OutputStream out = tls.getOutputStream();

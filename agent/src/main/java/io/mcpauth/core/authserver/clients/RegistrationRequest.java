@@ -17,8 +17,8 @@ import java.util.Set;
  */
 public final class RegistrationRequest {
 
-  static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
-  static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
+  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
+  private static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
 
   private RegistrationRequest() {}
 
