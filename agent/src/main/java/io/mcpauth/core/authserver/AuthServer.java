@@ -143,14 +143,15 @@ public final class AuthServer {
     ResourcePolicy resources = new ResourcePolicy(bound.resource());
     AuthorizationCodes codes = new AuthorizationCodes();
     Duration window = Duration.ofMinutes(15);
-    AuthorizationEndpoint authorization = new AuthorizationEndpoint(issuer, as.tls(), clients, users, resources,
+    // The browser sees the issuer's scheme, also behind a TLS-terminating proxy (AS-SEC-18).
+    AuthorizationEndpoint authorization = new AuthorizationEndpoint(issuer, issuer.startsWith("https://"), clients, users, resources,
         as.scopes(), codes, new RateLimiter(as.loginFailuresPerAccount(), window, System::nanoTime),
         new RateLimiter(as.loginFailuresPerAddress(), window, System::nanoTime), clock);
     AccessTokens tokens = new AccessTokens(issuer, keys, as.accessTokenLifetime().toSeconds(), as.signingKeyMaxAge());
     long idle = as.refreshTokenIdle().toSeconds();
     long lifetime = as.refreshTokenLifetime().toSeconds();
     TokenEndpoint token = new TokenEndpoint(authentication, codes, grants, tokens, resources, as.scopes(), idle, lifetime,
-        new RateLimiter(60, Duration.ofMinutes(1), System::nanoTime), clock);
+        new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), clock);
     TokenLookup lookup = new TokenLookup(grants, new TokenVerifier(bound, Set.of(), keySource, clock));
     RegistrationEndpoint registration = as.dynamicRegistration()
         ? new RegistrationEndpoint(clientStore, as.scopes(),

@@ -144,14 +144,18 @@ final class TokenEndpoint {
     String scope = narrowedScope(form.single("scope"), grant.scope());
     checkResource(form, grant.resource());
     String nextSecret = Secrets.random();
-    GrantStore.Grant rotated = grants.rotate(grant.id(), Secrets.sha256(value.substring(dot + 1)),
+    GrantStore.Rotation rotation = grants.rotate(grant.id(), Secrets.sha256(value.substring(dot + 1)),
         Secrets.sha256(nextSecret), now);
-    if (rotated == null) {
+    if (rotation == GrantStore.Rotation.REPLAYED) {
       // AS-SEC-34/35: a rotated-out token came back, so one of its holders is not the client.
       grants.revokeGrant(grant.id());
       AgentLog.get().warn("authorization server: a refresh token of client {} was reused; its grant is revoked",
           AuthorizationEndpoint.printable(client.clientId()));
       throw OAuthError.invalidGrant("the refresh token was already used");
+    }
+    if (rotation == GrantStore.Rotation.UNKNOWN) {
+      // A guess (the grant id is no secret: access tokens carry it) revokes nothing.
+      throw OAuthError.invalidGrant("the refresh token is invalid");
     }
     return response(grant.subject(), client, grant.resource(), scope, grant.id(), grant.id() + "." + nextSecret, now);
   }

@@ -36,7 +36,8 @@ public record AuthServerConfig(
     Duration metadataDocumentCacheMin,
     Duration metadataDocumentCacheMax,
     int loginFailuresPerAccount,
-    int loginFailuresPerAddress) {
+    int loginFailuresPerAddress,
+    int tokenFailuresPerAddress) {
 
   public boolean tls() {
     return tlsKeystore != null;
@@ -53,7 +54,7 @@ public record AuthServerConfig(
         signingKeyMaxAge, dynamicRegistration, registrationsPerMinute, maxClients, unusedClientExpiry,
         metadataDocuments, metadataDocumentHosts, metadataDocumentPrivateAddresses, metadataDocumentMaxBytes,
         metadataDocumentTimeout, metadataDocumentCacheMin, metadataDocumentCacheMax, loginFailuresPerAccount,
-        loginFailuresPerAddress);
+        loginFailuresPerAddress, tokenFailuresPerAddress);
   }
 
   @Override

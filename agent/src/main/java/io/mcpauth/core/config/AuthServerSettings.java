@@ -67,7 +67,8 @@ final class AuthServerSettings {
         cacheMin,
         cacheMax,
         parser.integer(ConfigKey.AS_LOGIN_FAILURES_PER_ACCOUNT, 1, 1_000_000),
-        parser.integer(ConfigKey.AS_LOGIN_FAILURES_PER_ADDRESS, 1, 1_000_000));
+        parser.integer(ConfigKey.AS_LOGIN_FAILURES_PER_ADDRESS, 1, 1_000_000),
+        parser.integer(ConfigKey.AS_TOKEN_FAILURES_PER_ADDRESS, 1, 1_000_000));
   }
 
   private InetAddress bindAddress() {

@@ -87,6 +87,8 @@ public enum ConfigKey {
       "Failed logins per username per 15 minutes before further attempts get 429."),
   AS_LOGIN_FAILURES_PER_ADDRESS("mcpauth.as.login.failures-per-address", "20",
       "Failed logins per client address per 15 minutes before further attempts get 429."),
+  AS_TOKEN_FAILURES_PER_ADDRESS("mcpauth.as.token.failures-per-address", "60",
+      "Failed token requests (bad code, refresh token or client secret) per client address per minute before 429."),
   LOG_LEVEL("mcpauth.log.level", "INFO", "The agent's own log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF)."),
   LOG_FILE("mcpauth.log.file", null, "Write the agent's log to this file instead of standard error.");
 

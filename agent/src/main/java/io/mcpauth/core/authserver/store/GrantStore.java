@@ -17,18 +17,42 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class GrantStore {
 
-  /** One grant. {@code refreshHash} is the SHA-256 of the current refresh token's secret, or null. */
+  /**
+   * One grant. {@code refreshHash} is the SHA-256 of the current refresh token's secret, or null;
+   * {@code rotatedHashes} those of the refresh tokens it replaced, so that a replay of one of them
+   * can be told from a guess (only a replay revokes the grant).
+   */
   public record Grant(String id, String clientId, String subject, String scope, String resource, long createdAt,
-      byte[] refreshHash, long refreshIssuedAt, boolean revoked) {
+      byte[] refreshHash, long refreshIssuedAt, boolean revoked, List<byte[]> rotatedHashes) {
 
     Grant withRefresh(byte[] hash, long now) {
-      return new Grant(id, clientId, subject, scope, resource, createdAt, hash, now, revoked);
+      List<byte[]> rotated = new ArrayList<>(rotatedHashes);
+      rotated.add(refreshHash);
+      if (rotated.size() > MAX_ROTATED_HASHES) {
+        rotated.remove(0);
+      }
+      return new Grant(id, clientId, subject, scope, resource, createdAt, hash, now, revoked, List.copyOf(rotated));
     }
 
     Grant asRevoked() {
-      return new Grant(id, clientId, subject, scope, resource, createdAt, null, refreshIssuedAt, true);
+      return new Grant(id, clientId, subject, scope, resource, createdAt, null, refreshIssuedAt, true, rotatedHashes);
+    }
+
+    boolean rotatedOut(byte[] hash) {
+      for (byte[] rotated : rotatedHashes) {
+        if (MessageDigest.isEqual(rotated, hash)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
+
+  /** What a refresh attempt found. */
+  public enum Rotation { ROTATED, REPLAYED, UNKNOWN }
+
+  /** Rotated-out refresh tokens remembered per grant; older replays count as unknown tokens. */
+  static final int MAX_ROTATED_HASHES = 64;
 
   private final AtomicFile file;
   private final long keepSeconds;
@@ -57,7 +81,7 @@ public final class GrantStore {
 
   public synchronized Grant create(String id, String clientId, String subject, String scope, String resource,
       byte[] refreshHash, long now) throws IOException {
-    Grant grant = new Grant(id, clientId, subject, scope, resource, now, refreshHash, now, false);
+    Grant grant = new Grant(id, clientId, subject, scope, resource, now, refreshHash, now, false, List.of());
     grants.put(id, grant);
     save();
     return grant;
@@ -71,18 +95,20 @@ public final class GrantStore {
    * Rotates the refresh token of a grant from {@code presentedHash} to {@code nextHash}, atomically:
    * of two concurrent refreshes with one token, at most one succeeds (AS-SEC-35).
    *
-   * @return the updated grant, or null when {@code presentedHash} is not the grant's current token
+   * @return ROTATED; REPLAYED when {@code presentedHash} is a refresh token this grant already
+   *     replaced (RFC 9700 §4.14.2: one of its holders is not the client); UNKNOWN otherwise
    */
-  public synchronized Grant rotate(String id, byte[] presentedHash, byte[] nextHash, long now) throws IOException {
+  public synchronized Rotation rotate(String id, byte[] presentedHash, byte[] nextHash, long now) throws IOException {
     Grant grant = grants.get(id);
-    if (grant == null || grant.revoked() || grant.refreshHash() == null
-        || !MessageDigest.isEqual(grant.refreshHash(), presentedHash)) {
-      return null;
+    if (grant == null || grant.revoked()) {
+      return Rotation.UNKNOWN;
     }
-    Grant rotated = grant.withRefresh(nextHash, now);
-    grants.put(id, rotated);
+    if (grant.refreshHash() == null || !MessageDigest.isEqual(grant.refreshHash(), presentedHash)) {
+      return grant.rotatedOut(presentedHash) ? Rotation.REPLAYED : Rotation.UNKNOWN;
+    }
+    grants.put(id, grant.withRefresh(nextHash, now));
     save();
-    return rotated;
+    return Rotation.ROTATED;
   }
 
   /** Revokes a grant: its refresh token and every access token issued under it. */
@@ -143,6 +169,7 @@ public final class GrantStore {
       entry.put("refresh_hash", grant.refreshHash() == null ? null : java.util.HexFormat.of().formatHex(grant.refreshHash()));
       entry.put("refresh_issued", grant.refreshIssuedAt());
       entry.put("revoked", grant.revoked());
+      entry.put("rotated_hashes", grant.rotatedHashes().stream().map(h -> java.util.HexFormat.of().formatHex(h)).toList());
       storedGrants.put(grant.id(), entry);
     }
     Map<String, Object> document = new LinkedHashMap<>();
@@ -159,7 +186,9 @@ public final class GrantStore {
       Grant grant = new Grant((String) item.getKey(), (String) entry.get("client_id"), (String) entry.get("sub"),
           (String) entry.get("scope"), (String) entry.get("resource"), ((Number) entry.get("created")).longValue(),
           hash == null ? null : java.util.HexFormat.of().parseHex(hash), ((Number) entry.get("refresh_issued")).longValue(),
-          (Boolean) entry.get("revoked"));
+          (Boolean) entry.get("revoked"),
+          entry.get("rotated_hashes") == null ? List.of()
+              : ((List<?>) entry.get("rotated_hashes")).stream().map(h -> java.util.HexFormat.of().parseHex((String) h)).toList());
       grants.put(grant.id(), grant);
       if (grant.revoked()) {
         revokedGrants.put(grant.id(), Boolean.TRUE);
