@@ -101,6 +101,9 @@ class EmbeddedAuthServerFlowTest {
       assertTrue(mcp.listTools().tools().stream().anyMatch(tool -> tool.name().equals("echo")));
       McpSchema.CallToolResult result = mcp.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hello")));
       assertEquals("hello", ((McpSchema.TextContent) result.content().get(0)).text());
+      McpSchema.CallToolResult whoami = mcp.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
+      assertEquals("{\"subject\":\"alice\",\"client_id\":\"" + client.id() + "\",\"scopes\":[\"mcp:tools\",\"offline_access\"]}",
+          ((McpSchema.TextContent) whoami.content().get(0)).text(), "the tool sees who called it");
     }
     // The token is bound to the origin it was requested for (RFC 8707): 127.0.0.1 is another resource.
     assertEquals(401, Http.post(server.mcpUrl("127.0.0.1"), Http.INITIALIZE, "Authorization", "Bearer " + accessToken)

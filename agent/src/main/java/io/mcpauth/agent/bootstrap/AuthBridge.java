@@ -31,8 +31,12 @@ public final class AuthBridge {
     return gate != null;
   }
 
-  public static boolean servletEntry(Object servlet, Object request, Object response) throws Exception {
+  public static Object servletEntry(Object servlet, Object request, Object response) throws Exception {
     return current().servletEntry(servlet, request, response);
+  }
+
+  public static void sessionStarted(Object sessionId, Object asyncContext) throws Exception {
+    current().sessionStarted(sessionId, asyncContext);
   }
 
   public static boolean servletService(Object servlet, Object request, Object response) throws Exception {

@@ -9,10 +9,18 @@ public interface Gate {
   /**
    * Decides a request to an MCP transport entry point and, when it is refused, writes the reply.
    *
-   * @return true when the request has been answered and the transport must not run
+   * @return null when the request has been answered and the transport must not run; otherwise the
+   *     response the transport is to use: {@code response} itself, or a wrapper of it that watches
+   *     for the session id the transport assigns
    * @throws Exception when the reply cannot be written; the transport does not run either
    */
-  boolean servletEntry(Object servlet, Object request, Object response) throws Exception;
+  Object servletEntry(Object servlet, Object request, Object response) throws Exception;
+
+  /**
+   * A legacy SSE transport created a session inside its GET: binds the session to the caller the
+   * gate admitted on that request ({@code asyncContext.getRequest()}).
+   */
+  void sessionStarted(Object sessionId, Object asyncContext) throws Exception;
 
   /**
    * Runs before any servlet's {@code service}: answers a GET of the Protected Resource Metadata,

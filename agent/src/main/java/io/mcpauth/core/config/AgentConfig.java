@@ -25,6 +25,8 @@ public record AgentConfig(
     int maxDocumentBytes,
     String logLevel,
     String logFile,
+    Duration sessionIdleTimeout,
+    int sessionMaxBindings,
     AuthServerConfig authServer) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
@@ -44,7 +46,8 @@ public record AgentConfig(
   public AgentConfig withIssuer(URI boundIssuer) {
     return new AgentConfig(enabled, boundIssuer, jwksUri, resource, audiences, requiredScopes, clockSkew, algorithms,
         tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval,
-        httpTimeout, maxDocumentBytes, logLevel, logFile, authServer.withIssuer(boundIssuer));
+        httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings,
+        authServer.withIssuer(boundIssuer));
   }
 
   /** The RFC 9728 metadata URL of a resource: its path inserted after the well-known prefix. */

@@ -40,6 +40,11 @@ public enum ConfigKey {
       "An unknown `kid` triggers at most one JWKS fetch per this window."),
   HTTP_TIMEOUT("mcpauth.http.timeout", "5s", "Deadline for each metadata or JWKS fetch (connect plus read)."),
   JWKS_MAX_BYTES("mcpauth.jwks.max-bytes", "524288", "Largest metadata or JWKS document accepted (bytes)."),
+  SESSION_IDLE_TIMEOUT("mcpauth.session.idle-timeout", "8h",
+      "An MCP session unused for this long is forgotten by the agent: its next request gets 404 and the client "
+          + "initializes a new one."),
+  SESSION_MAX_BINDINGS("mcpauth.session.max-bindings", "100000",
+      "Sessions whose owner the agent remembers; beyond this the least recently used is forgotten."),
   AS_PORT("mcpauth.as.port", "7979", "Embedded authorization server: TCP port (0 picks a free one)."),
   AS_BIND_ADDRESS("mcpauth.as.bind-address", "127.0.0.1",
       "Embedded authorization server: address to listen on. A non-loopback address needs TLS or `mcpauth.as.insecure-http`."),

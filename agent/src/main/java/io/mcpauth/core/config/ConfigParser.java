@@ -45,7 +45,7 @@ public final class ConfigParser {
       // Nothing will be enforced, so nothing else needs to be valid; only logging is used.
       return new AgentConfig(false, null, null, null, Set.of(), List.of(), Duration.ZERO, Set.of(), Set.of(),
           Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, logLevel(),
-          blankToNull(sources.get(ConfigKey.LOG_FILE)), null);
+          blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null);
     }
     URI issuer = httpUri(ConfigKey.ISSUER, false);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
@@ -70,12 +70,14 @@ public final class ConfigParser {
     int maxBytes = integer(ConfigKey.JWKS_MAX_BYTES, 1024, 64 << 20);
     String logLevel = logLevel();
     String logFile = blankToNull(sources.get(ConfigKey.LOG_FILE));
+    Duration sessionIdle = duration(ConfigKey.SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1), Duration.ofDays(30));
+    int sessionMax = integer(ConfigKey.SESSION_MAX_BINDINGS, 100, 10_000_000);
     if (!errors.isEmpty()) {
       throw new InvalidConfigException(errors);
     }
     return new AgentConfig(enabled, issuer, jwksUri, resource, audiences, scopes, skew, algorithms,
         tokenTypes, maxLifetime, maxLength, cacheSize, refresh, minRefetch, timeout, maxBytes, logLevel, logFile,
-        authServer);
+        sessionIdle, sessionMax, authServer);
   }
 
   boolean bool(ConfigKey key) {

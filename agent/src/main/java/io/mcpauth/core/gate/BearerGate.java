@@ -8,6 +8,7 @@ import io.mcpauth.core.token.VerifiedToken;
 import io.mcpauth.core.token.VerifiedTokenCache;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import io.mcpauth.core.logging.AgentLog;
@@ -24,26 +25,79 @@ public final class BearerGate implements Gate {
   private final List<String> requiredScopes;
   private final ResourceIdentity resources;
   private final Set<String> unsupportedTransports = ConcurrentHashMap.newKeySet();
+  private final SessionBindings sessions;
 
   public BearerGate(AgentConfig config, TokenVerifier verifier, VerifiedTokenCache cache) {
     this.verifier = verifier;
     this.cache = cache;
     this.requiredScopes = config.requiredScopes();
     this.resources = new ResourceIdentity(config);
+    this.sessions = new SessionBindings(config.sessionIdleTimeout().toNanos(), config.sessionMaxBindings(), System::nanoTime);
   }
 
   @Override
-  public boolean servletEntry(Object servlet, Object request, Object response) throws Exception {
+  public Object servletEntry(Object servlet, Object request, Object response) throws Exception {
     ServletApi api = ServletApi.of(servlet.getClass());
-    Reply reply;
+    Object outcome;
     try {
-      reply = check(api.method(request), api.requestUri(request), first(api.headers(request, "Host")),
-          api.headers(request, "Authorization"), true);
+      outcome = admitServlet(servlet, api, request, response);
     } catch (Throwable e) {
       AgentLog.get().error("denied a request: 503, the authorization check failed", e);
-      reply = Challenges.UNAVAILABLE;
+      outcome = Challenges.UNAVAILABLE;
     }
-    return reply != null && write(api, response, reply);
+    if (outcome instanceof Reply reply) {
+      write(api, response, reply);
+      return null;
+    }
+    return outcome;
+  }
+
+  /** The denial, or the response the transport is to use once the caller is admitted. */
+  private Object admitServlet(Object servlet, ServletApi api, Object request, Object response) throws Throwable {
+    String method = api.method(request);
+    String path = api.requestUri(request);
+    Object decision = decide(method, path, first(api.headers(request, "Host")), api.headers(request, "Authorization"), true);
+    if (decision instanceof Reply denial) {
+      return denial;
+    }
+    CallerIdentity caller = CallerIdentity.of((VerifiedToken) decision);
+    SessionStyle style = SessionStyle.of(servlet.getClass());
+    String sessionId = switch (style) {
+      case STREAMABLE -> first(api.headers(request, "Mcp-Session-Id"));
+      case LEGACY_SSE -> "POST".equals(method) ? SessionStyle.sessionIdParameter(api.queryString(request)) : null;
+      case NONE -> null;
+    };
+    if (sessionId != null) {
+      Reply refused = checkSession(sessions.match(sessionId, caller), method, path, caller);
+      if (refused != null) {
+        return refused;
+      }
+      if ("DELETE".equals(method)) {
+        sessions.remove(sessionId);
+      }
+    }
+    for (Map.Entry<String, Object> entry : caller.entries().entrySet()) {
+      api.setAttribute(request, entry.getKey(), entry.getValue());
+    }
+    TransportContexts.ensureWrapped(servlet, api::attribute);
+    if (style == SessionStyle.STREAMABLE && "POST".equals(method) && sessionId == null) {
+      return SessionIdRecorder.around(response, api.responseInterface, caller, sessions);
+    }
+    return response;
+  }
+
+  @Override
+  public void sessionStarted(Object sessionId, Object asyncContext) throws Exception {
+    ServletApi api = ServletApi.of(asyncContext.getClass());
+    Object request = rethrowing(() -> api.requestOf(asyncContext));
+    Object issuer = rethrowing(() -> api.attribute(request, CallerIdentity.ISSUER));
+    if (issuer == null) {
+      // A stream opened before an attach: the session stays unbound, and its messages get 404.
+      return;
+    }
+    sessions.bind((String) sessionId, new CallerIdentity((String) issuer,
+        (String) rethrowing(() -> api.attribute(request, CallerIdentity.SUBJECT)),
+        (String) rethrowing(() -> api.attribute(request, CallerIdentity.CLIENT_ID)), List.of(), Map.of()));
   }
 
   @Override
@@ -65,14 +119,55 @@ public final class BearerGate implements Gate {
     SpringApi api = SpringApi.of(handler.getClass());
     Reply reply;
     try {
-      reply = check(api.method(request), api.path(request), api.host(request), api.authorization(request),
-          api.mayWait(request));
+      reply = admitSpring(handler, api, request);
     } catch (Throwable e) {
       AgentLog.get().error("denied a request: 503, the authorization check failed", e);
       reply = Challenges.UNAVAILABLE;
     }
     Reply denial = reply;
     return denial == null ? null : rethrowing(() -> api.response(request, denial));
+  }
+
+  /**
+   * Spring transports assign the session id inside the handler, out of the gate's sight, so a
+   * session is bound to the first caller that uses it (trust on first use: the id is only ever
+   * sent to the client that initialized it).
+   */
+  private Reply admitSpring(Object handler, SpringApi api, Object request) throws Throwable {
+    String method = api.method(request);
+    String path = api.path(request);
+    Object decision = decide(method, path, api.host(request), api.authorization(request), api.mayWait(request));
+    if (decision instanceof Reply denial) {
+      return denial;
+    }
+    CallerIdentity caller = CallerIdentity.of((VerifiedToken) decision);
+    String sessionId = switch (SessionStyle.of(handler.getClass())) {
+      case STREAMABLE -> api.header(request, "Mcp-Session-Id");
+      case LEGACY_SSE -> "POST".equals(method) ? api.queryParam(request, "sessionId") : null;
+      case NONE -> null;
+    };
+    if (sessionId != null) {
+      Reply refused = checkSession(sessions.bindIfUnknown(sessionId, caller), method, path, caller);
+      if (refused != null) {
+        return refused;
+      }
+      if ("DELETE".equals(method)) {
+        sessions.remove(sessionId);
+      }
+    }
+    api.attributes(request).putAll(caller.entries());
+    TransportContexts.ensureWrapped(handler, (r, name) -> api.attributes(r).get(name));
+    return null;
+  }
+
+  /** RS-SEC: a session answers only its owner; to anyone else it does not exist (404, as the SDK says of unknown ones). */
+  private static Reply checkSession(SessionBindings.Match match, String method, String path, CallerIdentity caller) {
+    return switch (match) {
+      case OWNER -> null;
+      case OTHER_CALLER -> deny(Challenges.SESSION_NOT_FOUND, method, path,
+          "the session belongs to another caller than subject " + printable(caller.subject()));
+      case UNKNOWN -> deny(Challenges.SESSION_NOT_FOUND, method, path, "unknown or expired session");
+    };
   }
 
   @Override
@@ -92,23 +187,22 @@ public final class BearerGate implements Gate {
 
   /** The decision for one request to a transport: null to let it through, else the reply. */
   public Reply check(String method, String path, Enumeration<String> authorization) {
-    return check(method, path, null, authorization, true);
-  }
-
-  /**
-   * @param host the Host header, which names the resource only when it is derived (a loopback origin)
-   * @param mayWait false on an event loop: nothing may block on a key fetch
-   */
-  Reply check(String method, String path, String host, Enumeration<String> authorization, boolean mayWait) {
     try {
-      return decide(method, path, host, authorization, mayWait);
+      return decide(method, path, null, authorization, true) instanceof Reply denial ? denial : null;
     } catch (RuntimeException | Error e) {
       AgentLog.get().error("denied {} {}: 503, the authorization check failed", method, printable(path), e);
       return Challenges.UNAVAILABLE;
     }
   }
 
-  private Reply decide(String method, String path, String host, Enumeration<String> authorization, boolean mayWait) {
+  /**
+   * The decision for one request: a {@link Reply} that denies it, or the {@link VerifiedToken} of the
+   * caller it admits.
+   *
+   * @param host the Host header, which names the resource only when it is derived (a loopback origin)
+   * @param mayWait false on an event loop: nothing may block on a key fetch
+   */
+  private Object decide(String method, String path, String host, Enumeration<String> authorization, boolean mayWait) {
     ResourceIdentity.View resource = resources.forHost(host);
     if (resource == null) {
       return deny(Challenges.MISDIRECTED, method, path, "Host " + printable(host) + " is not a loopback origin");
@@ -139,7 +233,7 @@ public final class BearerGate implements Gate {
       return deny(challenges.insufficientScope, method, path,
           "insufficient scope for subject " + printable(token.subject()));
     }
-    return null;
+    return token;
   }
 
   /** The metadata for a GET of its URL; a 503 for a transport that could not be protected; else null. */

@@ -34,6 +34,9 @@ final class Challenges {
     unavailable = UNAVAILABLE;
   }
 
+  static final Reply SESSION_NOT_FOUND = new Reply(404, new String[] {"Cache-Control", "no-store"},
+      body("invalid_request", "Session not found"));
+
   static final Reply UNAVAILABLE = new Reply(503, new String[] {"Retry-After", "5"},
       body("temporarily_unavailable", "The authorization server's keys are not available"));
 

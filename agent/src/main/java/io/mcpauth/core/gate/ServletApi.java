@@ -33,6 +33,11 @@ final class ServletApi {
   private final MethodHandle setContentType;
   private final MethodHandle setCharacterEncoding;
   private final MethodHandle getWriter;
+  private final MethodHandle getQueryString;
+  private final MethodHandle getAttribute;
+  private final MethodHandle setAttribute;
+  private final MethodHandle asyncRequest;
+  final Class<?> responseInterface;
 
   private ServletApi(ClassLoader loader) throws ReflectiveOperationException {
     Class<?> request = Class.forName("jakarta.servlet.http.HttpServletRequest", false, loader);
@@ -46,6 +51,19 @@ final class ServletApi {
     setContentType = virtual(lookup, response, "setContentType", MethodType.methodType(void.class, String.class));
     setCharacterEncoding = virtual(lookup, response, "setCharacterEncoding", MethodType.methodType(void.class, String.class));
     getWriter = virtual(lookup, response, "getWriter", MethodType.methodType(PrintWriter.class));
+    getQueryString = virtual(lookup, request, "getQueryString", MethodType.methodType(String.class));
+    Class<?> servletRequest = Class.forName("jakarta.servlet.ServletRequest", false, loader);
+    getAttribute = virtual(lookup, request, "getAttribute", MethodType.methodType(Object.class, String.class));
+    setAttribute = virtual(lookup, request, "setAttribute", MethodType.methodType(void.class, String.class, Object.class));
+    MethodHandle getRequest = virtual(lookup, Class.forName("jakarta.servlet.AsyncContext", false, loader),
+        "getRequest", MethodType.methodType(servletRequest));
+    asyncRequest = getRequest.asType(getRequest.type().changeReturnType(Object.class));
+    responseInterface = response;
+  }
+
+  /** The API as seen from an object of the host's, e.g. an {@code AsyncContext}. */
+  static ServletApi ofLoaderOf(Class<?> hostClass) {
+    return BY_SERVLET_CLASS.get(hostClass);
   }
 
   static ServletApi of(Class<?> servletClass) {
@@ -70,6 +88,23 @@ final class ServletApi {
   @SuppressWarnings("unchecked")
   Enumeration<String> headers(Object request, String name) throws Throwable {
     return (Enumeration<String>) (Enumeration<?>) getHeaders.invokeExact(request, name);
+  }
+
+  String queryString(Object request) throws Throwable {
+    return (String) getQueryString.invokeExact(request);
+  }
+
+  Object attribute(Object request, String name) throws Throwable {
+    return (Object) getAttribute.invokeExact(request, name);
+  }
+
+  void setAttribute(Object request, String name, Object value) throws Throwable {
+    setAttribute.invokeExact(request, name, value);
+  }
+
+  /** {@code asyncContext.getRequest()}. */
+  Object requestOf(Object asyncContext) throws Throwable {
+    return (Object) asyncRequest.invokeExact(asyncContext);
   }
 
   /** Writes the reply with setStatus, not sendError: an error dispatch could reach a /*-mapped transport. */

@@ -46,6 +46,8 @@ final class SpringApi {
     MethodHandle setHeader;
     MethodHandle contentType;
     MethodHandle body;
+    MethodHandle attributes;
+    MethodHandle queryParam;
   }
 
   private SpringApi(ClassLoader loader) throws ReflectiveOperationException {
@@ -88,6 +90,10 @@ final class SpringApi {
     f.contentType = LOOKUP.findVirtual(bodyBuilder, "contentType", MethodType.methodType(bodyBuilder, mediaType));
     Class<?> bodyType = bodyMethod.equals("body") ? response : load("reactor.core.publisher.Mono");
     f.body = LOOKUP.findVirtual(bodyBuilder, bodyMethod, MethodType.methodType(bodyType, Object.class));
+    f.attributes = objectReceiver(LOOKUP.findVirtual(request, "attributes", MethodType.methodType(java.util.Map.class)));
+    // WebMvc's param() reads the query string (and form fields); WebFlux's queryParam() only the query
+    f.queryParam = objectReceiver(LOOKUP.findVirtual(request, bodyMethod.equals("body") ? "param" : "queryParam",
+        MethodType.methodType(java.util.Optional.class, String.class)));
     return f;
   }
 
@@ -119,6 +125,24 @@ final class SpringApi {
     @SuppressWarnings("unchecked")
     List<String> values = (List<String>) f.header.invoke(f.headers.invoke(request), "Host");
     return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** The request's (first) header {@code name}, or null. */
+  String header(Object request, String name) throws Throwable {
+    Flavour f = flavourOf(request);
+    @SuppressWarnings("unchecked")
+    List<String> values = (List<String>) f.header.invoke(f.headers.invoke(request), name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** The query parameter {@code name}, or null. */
+  String queryParam(Object request, String name) throws Throwable {
+    return (String) ((java.util.Optional<?>) flavourOf(request).queryParam.invoke(request, name)).orElse(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  java.util.Map<String, Object> attributes(Object request) throws Throwable {
+    return (java.util.Map<String, Object>) flavourOf(request).attributes.invoke(request);
   }
 
   Enumeration<String> authorization(Object request) throws Throwable {

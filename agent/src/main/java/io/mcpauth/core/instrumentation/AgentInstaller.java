@@ -87,6 +87,7 @@ public final class AgentInstaller implements ClassFileTransformer {
       byte[] hooked = Hooks.hook(className, classfileBuffer);
       logExecutor.execute(() -> AgentLog.get().info(Hooks.TRANSPORTS.containsKey(className)
           ? "protecting " + name + " (class loader " + loaderName + ")"
+          : kind == Hooks.Kind.SSE_SESSION ? "binding legacy SSE sessions through " + name
           : "serving Protected Resource Metadata through " + name + " (class loader " + loaderName + ")"));
       return hooked;
     } catch (Throwable e) {
@@ -96,6 +97,14 @@ public final class AgentInstaller implements ClassFileTransformer {
           refuseTransport.accept(name);
           logExecutor.execute(() -> AgentLog.get().error("{}; every request to it is denied with 503 (fail closed)."
               + " Supported: MCP Java SDK 0.17.0 to 2.1.0", problem));
+          return null;
+        case SSE_SESSION:
+          // Without the hook its sessions would be unbound, and the gate answers 404 for every
+          // unbound session; refusing the transport says why instead.
+          String transport = name.substring(0, name.indexOf('$'));
+          refuseTransport.accept(transport);
+          logExecutor.execute(() -> AgentLog.get().error("{}; every request to {} is denied with 503 (fail closed)",
+              problem, transport));
           return null;
         case SPRING_TRANSPORT:
           // No servlet entry to deny from: the class is made unloadable, so the application

@@ -28,7 +28,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  */
 final class Hooks {
 
-  enum Kind { SERVLET_TRANSPORT, SERVLET_SERVICE, TOMCAT_CONTEXT_VALVE, SPRING_TRANSPORT, WEBFLUX_DISPATCHER }
+  enum Kind { SERVLET_TRANSPORT, SSE_SESSION, SERVLET_SERVICE, TOMCAT_CONTEXT_VALVE, SPRING_TRANSPORT, WEBFLUX_DISPATCHER }
 
   static final String HTTP_SERVLET = "jakarta/servlet/http/HttpServlet";
   static final String DISPATCHER_HANDLER = "org/springframework/web/reactive/DispatcherHandler";
@@ -44,6 +44,11 @@ final class Hooks {
       "(Lorg/springframework/web/servlet/function/ServerRequest;)Lorg/springframework/web/servlet/function/ServerResponse;";
   private static final String WEBFLUX_HANDLER =
       "(Lorg/springframework/web/reactive/function/server/ServerRequest;)Lreactor/core/publisher/Mono;";
+  /** The legacy SSE transport's per-session object, created inside its GET (same in 0.17.0 and 2.1.0). */
+  static final String SSE_SESSION_TRANSPORT = "io/modelcontextprotocol/server/transport/"
+      + "HttpServletSseServerTransportProvider$HttpServletMcpSessionTransport";
+  private static final String SSE_SESSION_CONSTRUCTOR = "(Lio/modelcontextprotocol/server/transport/"
+      + "HttpServletSseServerTransportProvider;Ljava/lang/String;Ljakarta/servlet/AsyncContext;Ljava/io/PrintWriter;)V";
   private static final String VALVE_INVOKE =
       "(Lorg/apache/catalina/connector/Request;Lorg/apache/catalina/connector/Response;)V";
   private static final String DISPATCHER_HANDLE =
@@ -79,6 +84,7 @@ final class Hooks {
     Map<String, Kind> kinds = new HashMap<>();
     TRANSPORTS.keySet().forEach(name -> kinds.put(name,
         name.startsWith(SDK + "HttpServlet") ? Kind.SERVLET_TRANSPORT : Kind.SPRING_TRANSPORT));
+    kinds.put(SSE_SESSION_TRANSPORT, Kind.SSE_SESSION);
     kinds.put(HTTP_SERVLET, Kind.SERVLET_SERVICE);
     kinds.put(DISPATCHER_HANDLER, Kind.WEBFLUX_DISPATCHER);
     kinds.put(TOMCAT_CONTEXT_VALVE, Kind.TOMCAT_CONTEXT_VALVE);
@@ -128,6 +134,7 @@ final class Hooks {
     reader.accept(visitor, 0);
     List<String> required = switch (kind) {
       case SERVLET_SERVICE -> List.of("service");
+      case SSE_SESSION -> List.of("<init>");
       case TOMCAT_CONTEXT_VALVE -> List.of("invoke");
       case WEBFLUX_DISPATCHER -> List.of("handle");
       default -> TRANSPORTS.get(internalName);
@@ -170,7 +177,13 @@ final class Hooks {
         case SERVLET_TRANSPORT:
           if (SERVLET_ENTRY_POINTS.contains(name) && SERVLET_METHOD.equals(descriptor)) {
             hooked.add(name);
-            return new BridgeCallPrologue(method, "servletEntry", version);
+            return new ServletEntryPrologue(method, version);
+          }
+          break;
+        case SSE_SESSION:
+          if (name.equals("<init>") && SSE_SESSION_CONSTRUCTOR.equals(descriptor)) {
+            hooked.add(name);
+            return new SessionStartedEpilogue(method);
           }
           break;
         case SERVLET_SERVICE:

@@ -42,19 +42,24 @@ class GateAdviceTest {
     final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     @Override
-    public boolean servletEntry(Object servlet, Object request, Object response) throws Exception {
+    public Object servletEntry(Object servlet, Object request, Object response) throws Exception {
       switch (mode) {
         case ALLOW:
-          return false;
+          return response;
         case DENY:
           HttpServletResponse denied = (HttpServletResponse) response;
           denied.setStatus(401);
           denied.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"x\"");
           denied.getWriter().write("{\"error\":\"no\"}");
-          return true;
+          return null;
         default:
           throw new IllegalStateException("the gate broke");
       }
+    }
+
+    @Override
+    public void sessionStarted(Object sessionId, Object asyncContext) {
+      throw new UnsupportedOperationException();
     }
 
     @Override

@@ -1,0 +1,51 @@
+package io.mcpauth.core.gate;
+
+import io.mcpauth.core.token.VerifiedToken;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The caller the gate admitted: what tool, resource and prompt handlers see through the SDK's
+ * {@code McpTransportContext}, and what a session is bound to.
+ */
+record CallerIdentity(String issuer, String subject, String clientId, List<String> scopes, Map<String, Object> claims) {
+
+  static final String SUBJECT = "mcpauth.subject";
+  static final String CLIENT_ID = "mcpauth.client_id";
+  static final String ISSUER = "mcpauth.issuer";
+  static final String SCOPES = "mcpauth.scopes";
+  static final String CLAIMS = "mcpauth.claims";
+  static final List<String> KEYS = List.of(SUBJECT, CLIENT_ID, ISSUER, SCOPES, CLAIMS);
+
+  static CallerIdentity of(VerifiedToken token) {
+    return new CallerIdentity(token.issuer(), token.subject(), token.clientId(), List.copyOf(new ArrayList<>(token.scopes())),
+        token.claims());
+  }
+
+  /** The sessions of one caller: same issuer, subject and client. */
+  String bindingKey() {
+    return issuer + '\n' + (subject == null ? "" : subject) + '\n' + (clientId == null ? "" : clientId);
+  }
+
+  /**
+   * The {@code mcpauth.*} entries, without nulls: SDK 2.x builds its context with Map.copyOf,
+   * which throws on a null value.
+   */
+  Map<String, Object> entries() {
+    Map<String, Object> entries = new LinkedHashMap<>();
+    put(entries, SUBJECT, subject);
+    put(entries, CLIENT_ID, clientId);
+    put(entries, ISSUER, issuer);
+    entries.put(SCOPES, scopes);
+    entries.put(CLAIMS, claims);
+    return entries;
+  }
+
+  private static void put(Map<String, Object> entries, String key, Object value) {
+    if (value != null) {
+      entries.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.mcpauth.core.instrumentation;
+
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Inserts before every return of the legacy SSE session transport's constructor
+ * {@code (provider, String sessionId, AsyncContext, PrintWriter)}:
+ *
+ * <pre>
+ *   AuthBridge.sessionStarted(sessionId, asyncContext);
+ * </pre>
+ *
+ * The session id is created inside the SSE GET and never leaves it but in the stream, so this is
+ * where it is bound to the caller the gate admitted on that GET.
+ */
+final class SessionStartedEpilogue extends MethodVisitor {
+
+  private static final String BRIDGE = "io/mcpauth/agent/bootstrap/AuthBridge";
+
+  SessionStartedEpilogue(MethodVisitor target) {
+    super(Opcodes.ASM9, target);
+  }
+
+  @Override
+  public void visitInsn(int opcode) {
+    if (opcode == Opcodes.RETURN) {
+      super.visitVarInsn(Opcodes.ALOAD, 2);
+      super.visitVarInsn(Opcodes.ALOAD, 3);
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sessionStarted", "(Ljava/lang/Object;Ljava/lang/Object;)V", false);
+    }
+    super.visitInsn(opcode);
+  }
+
+  @Override
+  public void visitMaxs(int maxStack, int maxLocals) {
+    super.visitMaxs(Math.max(maxStack, 2), maxLocals);
+  }
+}
