@@ -9,6 +9,7 @@ import io.mcpauth.tests.support.CompatibilityMatrix;
 import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.Http;
 import io.mcpauth.tests.support.LogHygiene;
+import io.mcpauth.tests.support.SessionProbe;
 import io.mcpauth.tests.support.WithIdentityProvider;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -33,6 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TransportMatrixTest extends WithIdentityProvider {
 
+  // Also, in every cell: the tool sees its caller, and a session answers only the caller it belongs to.
+
   static Stream<Arguments> cells() {
     Stream.Builder<Arguments> cells = Stream.builder();
     for (CompatibilityMatrix.Row row : CompatibilityMatrix.ROWS) {
@@ -54,6 +57,14 @@ class TransportMatrixTest extends WithIdentityProvider {
         assertTrue(client.listTools().tools().stream().anyMatch(tool -> tool.name().equals("echo")));
         McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")));
         assertEquals("hi", ((McpSchema.TextContent) result.content().get(0)).text());
+        McpSchema.CallToolResult whoami = client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
+        assertEquals("{\"subject\":\"alice\",\"client_id\":\"test-client\",\"scopes\":[\"mcp:tools\"]}",
+            ((McpSchema.TextContent) whoami.content().get(0)).text(), "the tool sees its caller through McpTransportContext");
+      }
+
+      if (!transport.equals("stateless")) {
+        String mallory = idp.token(server.resourceUri()).claim("sub", "mallory").sign();
+        SessionProbe.assertBoundToItsOwner(server, token, mallory);
       }
 
       try (McpSyncClient anonymous = client(server, null)) {
