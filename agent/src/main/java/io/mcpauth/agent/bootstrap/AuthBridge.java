@@ -35,8 +35,8 @@ public final class AuthBridge {
     return current().servletEntry(servlet, request, response);
   }
 
-  public static void sessionStarted(Object sessionId, Object asyncContext) throws Exception {
-    current().sessionStarted(sessionId, asyncContext);
+  public static void streamStarted(Object sessionTransport, Object sessionId, Object asyncContext) throws Exception {
+    current().streamStarted(sessionTransport, sessionId, asyncContext);
   }
 
   public static boolean servletService(Object servlet, Object request, Object response) throws Exception {

@@ -17,10 +17,12 @@ public interface Gate {
   Object servletEntry(Object servlet, Object request, Object response) throws Exception;
 
   /**
-   * A legacy SSE transport created a session inside its GET: binds the session to the caller the
-   * gate admitted on that request ({@code asyncContext.getRequest()}).
+   * A servlet transport opened an SSE stream for a session (its per-stream transport object was
+   * just constructed). A legacy SSE session is created right there and is bound to the caller the
+   * gate admitted on that request ({@code asyncContext.getRequest()}); a long-lived GET stream is
+   * ended when that caller's token expires.
    */
-  void sessionStarted(Object sessionId, Object asyncContext) throws Exception;
+  void streamStarted(Object sessionTransport, Object sessionId, Object asyncContext) throws Exception;
 
   /**
    * Runs before any servlet's {@code service}: answers a GET of the Protected Resource Metadata,

@@ -26,6 +26,7 @@ public final class BearerGate implements Gate {
   private final ResourceIdentity resources;
   private final Set<String> unsupportedTransports = ConcurrentHashMap.newKeySet();
   private final SessionBindings sessions;
+  private final StreamDeadlines streams = new StreamDeadlines();
 
   public BearerGate(AgentConfig config, TokenVerifier verifier, VerifiedTokenCache cache) {
     this.verifier = verifier;
@@ -87,17 +88,26 @@ public final class BearerGate implements Gate {
   }
 
   @Override
-  public void sessionStarted(Object sessionId, Object asyncContext) throws Exception {
+  public void streamStarted(Object sessionTransport, Object sessionId, Object asyncContext) throws Exception {
     ServletApi api = ServletApi.of(asyncContext.getClass());
     Object request = rethrowing(() -> api.requestOf(asyncContext));
     Object issuer = rethrowing(() -> api.attribute(request, CallerIdentity.ISSUER));
     if (issuer == null) {
-      // A stream opened before an attach: the session stays unbound, and its messages get 404.
+      // A stream opened before an attach: a legacy session stays unbound, and its messages get 404.
       return;
     }
-    sessions.bind((String) sessionId, new CallerIdentity((String) issuer,
-        (String) rethrowing(() -> api.attribute(request, CallerIdentity.SUBJECT)),
-        (String) rethrowing(() -> api.attribute(request, CallerIdentity.CLIENT_ID)), List.of(), Map.of()));
+    String subject = (String) rethrowing(() -> api.attribute(request, CallerIdentity.SUBJECT));
+    boolean legacySse = SessionStyle.of(sessionTransport.getClass().getEnclosingClass()) == SessionStyle.LEGACY_SSE;
+    if (legacySse) {
+      sessions.bind((String) sessionId, new CallerIdentity((String) issuer, subject,
+          (String) rethrowing(() -> api.attribute(request, CallerIdentity.CLIENT_ID)), List.of(), Map.of()));
+    }
+    // POSTs stream their own answer and end with it; GETs stay open for as long as they are let.
+    if ((legacySse || "GET".equals(rethrowing(() -> api.method(request))))
+        && rethrowing(() -> api.attribute(request, CallerIdentity.CLAIMS)) instanceof Map<?, ?> claims
+        && claims.get("exp") instanceof Number exp) {
+      streams.endAt(api, asyncContext, exp.longValue(), subject);
+    }
   }
 
   @Override

@@ -37,6 +37,7 @@ final class ServletApi {
   private final MethodHandle getAttribute;
   private final MethodHandle setAttribute;
   private final MethodHandle asyncRequest;
+  private final MethodHandle asyncComplete;
   final Class<?> responseInterface;
 
   private ServletApi(ClassLoader loader) throws ReflectiveOperationException {
@@ -58,6 +59,8 @@ final class ServletApi {
     MethodHandle getRequest = virtual(lookup, Class.forName("jakarta.servlet.AsyncContext", false, loader),
         "getRequest", MethodType.methodType(servletRequest));
     asyncRequest = getRequest.asType(getRequest.type().changeReturnType(Object.class));
+    asyncComplete = virtual(lookup, Class.forName("jakarta.servlet.AsyncContext", false, loader), "complete",
+        MethodType.methodType(void.class));
     responseInterface = response;
   }
 
@@ -105,6 +108,11 @@ final class ServletApi {
   /** {@code asyncContext.getRequest()}. */
   Object requestOf(Object asyncContext) throws Throwable {
     return (Object) asyncRequest.invokeExact(asyncContext);
+  }
+
+  /** {@code asyncContext.complete()}: ends a stream. */
+  void complete(Object asyncContext) throws Throwable {
+    asyncComplete.invokeExact(asyncContext);
   }
 
   /** Writes the reply with setStatus, not sendError: an error dispatch could reach a /*-mapped transport. */

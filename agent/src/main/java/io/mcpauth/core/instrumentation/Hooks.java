@@ -44,11 +44,16 @@ final class Hooks {
       "(Lorg/springframework/web/servlet/function/ServerRequest;)Lorg/springframework/web/servlet/function/ServerResponse;";
   private static final String WEBFLUX_HANDLER =
       "(Lorg/springframework/web/reactive/function/server/ServerRequest;)Lreactor/core/publisher/Mono;";
-  /** The legacy SSE transport's per-session object, created inside its GET (same in 0.17.0 and 2.1.0). */
+  /** The servlet transports' per-stream objects (constructor shape the same in 0.17.0 and 2.1.0). */
   static final String SSE_SESSION_TRANSPORT = "io/modelcontextprotocol/server/transport/"
       + "HttpServletSseServerTransportProvider$HttpServletMcpSessionTransport";
-  private static final String SSE_SESSION_CONSTRUCTOR = "(Lio/modelcontextprotocol/server/transport/"
-      + "HttpServletSseServerTransportProvider;Ljava/lang/String;Ljakarta/servlet/AsyncContext;Ljava/io/PrintWriter;)V";
+  static final String STREAMABLE_SESSION_TRANSPORT = "io/modelcontextprotocol/server/transport/"
+      + "HttpServletStreamableServerTransportProvider$HttpServletStreamableMcpSessionTransport";
+  private static final Map<String, String> SESSION_CONSTRUCTORS = Map.of(
+      SSE_SESSION_TRANSPORT, "(Lio/modelcontextprotocol/server/transport/HttpServletSseServerTransportProvider;"
+          + "Ljava/lang/String;Ljakarta/servlet/AsyncContext;Ljava/io/PrintWriter;)V",
+      STREAMABLE_SESSION_TRANSPORT, "(Lio/modelcontextprotocol/server/transport/HttpServletStreamableServerTransportProvider;"
+          + "Ljava/lang/String;Ljakarta/servlet/AsyncContext;Ljava/io/PrintWriter;)V");
   private static final String VALVE_INVOKE =
       "(Lorg/apache/catalina/connector/Request;Lorg/apache/catalina/connector/Response;)V";
   private static final String DISPATCHER_HANDLE =
@@ -85,6 +90,7 @@ final class Hooks {
     TRANSPORTS.keySet().forEach(name -> kinds.put(name,
         name.startsWith(SDK + "HttpServlet") ? Kind.SERVLET_TRANSPORT : Kind.SPRING_TRANSPORT));
     kinds.put(SSE_SESSION_TRANSPORT, Kind.SSE_SESSION);
+    kinds.put(STREAMABLE_SESSION_TRANSPORT, Kind.SSE_SESSION);
     kinds.put(HTTP_SERVLET, Kind.SERVLET_SERVICE);
     kinds.put(DISPATCHER_HANDLER, Kind.WEBFLUX_DISPATCHER);
     kinds.put(TOMCAT_CONTEXT_VALVE, Kind.TOMCAT_CONTEXT_VALVE);
@@ -130,7 +136,7 @@ final class Hooks {
     ClassReader reader = new ClassReader(classFile);
     // Passing the reader keeps the constant pool and copies untouched methods as they are.
     ClassWriter writer = new ClassWriter(reader, 0);
-    HookVisitor visitor = new HookVisitor(writer, kind);
+    HookVisitor visitor = new HookVisitor(writer, kind, SESSION_CONSTRUCTORS.get(internalName));
     reader.accept(visitor, 0);
     List<String> required = switch (kind) {
       case SERVLET_SERVICE -> List.of("service");
@@ -154,11 +160,13 @@ final class Hooks {
   private static final class HookVisitor extends ClassVisitor {
     final Set<String> hooked = new LinkedHashSet<>();
     private final Kind kind;
+    private final String sessionConstructor;
     private int version;
 
-    HookVisitor(ClassVisitor next, Kind kind) {
+    HookVisitor(ClassVisitor next, Kind kind, String sessionConstructor) {
       super(Opcodes.ASM9, next);
       this.kind = kind;
+      this.sessionConstructor = sessionConstructor;
     }
 
     @Override
@@ -181,7 +189,7 @@ final class Hooks {
           }
           break;
         case SSE_SESSION:
-          if (name.equals("<init>") && SSE_SESSION_CONSTRUCTOR.equals(descriptor)) {
+          if (name.equals("<init>") && descriptor.equals(sessionConstructor)) {
             hooked.add(name);
             return new SessionStartedEpilogue(method);
           }

@@ -4,15 +4,16 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Inserts before every return of the legacy SSE session transport's constructor
- * {@code (provider, String sessionId, AsyncContext, PrintWriter)}:
+ * Inserts before every return of a servlet session transport's constructor
+ * {@code (provider, String sessionId, AsyncContext, PrintWriter)}, the object behind each SSE stream:
  *
  * <pre>
- *   AuthBridge.sessionStarted(sessionId, asyncContext);
+ *   AuthBridge.streamStarted(this, sessionId, asyncContext);
  * </pre>
  *
- * The session id is created inside the SSE GET and never leaves it but in the stream, so this is
- * where it is bound to the caller the gate admitted on that GET.
+ * A legacy SSE session id is created inside the SSE GET and never leaves it but in the stream, so
+ * this is where it is bound to the caller the gate admitted on that GET; and where a stream learns
+ * when its token expires.
  */
 final class SessionStartedEpilogue extends MethodVisitor {
 
@@ -25,15 +26,17 @@ final class SessionStartedEpilogue extends MethodVisitor {
   @Override
   public void visitInsn(int opcode) {
     if (opcode == Opcodes.RETURN) {
+      super.visitVarInsn(Opcodes.ALOAD, 0);
       super.visitVarInsn(Opcodes.ALOAD, 2);
       super.visitVarInsn(Opcodes.ALOAD, 3);
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sessionStarted", "(Ljava/lang/Object;Ljava/lang/Object;)V", false);
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "streamStarted",
+          "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V", false);
     }
     super.visitInsn(opcode);
   }
 
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
-    super.visitMaxs(Math.max(maxStack, 2), maxLocals);
+    super.visitMaxs(Math.max(maxStack, 3), maxLocals);
   }
 }

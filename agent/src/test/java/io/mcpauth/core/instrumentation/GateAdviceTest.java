@@ -58,7 +58,7 @@ class GateAdviceTest {
     }
 
     @Override
-    public void sessionStarted(Object sessionId, Object asyncContext) {
+    public void streamStarted(Object sessionTransport, Object sessionId, Object asyncContext) {
       throw new UnsupportedOperationException();
     }
 
