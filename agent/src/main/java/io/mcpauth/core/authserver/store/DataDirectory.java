@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The embedded authorization server's data directory, held with an exclusive lock for the life of
@@ -18,13 +20,16 @@ import java.util.Map;
  */
 public final class DataDirectory {
 
-  private final Path path;
-  @SuppressWarnings("unused") // held, never released: the OS drops it when the JVM exits
-  private final FileLock lock;
+  /**
+   * The locks, reachable for the life of the JVM: an unreachable FileChannel is closed by its
+   * cleaner at the next GC, and its lock with it. The OS drops them when the JVM exits.
+   */
+  private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
 
-  private DataDirectory(Path path, FileLock lock) {
+  private final Path path;
+
+  private DataDirectory(Path path) {
     this.path = path;
-    this.lock = lock;
   }
 
   public static DataDirectory open(Path path) throws IOException {
@@ -44,7 +49,8 @@ public final class DataDirectory {
       channel.close();
       throw new IOException("data directory " + path + " is in use by another process (set mcpauth.as.data)");
     }
-    return new DataDirectory(path, lock);
+    HELD.add(lock);
+    return new DataDirectory(path);
   }
 
   public Path path() {
