@@ -152,15 +152,16 @@ public final class AuthServer {
     long lifetime = as.refreshTokenLifetime().toSeconds();
     TokenEndpoint token = new TokenEndpoint(authentication, codes, grants, tokens, resources, as.scopes(), idle, lifetime,
         new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), clock);
-    TokenLookup lookup = new TokenLookup(grants, new TokenVerifier(bound, Set.of(), keySource, clock));
+    TokenLookup lookup = new TokenLookup(grants, new TokenVerifier(bound, Set.of(), keySource, clock), idle, lifetime,
+        clock);
     RegistrationEndpoint registration = as.dynamicRegistration()
         ? new RegistrationEndpoint(clientStore, as.scopes(),
             new RateLimiter(as.registrationsPerMinute(), Duration.ofMinutes(1), System::nanoTime), as.maxClients(), clock)
         : null;
     return new Routes(issuer, new AuthServerMetadata(issuer, as.scopes(), registration != null, documents != null),
         keys, authorization, token, registration,
-        new RevocationEndpoint(authentication, lookup, grants, idle, lifetime, clock),
-        new IntrospectionEndpoint(authentication, lookup, issuer, idle, lifetime, clock), clock);
+        new RevocationEndpoint(authentication, lookup, grants),
+        new IntrospectionEndpoint(authentication, lookup, issuer), clock);
   }
 
   private static HttpServer bind(AuthServerConfig as) throws StartException {

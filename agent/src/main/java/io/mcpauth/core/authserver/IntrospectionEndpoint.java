@@ -2,7 +2,6 @@ package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.token.VerifiedToken;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,18 +14,11 @@ final class IntrospectionEndpoint {
   private final ClientAuthentication authentication;
   private final TokenLookup lookup;
   private final String issuer;
-  private final long refreshIdleSeconds;
-  private final long refreshLifetimeSeconds;
-  private final Clock clock;
 
-  IntrospectionEndpoint(ClientAuthentication authentication, TokenLookup lookup, String issuer,
-      long refreshIdleSeconds, long refreshLifetimeSeconds, Clock clock) {
+  IntrospectionEndpoint(ClientAuthentication authentication, TokenLookup lookup, String issuer) {
     this.authentication = authentication;
     this.lookup = lookup;
     this.issuer = issuer;
-    this.refreshIdleSeconds = refreshIdleSeconds;
-    this.refreshLifetimeSeconds = refreshLifetimeSeconds;
-    this.clock = clock;
   }
 
   void handle(Exchange exchange) throws IOException {
@@ -41,8 +33,7 @@ final class IntrospectionEndpoint {
         throw OAuthError.invalidRequest("token is required");
       }
       form.single("token_type_hint");
-      long now = clock.instant().getEpochSecond();
-      TokenLookup.Found found = lookup.find(token, now, refreshIdleSeconds, refreshLifetimeSeconds);
+      TokenLookup.Found found = lookup.find(token);
       Map<String, Object> response = new LinkedHashMap<>();
       response.put("active", found != null);
       if (found != null && found.accessToken() != null) {
@@ -63,8 +54,7 @@ final class IntrospectionEndpoint {
         response.put("sub", found.refreshGrant().subject());
         response.put("aud", found.refreshGrant().resource());
         response.put("iss", issuer);
-        response.put("exp", Math.min(found.refreshGrant().createdAt() + refreshLifetimeSeconds,
-            found.refreshGrant().refreshIssuedAt() + refreshIdleSeconds));
+        response.put("exp", lookup.refreshExpiry(found.refreshGrant()));
       }
       exchange.json(200, response, "Cache-Control", "no-store");
     } catch (OAuthError e) {

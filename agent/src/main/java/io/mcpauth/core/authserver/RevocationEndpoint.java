@@ -2,7 +2,6 @@ package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.authserver.store.GrantStore;
 import java.io.IOException;
-import java.time.Clock;
 
 /**
  * {@code /revoke} (RFC 7009). Revoking a refresh token revokes its grant and so every access token
@@ -14,18 +13,11 @@ final class RevocationEndpoint {
   private final ClientAuthentication authentication;
   private final TokenLookup lookup;
   private final GrantStore grants;
-  private final long refreshIdleSeconds;
-  private final long refreshLifetimeSeconds;
-  private final Clock clock;
 
-  RevocationEndpoint(ClientAuthentication authentication, TokenLookup lookup, GrantStore grants,
-      long refreshIdleSeconds, long refreshLifetimeSeconds, Clock clock) {
+  RevocationEndpoint(ClientAuthentication authentication, TokenLookup lookup, GrantStore grants) {
     this.authentication = authentication;
     this.lookup = lookup;
     this.grants = grants;
-    this.refreshIdleSeconds = refreshIdleSeconds;
-    this.refreshLifetimeSeconds = refreshLifetimeSeconds;
-    this.clock = clock;
   }
 
   void handle(Exchange exchange) throws IOException {
@@ -37,8 +29,7 @@ final class RevocationEndpoint {
         throw OAuthError.invalidRequest("token is required");
       }
       form.single("token_type_hint");
-      long now = clock.instant().getEpochSecond();
-      TokenLookup.Found found = lookup.find(token, now, refreshIdleSeconds, refreshLifetimeSeconds);
+      TokenLookup.Found found = lookup.find(token);
       if (found != null && found.refreshGrant() != null && found.refreshGrant().clientId().equals(client.clientId())) {
         grants.revokeGrant(found.refreshGrant().id());
       } else if (found != null && found.accessToken() != null

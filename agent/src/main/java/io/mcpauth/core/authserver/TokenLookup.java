@@ -4,6 +4,7 @@ import io.mcpauth.core.authserver.store.GrantStore;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedToken;
+import java.time.Clock;
 
 /**
  * Recognises a token presented to the revocation or introspection endpoint: one of this server's
@@ -17,20 +18,33 @@ final class TokenLookup {
 
   private final GrantStore grants;
   private final TokenVerifier verifier;
+  private final long refreshIdleSeconds;
+  private final long refreshLifetimeSeconds;
+  private final Clock clock;
 
-  TokenLookup(GrantStore grants, TokenVerifier verifier) {
+  TokenLookup(GrantStore grants, TokenVerifier verifier, long refreshIdleSeconds, long refreshLifetimeSeconds,
+      Clock clock) {
     this.grants = grants;
     this.verifier = verifier;
+    this.refreshIdleSeconds = refreshIdleSeconds;
+    this.refreshLifetimeSeconds = refreshLifetimeSeconds;
+    this.clock = clock;
+  }
+
+  /** When a live refresh token's grant stops accepting it: idle or absolute expiry, whichever is first. */
+  long refreshExpiry(GrantStore.Grant grant) {
+    return Math.min(grant.createdAt() + refreshLifetimeSeconds, grant.refreshIssuedAt() + refreshIdleSeconds);
   }
 
   /** What the token is, or null when it is neither a current refresh token nor a valid access token. */
-  Found find(String token, long now, long refreshIdleSeconds, long refreshLifetimeSeconds) {
+  Found find(String token) {
+    long now = clock.instant().getEpochSecond();
     int dot = token.indexOf('.');
     if (dot > 0 && token.indexOf('.', dot + 1) < 0) {
       GrantStore.Grant grant = grants.find(token.substring(0, dot));
       if (grant != null && !grant.revoked() && grant.refreshHash() != null
           && Secrets.matches(token.substring(dot + 1), grant.refreshHash())
-          && now - grant.createdAt() <= refreshLifetimeSeconds && now - grant.refreshIssuedAt() <= refreshIdleSeconds) {
+          && now <= refreshExpiry(grant)) {
         return new Found(grant, null);
       }
       return null;
