@@ -2,6 +2,7 @@ package io.mcpauth.core.gate;
 
 import io.mcpauth.agent.bootstrap.Gate;
 import io.mcpauth.core.config.AgentConfig;
+import io.mcpauth.core.token.AccessTokenVerifier;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedToken;
@@ -20,8 +21,7 @@ import io.mcpauth.core.logging.AgentLog;
  */
 public final class BearerGate implements Gate {
 
-  private final TokenVerifier verifier;
-  private final VerifiedTokenCache cache;
+  private final AccessTokenVerifier tokens;
   private final List<String> requiredScopes;
   private final ResourceIdentity resources;
   private final Set<String> unsupportedTransports = ConcurrentHashMap.newKeySet();
@@ -29,8 +29,12 @@ public final class BearerGate implements Gate {
   private final StreamDeadlines streams = new StreamDeadlines();
 
   public BearerGate(AgentConfig config, TokenVerifier verifier, VerifiedTokenCache cache) {
-    this.verifier = verifier;
-    this.cache = cache;
+    this(config, cache.inFrontOf(verifier));
+  }
+
+  /** @param tokens judges each bearer token: a JWT verifier behind its cache, introspection, or a router by issuer */
+  public BearerGate(AgentConfig config, AccessTokenVerifier tokens) {
+    this.tokens = tokens;
     this.requiredScopes = config.requiredScopes();
     this.resources = new ResourceIdentity(config);
     this.sessions = new SessionBindings(config.sessionIdleTimeout().toNanos(), config.sessionMaxBindings(), System::nanoTime);
@@ -231,7 +235,7 @@ public final class BearerGate implements Gate {
     }
     VerifiedToken token;
     try {
-      token = cache.verify(credentials.token(), verifier, mayWait);
+      token = tokens.verify(credentials.token(), mayWait);
     } catch (TokenRejectedException e) {
       Reply reply = e.kind() == TokenRejectedException.Kind.UNAVAILABLE ? challenges.unavailable : challenges.invalidToken;
       return deny(reply, method, path, e.getMessage());

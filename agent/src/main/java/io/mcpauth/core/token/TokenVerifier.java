@@ -5,7 +5,6 @@ import io.mcpauth.core.json.StrictJson;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.Set;
  * claims. jose4j parses the JWKS; the token's JSON goes through the strict {@link StrictJson}; the
  * checks jose4j leaves open by default (../shared/design/security-corpus.md §0) are all made here.
  */
-public final class TokenVerifier {
+public final class TokenVerifier implements AccessTokenVerifier {
 
   /** Header parameters that would make us fetch or trust key material from the token itself. */
   private static final Set<String> FORBIDDEN_HEADERS = Set.of("jwk", "jku", "x5u", "x5c", "crit", "zip", "enc", "b64", "cty");
@@ -41,7 +40,12 @@ public final class TokenVerifier {
    *     (a derived loopback resource, or the embedded authorization server reading its own tokens)
    */
   public TokenVerifier(AgentConfig config, Set<String> audiences, KeySource keys, Clock clock) {
-    this.issuer = config.issuer().toString();
+    this(config, config.issuer().toString(), audiences, keys, clock);
+  }
+
+  /** A verifier for one of several trusted issuers: {@code issuer}'s tokens, checked with its own {@code keys} only. */
+  public TokenVerifier(AgentConfig config, String issuer, Set<String> audiences, KeySource keys, Clock clock) {
+    this.issuer = issuer;
     this.audiences = audiences;
     this.algorithms = config.algorithms();
     this.tokenTypes = config.tokenTypes();
@@ -60,6 +64,7 @@ public final class TokenVerifier {
    * @param mayWait false on a thread that must never block (a WebFlux event loop): a key fetch then
    *     runs in the background and this token is judged with the keys already known
    */
+  @Override
   public VerifiedToken verify(String token, boolean mayWait) throws TokenRejectedException {
     if (token.length() > maxLength) {
       throw new TokenRejectedException("token longer than mcpauth.token.max-length");
@@ -173,7 +178,7 @@ public final class TokenVerifier {
     }
     checkAudience(claims.get("aud"));
     long now = clock.instant().getEpochSecond();
-    Long exp = numericDate(claims, "exp");
+    Long exp = Claims.numericDate(claims, "exp");
     if (exp == null) {
       throw new TokenRejectedException("exp is missing");
     }
@@ -183,11 +188,11 @@ public final class TokenVerifier {
     if (exp - now > maxLifetimeSeconds) {
       throw new TokenRejectedException("exp lies beyond mcpauth.token.max-lifetime");
     }
-    Long nbf = numericDate(claims, "nbf");
+    Long nbf = Claims.numericDate(claims, "nbf");
     if (nbf != null && nbf > now + skewSeconds) {
       throw new TokenRejectedException("token not yet valid (nbf)");
     }
-    Long iat = numericDate(claims, "iat");
+    Long iat = Claims.numericDate(claims, "iat");
     if (iat != null && iat > now + skewSeconds) {
       throw new TokenRejectedException("iat lies in the future");
     }
@@ -197,11 +202,11 @@ public final class TokenVerifier {
     }
     return new VerifiedToken(
         issuer,
-        optionalString(claims, "sub"),
-        optionalString(claims, "client_id"),
-        scopes(claims),
+        Claims.optionalString(claims, "sub"),
+        Claims.optionalString(claims, "client_id"),
+        Claims.scopes(claims),
         exp,
-        optionalString(claims, "jti"),
+        Claims.optionalString(claims, "jti"),
         Collections.unmodifiableMap(claims));
   }
 
@@ -213,78 +218,9 @@ public final class TokenVerifier {
       }
       throw new TokenRejectedException("aud is missing or not a string or array of strings");
     }
-    if (aud instanceof String single) {
-      if (audiences.contains(single)) {
-        return;
-      }
-    } else if (aud instanceof List<?> list) {
-      boolean match = false;
-      for (Object entry : list) {
-        if (!(entry instanceof String value)) {
-          throw new TokenRejectedException("aud has a non-string entry");
-        }
-        match |= audiences.contains(value);
-      }
-      if (match) {
-        return;
-      }
+    if (!Claims.audienceNamesAny(aud, audiences)) {
+      throw new TokenRejectedException("aud does not name this resource");
     }
-    throw new TokenRejectedException("aud does not name this resource");
-  }
-
-  /** RFC 7519 NumericDate: a JSON number, integral or not; anything else is refused (RS-SEC-39). */
-  private static Long numericDate(Map<String, Object> claims, String name) throws TokenRejectedException {
-    Object value = claims.get(name);
-    if (value == null) {
-      if (claims.containsKey(name)) {
-        throw new TokenRejectedException(name + " is null");
-      }
-      return null;
-    }
-    if (value instanceof Long || value instanceof Integer) {
-      return ((Number) value).longValue();
-    }
-    if (value instanceof Double d && Double.isFinite(d) && Math.abs(d) < 1e15) {
-      return (long) Math.floor(d);
-    }
-    throw new TokenRejectedException(name + " is not a usable NumericDate");
-  }
-
-  private static String optionalString(Map<String, Object> claims, String name) throws TokenRejectedException {
-    Object value = claims.get(name);
-    if (value != null && !(value instanceof String)) {
-      throw new TokenRejectedException(name + " is not a string");
-    }
-    return (String) value;
-  }
-
-  /**
-   * RFC 9068 §2.2.3 {@code scope} is a space-separated string; {@code scp} (Okta, Entra) may be a
-   * string or an array of strings. Anything else is a malformed token (RS-SEC-48/49).
-   */
-  private static Set<String> scopes(Map<String, Object> claims) throws TokenRejectedException {
-    Object scope = claims.containsKey("scope") ? claims.get("scope") : claims.get("scp");
-    if (scope == null) {
-      return Set.of();
-    }
-    Set<String> scopes = new LinkedHashSet<>();
-    if (scope instanceof String text) {
-      for (String part : text.split(" ")) {
-        if (!part.isEmpty()) {
-          scopes.add(part);
-        }
-      }
-    } else if (scope instanceof List<?> list && claims.get("scope") == null) {
-      for (Object entry : list) {
-        if (!(entry instanceof String value)) {
-          throw new TokenRejectedException("scp has a non-string entry");
-        }
-        scopes.add(value);
-      }
-    } else {
-      throw new TokenRejectedException("scope is neither a string nor (as scp) an array of strings");
-    }
-    return Collections.unmodifiableSet(scopes);
   }
 
   private static Map<String, Object> json(String text, String what) throws TokenRejectedException {

@@ -1,9 +1,5 @@
 package io.mcpauth.core.token;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -22,17 +18,7 @@ public final class VerifiedTokenCache {
     boolean isRevoked(VerifiedToken token);
   }
 
-  private record Key(long a, long b, long c, long d) {}
-
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  });
-
-  private final ConcurrentHashMap<Key, VerifiedToken> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TokenDigest, VerifiedToken> entries = new ConcurrentHashMap<>();
   private final int maxEntries;
   private final Clock clock;
   private final Revocations revocations;
@@ -44,17 +30,22 @@ public final class VerifiedTokenCache {
     this.revocations = revocations;
   }
 
+  /** {@code verifier} with this cache in front of it. */
+  public AccessTokenVerifier inFrontOf(AccessTokenVerifier verifier) {
+    return (token, mayWait) -> verify(token, verifier, mayWait);
+  }
+
   /** The verified token, from the cache or from {@code verifier}. */
-  public VerifiedToken verify(String token, TokenVerifier verifier) throws TokenRejectedException {
+  public VerifiedToken verify(String token, AccessTokenVerifier verifier) throws TokenRejectedException {
     return verify(token, verifier, true);
   }
 
-  /** @param mayWait false on a thread that must never block; see {@link TokenVerifier#verify(String, boolean)} */
-  public VerifiedToken verify(String token, TokenVerifier verifier, boolean mayWait) throws TokenRejectedException {
+  /** @param mayWait false on a thread that must never block; see {@link AccessTokenVerifier#verify} */
+  public VerifiedToken verify(String token, AccessTokenVerifier verifier, boolean mayWait) throws TokenRejectedException {
     if (maxEntries == 0) {
       return checkRevoked(verifier.verify(token, mayWait));
     }
-    Key key = keyOf(token);
+    TokenDigest key = TokenDigest.of(token);
     VerifiedToken cached = entries.get(key);
     long now = clock.instant().getEpochSecond();
     if (cached != null) {
@@ -99,17 +90,11 @@ public final class VerifiedTokenCache {
       lastSweepSecond = now;
       entries.values().removeIf(t -> t.expiresAtEpochSecond() <= now);
     }
-    java.util.Iterator<Key> keys = entries.keySet().iterator();
+    java.util.Iterator<TokenDigest> keys = entries.keySet().iterator();
     while (entries.size() >= maxEntries && keys.hasNext()) {
       keys.next();
       keys.remove();
     }
     return entries.size() < maxEntries;
-  }
-
-  private static Key keyOf(String token) {
-    MessageDigest sha256 = SHA_256.get();
-    ByteBuffer digest = ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
-    return new Key(digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong());
   }
 }

@@ -1,0 +1,89 @@
+package io.mcpauth.core.token;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How the claims of an access token are read, one rule each, whether they come from a JWT or from
+ * an introspection response (RFC 7662 §2.2 uses the JWT claim names and types).
+ */
+public final class Claims {
+
+  private Claims() {}
+
+  /** RFC 7519 NumericDate: a JSON number, integral or not; anything else is refused (RS-SEC-39). */
+  public static Long numericDate(Map<String, Object> claims, String name) throws TokenRejectedException {
+    Object value = claims.get(name);
+    if (value == null) {
+      if (claims.containsKey(name)) {
+        throw new TokenRejectedException(name + " is null");
+      }
+      return null;
+    }
+    if (value instanceof Long || value instanceof Integer) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof Double d && Double.isFinite(d) && Math.abs(d) < 1e15) {
+      return (long) Math.floor(d);
+    }
+    throw new TokenRejectedException(name + " is not a usable NumericDate");
+  }
+
+  public static String optionalString(Map<String, Object> claims, String name) throws TokenRejectedException {
+    Object value = claims.get(name);
+    if (value != null && !(value instanceof String)) {
+      throw new TokenRejectedException(name + " is not a string");
+    }
+    return (String) value;
+  }
+
+  /** True when {@code aud}, a string or an array of strings, names one of {@code audiences}. */
+  public static boolean audienceNamesAny(Object aud, Set<String> audiences) throws TokenRejectedException {
+    if (aud instanceof String single) {
+      return audiences.contains(single);
+    }
+    if (aud instanceof List<?> list) {
+      boolean match = false;
+      for (Object entry : list) {
+        if (!(entry instanceof String value)) {
+          throw new TokenRejectedException("aud has a non-string entry");
+        }
+        match |= audiences.contains(value);
+      }
+      return match;
+    }
+    return false;
+  }
+
+  /**
+   * RFC 9068 §2.2.3 {@code scope} is a space-separated string; {@code scp} (Okta, Entra) may be a
+   * string or an array of strings. Anything else is a malformed token (RS-SEC-48/49).
+   */
+  public static Set<String> scopes(Map<String, Object> claims) throws TokenRejectedException {
+    Object scope = claims.containsKey("scope") ? claims.get("scope") : claims.get("scp");
+    if (scope == null) {
+      return Set.of();
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    if (scope instanceof String text) {
+      for (String part : text.split(" ")) {
+        if (!part.isEmpty()) {
+          scopes.add(part);
+        }
+      }
+    } else if (scope instanceof List<?> list && claims.get("scope") == null) {
+      for (Object entry : list) {
+        if (!(entry instanceof String value)) {
+          throw new TokenRejectedException("scp has a non-string entry");
+        }
+        scopes.add(value);
+      }
+    } else {
+      throw new TokenRejectedException("scope is neither a string nor (as scp) an array of strings");
+    }
+    return Collections.unmodifiableSet(scopes);
+  }
+}
