@@ -8,11 +8,10 @@ import io.mcpauth.core.config.ConfigSources;
 import io.mcpauth.core.config.InvalidConfigException;
 import io.mcpauth.core.gate.BearerGate;
 import io.mcpauth.core.instrumentation.AgentInstaller;
-import io.mcpauth.core.keys.HttpFetcher;
-import io.mcpauth.core.keys.JwksKeySource;
+import io.mcpauth.core.issuers.ExternalIssuers;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.AgentLogging;
-import io.mcpauth.core.token.KeySource;
+import io.mcpauth.core.token.AccessTokenVerifier;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedTokenCache;
 import java.io.IOException;
@@ -62,8 +61,8 @@ public final class AgentStarter {
     }
 
     Clock clock = Clock.systemUTC();
-    KeySource keys;
-    VerifiedTokenCache.Revocations revocations;
+    AccessTokenVerifier tokens;
+    ExternalIssuers external = null;
     if (config.embeddedAuthServer()) {
       AuthServer authServer;
       try {
@@ -78,17 +77,13 @@ public final class AgentStarter {
         return;
       }
       config = authServer.agentConfig();
-      keys = authServer.keySource();
-      revocations = authServer.revocations();
+      VerifiedTokenCache cache = new VerifiedTokenCache(config.tokenCacheSize(), clock, authServer.revocations());
+      tokens = cache.inFrontOf(new TokenVerifier(config, authServer.keySource(), clock));
     } else {
-      keys = new JwksKeySource(config.issuer(), config.jwksUri(),
-          new HttpFetcher(config.httpTimeout(), config.maxDocumentBytes()), background, System::nanoTime,
-          config.jwksRefreshInterval(), config.jwksMinRefetchInterval(), config.httpTimeout());
-      revocations = VerifiedTokenCache.Revocations.NONE;
+      external = ExternalIssuers.of(config, background, clock);
+      tokens = external.verifier();
     }
-    TokenVerifier verifier = new TokenVerifier(config, keys, clock);
-    VerifiedTokenCache cache = new VerifiedTokenCache(config.tokenCacheSize(), clock, revocations);
-    BearerGate gate = new BearerGate(config, verifier, cache);
+    BearerGate gate = new BearerGate(config, tokens);
     if (!AuthBridge.install(gate)) {
       background.execute(() -> AgentLog.get().warn("a gate is already installed in this JVM; nothing to do"));
       return;
@@ -102,8 +97,9 @@ public final class AgentStarter {
         AgentInstaller.transportClassNames(),
         active.loopbackResource() ? "(the loopback origin each client uses)" : active.resource(),
         active.embeddedAuthServer() ? "the embedded authorization server, " : "", active.issuer(), startupMillis));
-    if (keys instanceof JwksKeySource jwks) {
-      jwks.prefetch();
+    if (external != null) {
+      background.execute(external::logIssuers);
+      external.prefetch();
     }
   }
 

@@ -10,6 +10,9 @@ public record AgentConfig(
     boolean enabled,
     URI issuer,
     URI jwksUri,
+    IntrospectionSettings introspection,
+    List<TrustedIssuer> additionalIssuers,
+    Duration introspectionCacheTtl,
     URI resource,
     Set<String> audiences,
     List<String> requiredScopes,
@@ -35,6 +38,17 @@ public record AgentConfig(
   }
 
   /**
+   * Every issuer whose tokens are accepted: {@code mcpauth.issuer} (or the embedded authorization
+   * server) first, then the {@code mcpauth.additional-issuers} in their listed order.
+   */
+  public List<TrustedIssuer> trustedIssuers() {
+    List<TrustedIssuer> all = new java.util.ArrayList<>();
+    all.add(new TrustedIssuer(issuer, jwksUri, introspection));
+    all.addAll(additionalIssuers);
+    return List.copyOf(all);
+  }
+
+  /**
    * True when no resource is configured and the embedded authorization server runs: the resource is
    * then the loopback origin each request names (see {@code mcpauth.resource}).
    */
@@ -44,9 +58,10 @@ public record AgentConfig(
 
   /** This configuration with the embedded authorization server's issuer, once its port is bound. */
   public AgentConfig withIssuer(URI boundIssuer) {
-    return new AgentConfig(enabled, boundIssuer, jwksUri, resource, audiences, requiredScopes, clockSkew, algorithms,
-        tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval,
-        httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings,
+    return new AgentConfig(enabled, boundIssuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl,
+        resource, audiences, requiredScopes, clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength,
+        tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile,
+        sessionIdleTimeout, sessionMaxBindings,
         authServer.withIssuer(boundIssuer));
   }
 

@@ -129,12 +129,6 @@ final class AuthServerSettings {
   /** A path setting; a leading {@code ~/} is the user's home directory. */
   private Path path(ConfigKey key) {
     String value = ConfigParser.blankToNull(parser.sources.get(key));
-    if (value == null) {
-      return null;
-    }
-    if (value.equals("~") || value.startsWith("~/")) {
-      value = System.getProperty("user.home") + value.substring(1);
-    }
-    return Path.of(value).toAbsolutePath().normalize();
+    return value == null ? null : ConfigParser.path(value);
   }
 }

@@ -12,6 +12,7 @@ public enum ConfigKey {
   ISSUER("mcpauth.issuer", null,
       "Issuer of an external authorization server. `jwks_uri` is discovered from its RFC 8414 metadata, "
           + "falling back to OpenID discovery; the metadata's `issuer` must equal this value. "
+          + "With `mcpauth.introspection.uri` its tokens are introspected instead. "
           + "When absent, the agent runs its embedded authorization server (the `mcpauth.as.*` keys)."),
   JWKS_URI("mcpauth.jwks.uri", null, "Explicit JWKS URL; skips discovery."),
   RESOURCE("mcpauth.resource", null,
@@ -38,13 +39,44 @@ public enum ConfigKey {
       "Keys older than this are refreshed in the background; on failure the last known keys stay in use."),
   JWKS_MIN_REFETCH_INTERVAL("mcpauth.jwks.min-refetch-interval", "30s",
       "An unknown `kid` triggers at most one JWKS fetch per this window."),
-  HTTP_TIMEOUT("mcpauth.http.timeout", "5s", "Deadline for each metadata or JWKS fetch (connect plus read)."),
-  JWKS_MAX_BYTES("mcpauth.jwks.max-bytes", "524288", "Largest metadata or JWKS document accepted (bytes)."),
+  HTTP_TIMEOUT("mcpauth.http.timeout", "5s", "Deadline for each metadata, JWKS or introspection request (connect plus read)."),
+  JWKS_MAX_BYTES("mcpauth.jwks.max-bytes", "524288", "Largest metadata, JWKS or introspection response accepted (bytes)."),
   SESSION_IDLE_TIMEOUT("mcpauth.session.idle-timeout", "8h",
       "An MCP session unused for this long is forgotten by the agent: its next request gets 404 and the client "
           + "initializes a new one."),
   SESSION_MAX_BINDINGS("mcpauth.session.max-bindings", "100000",
       "Sessions whose owner the agent remembers; beyond this the least recently used is forgotten."),
+  INTROSPECTION_URI("mcpauth.introspection.uri", null,
+      "RFC 7662 introspection endpoint of `mcpauth.issuer`. When set, every token of that issuer (opaque or JWT) is "
+          + "introspected and never verified locally, so `mcpauth.jwks.uri` must be unset. Needs the client id and "
+          + "exactly one of the secret or the secret file; the agent authenticates with HTTP Basic (`client_secret_basic`)."),
+  INTROSPECTION_CLIENT_ID("mcpauth.introspection.client-id", null,
+      "Client id of this resource server at the authorization server, for introspection."),
+  INTROSPECTION_CLIENT_SECRET("mcpauth.introspection.client-secret", null,
+      "Its client secret (prefer the secret file or the environment variable to a system property)."),
+  INTROSPECTION_CLIENT_SECRET_FILE("mcpauth.introspection.client-secret-file", null,
+      "A file holding the client secret, read once at start (surrounding whitespace is ignored)."),
+  INTROSPECTION_CACHE_TTL("mcpauth.introspection.cache-ttl", "60s",
+      "An introspection result is reused for at most this long, and an active one never past the token's `exp` "
+          + "(at most 1h; 0 asks the authorization server on every request). Inactive tokens are remembered as long, "
+          + "in a separate cache bounded like `mcpauth.token-cache.size`. A revoked token is refused within this time."),
+  ADDITIONAL_ISSUERS("mcpauth.additional-issuers", null,
+      "Names (a lower-case letter, then letters and digits) of further trusted issuers besides `mcpauth.issuer`, "
+          + "e.g. `partner,legacy`, each set up with the `mcpauth.issuer.NAME.*` keys below. A JWT's `iss` picks the issuer "
+          + "(exact match) and only that issuer's keys or introspection endpoint judge it; opaque tokens go to the "
+          + "introspection endpoint when exactly one issuer has one, and are refused otherwise."),
+  ISSUER_NAMED_URL("mcpauth.issuer.NAME.url", null,
+      "Issuer identifier of the additional issuer NAME (required), compared exactly with `iss`; same rules as `mcpauth.issuer`."),
+  ISSUER_NAMED_JWKS_URI("mcpauth.issuer.NAME.jwks.uri", null,
+      "Its JWKS URL; without it and without introspection, `jwks_uri` is discovered from its metadata."),
+  ISSUER_NAMED_INTROSPECTION_URI("mcpauth.issuer.NAME.introspection.uri", null,
+      "Its RFC 7662 introspection endpoint instead of a JWKS, as `mcpauth.introspection.uri`."),
+  ISSUER_NAMED_INTROSPECTION_CLIENT_ID("mcpauth.issuer.NAME.introspection.client-id", null,
+      "Client id for its introspection endpoint."),
+  ISSUER_NAMED_INTROSPECTION_CLIENT_SECRET("mcpauth.issuer.NAME.introspection.client-secret", null,
+      "Client secret for its introspection endpoint."),
+  ISSUER_NAMED_INTROSPECTION_CLIENT_SECRET_FILE("mcpauth.issuer.NAME.introspection.client-secret-file", null,
+      "File holding that client secret, read once at start."),
   AS_PORT("mcpauth.as.port", "7979", "Embedded authorization server: TCP port (0 picks a free one)."),
   AS_BIND_ADDRESS("mcpauth.as.bind-address", "127.0.0.1",
       "Embedded authorization server: address to listen on. A non-loopback address needs TLS or `mcpauth.as.insecure-http`."),
@@ -97,6 +129,9 @@ public enum ConfigKey {
   LOG_LEVEL("mcpauth.log.level", "INFO", "The agent's own log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF)."),
   LOG_FILE("mcpauth.log.file", null, "Write the agent's log to this file instead of standard error.");
 
+  /** The placeholder that marks a per-issuer key. */
+  private static final String NAME = ".NAME.";
+
   private final String key;
   private final String defaultValue;
   private final String description;
@@ -122,6 +157,24 @@ public enum ConfigKey {
 
   /** The environment variable: upper case, with '.' and '-' replaced by '_'. */
   public String environmentVariable() {
+    return environmentVariable(key);
+  }
+
+  /** True for the keys of an additional issuer, whose {@code NAME} part is one of {@link #ADDITIONAL_ISSUERS}. */
+  public boolean perIssuer() {
+    return key.contains(NAME);
+  }
+
+  /** A per-issuer key for the issuer {@code name}, e.g. {@code mcpauth.issuer.partner.url}. */
+  public String keyFor(String name) {
+    return key.replace(NAME, "." + name + ".");
+  }
+
+  String environmentVariableFor(String name) {
+    return environmentVariable(keyFor(name));
+  }
+
+  private static String environmentVariable(String key) {
     return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 }

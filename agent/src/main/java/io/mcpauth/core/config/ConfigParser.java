@@ -37,15 +37,15 @@ public final class ConfigParser {
     if (sources.fileError() != null) {
       errors.add(ConfigKey.CONFIG_FILE.key() + ": " + sources.fileError());
     }
-    for (String unknown : sources.unknownKeys()) {
+    for (String unknown : sources.unknownKeys(IssuerSettings.listedNames(sources))) {
       errors.add(unknown + " is not a known setting");
     }
     boolean enabled = bool(ConfigKey.ENABLED);
     if (!enabled && errors.isEmpty()) {
       // Nothing will be enforced, so nothing else needs to be valid; only logging is used.
-      return new AgentConfig(false, null, null, null, Set.of(), List.of(), Duration.ZERO, Set.of(), Set.of(),
-          Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, logLevel(),
-          blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null);
+      return new AgentConfig(false, null, null, null, List.of(), Duration.ZERO, null, Set.of(), List.of(),
+          Duration.ZERO, Set.of(), Set.of(), Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
+          logLevel(), blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null);
     }
     URI issuer = httpUri(ConfigKey.ISSUER, false);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
@@ -54,6 +54,10 @@ public final class ConfigParser {
       errors.add(ConfigKey.JWKS_URI.key() + " needs " + ConfigKey.ISSUER.key()
           + " (without an issuer the embedded authorization server signs the tokens)");
     }
+    IssuerSettings issuerSettings = new IssuerSettings(this, embedded);
+    IntrospectionSettings introspection = issuerSettings.primaryIntrospection();
+    List<TrustedIssuer> additionalIssuers = issuerSettings.additionalIssuers(issuer);
+    Duration introspectionCacheTtl = duration(ConfigKey.INTROSPECTION_CACHE_TTL, Duration.ZERO, Duration.ofHours(1));
     URI resource = resource(!embedded);
     AuthServerConfig authServer = embedded ? new AuthServerSettings(this).parse() : null;
     Set<String> audiences = audiences(resource);
@@ -75,9 +79,9 @@ public final class ConfigParser {
     if (!errors.isEmpty()) {
       throw new InvalidConfigException(errors);
     }
-    return new AgentConfig(enabled, issuer, jwksUri, resource, audiences, scopes, skew, algorithms,
-        tokenTypes, maxLifetime, maxLength, cacheSize, refresh, minRefetch, timeout, maxBytes, logLevel, logFile,
-        sessionIdle, sessionMax, authServer);
+    return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl,
+        resource, audiences, scopes, skew, algorithms, tokenTypes, maxLifetime, maxLength, cacheSize, refresh,
+        minRefetch, timeout, maxBytes, logLevel, logFile, sessionIdle, sessionMax, authServer);
   }
 
   boolean bool(ConfigKey key) {
@@ -90,10 +94,15 @@ public final class ConfigParser {
 
   /** An absolute http(s) URI without fragment; plain http only towards a loopback host. */
   URI httpUri(ConfigKey key, boolean required) {
-    String value = blankToNull(sources.get(key));
+    return httpUri(key.key(), sources.get(key), required);
+  }
+
+  /** {@link #httpUri(ConfigKey, boolean)} for the value of {@code property}, e.g. a per-issuer key. */
+  URI httpUri(String property, String rawValue, boolean required) {
+    String value = blankToNull(rawValue);
     if (value == null) {
       if (required) {
-        errors.add(key.key() + " is required");
+        errors.add(property + " is required");
       }
       return null;
     }
@@ -101,21 +110,21 @@ public final class ConfigParser {
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
-      errors.add(key.key() + " is not a valid URI: '" + printable(value) + "'");
+      errors.add(property + " is not a valid URI: '" + printable(value) + "'");
       return null;
     }
     if (!uri.isAbsolute() || uri.getRawAuthority() == null || uri.getHost() == null) {
-      errors.add(key.key() + " must be an absolute URI with a host, not '" + printable(value) + "'");
+      errors.add(property + " must be an absolute URI with a host, not '" + printable(value) + "'");
       return null;
     }
     String scheme = uri.getScheme();
     if (!scheme.equals("https") && !(scheme.equals("http") && isLoopback(uri.getHost()))) {
-      errors.add(key.key() + " must use https (plain http is accepted only for a loopback host): '"
+      errors.add(property + " must use https (plain http is accepted only for a loopback host): '"
           + printable(value) + "'");
       return null;
     }
     if (uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-      errors.add(key.key() + " must not have a fragment or user info: '" + printable(value) + "'");
+      errors.add(property + " must not have a fragment or user info: '" + printable(value) + "'");
       return null;
     }
     return uri;
@@ -282,6 +291,15 @@ public final class ConfigParser {
     } catch (java.net.UnknownHostException e) {
       return false;
     }
+  }
+
+  /** A file path as configured; a leading {@code ~/} is the user's home directory. */
+  static java.nio.file.Path path(String value) {
+    String path = value.trim();
+    if (path.equals("~") || path.startsWith("~/")) {
+      path = System.getProperty("user.home") + path.substring(1);
+    }
+    return java.nio.file.Path.of(path).toAbsolutePath().normalize();
   }
 
   static String blankToNull(String value) {

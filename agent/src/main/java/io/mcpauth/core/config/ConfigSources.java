@@ -30,7 +30,7 @@ public final class ConfigSources {
     this.environment = environment;
     Properties loaded = new Properties();
     String error = null;
-    String path = firstOf(ConfigKey.CONFIG_FILE, null);
+    String path = firstOf(ConfigKey.CONFIG_FILE.key(), ConfigKey.CONFIG_FILE.environmentVariable(), null);
     if (path != null && !path.isBlank()) {
       try (Reader reader = Files.newBufferedReader(Path.of(path.trim()), StandardCharsets.UTF_8)) {
         loaded.load(reader);
@@ -60,7 +60,13 @@ public final class ConfigSources {
 
   /** The raw value, or the default, or null. */
   public String get(ConfigKey key) {
-    return firstOf(key, file.getProperty(key.key(), key.defaultValue()));
+    return firstOf(key.key(), key.environmentVariable(), file.getProperty(key.key(), key.defaultValue()));
+  }
+
+  /** The raw value of a per-issuer key ({@link ConfigKey#perIssuer()}) for the issuer {@code name}, or null. */
+  String get(ConfigKey key, String name) {
+    String property = key.keyFor(name);
+    return firstOf(property, key.environmentVariableFor(name), file.getProperty(property, key.defaultValue()));
   }
 
   /** Where {@link #get} found the value: for the start-up summary. */
@@ -85,8 +91,11 @@ public final class ConfigSources {
     return fileError;
   }
 
-  /** Names in the file, or system properties under "mcpauth.", that are not known: most likely typos. */
-  java.util.List<String> unknownKeys() {
+  /**
+   * Names in the file, or system properties under "mcpauth.", that are not known: most likely typos.
+   * A per-issuer key is known only for the issuer names listed in {@code mcpauth.additional-issuers}.
+   */
+  java.util.List<String> unknownKeys(java.util.Collection<String> issuerNames) {
     java.util.List<String> unknown = new java.util.ArrayList<>();
     java.util.Set<String> names = new java.util.TreeSet<>(file.stringPropertyNames());
     names.addAll(overrides.stringPropertyNames());
@@ -96,11 +105,7 @@ public final class ConfigSources {
       }
     }
     for (String name : names) {
-      boolean known = false;
-      for (ConfigKey key : ConfigKey.values()) {
-        known |= key.key().equals(name);
-      }
-      if (!known) {
+      if (!isKnown(name, issuerNames)) {
         unknown.add(name);
       }
     }
@@ -108,13 +113,29 @@ public final class ConfigSources {
     return unknown;
   }
 
-  private String firstOf(ConfigKey key, String fallback) {
-    String value = overrides.getProperty(key.key());
+  private static boolean isKnown(String name, java.util.Collection<String> issuerNames) {
+    for (ConfigKey key : ConfigKey.values()) {
+      if (!key.perIssuer() && key.key().equals(name)) {
+        return true;
+      }
+      if (key.perIssuer()) {
+        for (String issuer : issuerNames) {
+          if (key.keyFor(issuer).equals(name)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private String firstOf(String property, String environmentVariable, String fallback) {
+    String value = overrides.getProperty(property);
     if (value == null) {
-      value = systemProperties.getProperty(key.key());
+      value = systemProperties.getProperty(property);
     }
     if (value == null) {
-      value = environment.get(key.environmentVariable());
+      value = environment.get(environmentVariable);
     }
     return value != null ? value : fallback;
   }

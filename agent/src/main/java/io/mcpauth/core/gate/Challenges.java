@@ -38,7 +38,7 @@ final class Challenges {
       body("invalid_request", "Session not found"));
 
   static final Reply UNAVAILABLE = new Reply(503, new String[] {"Retry-After", "5"},
-      body("temporarily_unavailable", "The authorization server's keys are not available"));
+      body("temporarily_unavailable", "The authorization server is not available"));
 
   private static Reply reply(int status, String challenge, String error, String description) {
     return new Reply(status, new String[] {"WWW-Authenticate", challenge, "Cache-Control", "no-store"},

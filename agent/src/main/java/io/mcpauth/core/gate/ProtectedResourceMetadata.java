@@ -15,11 +15,12 @@ final class ProtectedResourceMetadata {
   private final String path;
   private final String rootPath = "/.well-known/oauth-protected-resource";
 
-  ProtectedResourceMetadata(URI resource, URI issuer, List<String> requiredScopes) {
+  /** @param issuers every trusted issuer, the primary one first (clients usually take the first) */
+  ProtectedResourceMetadata(URI resource, List<URI> issuers, List<String> requiredScopes) {
     this.path = AgentConfig.protectedResourceMetadataPath(resource);
     List<String> scopes = new ArrayList<>(requiredScopes);
     String document = "{\"resource\":" + quote(resource.toString())
-        + ",\"authorization_servers\":[" + quote(issuer.toString()) + "]"
+        + ",\"authorization_servers\":" + array(issuers.stream().map(URI::toString).toList())
         + (scopes.isEmpty() ? "" : ",\"scopes_supported\":" + array(scopes))
         + ",\"bearer_methods_supported\":[\"header\"]}";
     // RS-04: browser-based clients such as the MCP Inspector read it cross-origin.

@@ -1,6 +1,7 @@
 package io.mcpauth.core.gate;
 
 import io.mcpauth.core.config.AgentConfig;
+import io.mcpauth.core.config.TrustedIssuer;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +62,8 @@ final class ResourceIdentity {
   private View view(URI resource) {
     List<String> scopes = config.requiredScopes();
     return new View(resource.toString(), new Challenges(resource, scopes),
-        new ProtectedResourceMetadata(resource, config.issuer(), advertisedScopes()));
+        new ProtectedResourceMetadata(resource, config.trustedIssuers().stream().map(TrustedIssuer::issuer).toList(),
+            advertisedScopes()));
   }
 
   /**

@@ -3,17 +3,23 @@ package io.mcpauth.core.keys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Fetches small JSON documents (authorization-server metadata, JWKS) with hard bounds: a deadline
- * for connect plus read, a size cap, status 200 only, and no redirects. jose4j's own fetcher
- * follows redirects and waits 20 s three times (security-corpus §0.7), so it is not used.
+ * Fetches small JSON documents (authorization-server metadata, JWKS, introspection responses) with
+ * hard bounds: a deadline for connect plus read, a size cap, status 200 only, and no redirects.
+ * jose4j's own fetcher follows redirects and waits 20 s three times (security-corpus §0.7), so it
+ * is not used. Exceptions name the URL and the status, never a request or response body.
  */
 public final class HttpFetcher {
+
+  /** The host application's default Authenticator must never be asked for credentials for our requests. */
+  private static final Authenticator NO_AUTHENTICATOR = new Authenticator() {};
 
   private final Duration timeout;
   private final int maxBytes;
@@ -25,25 +31,58 @@ public final class HttpFetcher {
 
   public String get(URI uri) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+    HttpURLConnection connection = open(uri);
     try {
-      connection.setInstanceFollowRedirects(false);
-      connection.setUseCaches(false);
-      connection.setConnectTimeout((int) timeout.toMillis());
-      connection.setReadTimeout((int) timeout.toMillis());
-      connection.setRequestProperty("Accept", "application/json");
-      int status = connection.getResponseCode();
-      if (status != 200) {
-        throw new IOException("HTTP " + status + " from " + uri);
-      }
-      long declared = connection.getContentLengthLong();
-      if (declared > maxBytes) {
-        throw new IOException("document from " + uri + " is larger than " + maxBytes + " bytes");
-      }
-      return new String(readBounded(connection.getInputStream(), deadline, uri), StandardCharsets.UTF_8);
+      return body(connection, deadline, uri);
     } finally {
       connection.disconnect();
     }
+  }
+
+  /**
+   * POSTs an {@code application/x-www-form-urlencoded} body with an {@code Authorization} header
+   * (RFC 7662 §2.1) and returns the body of the 200 answer, under the same bounds as {@link #get}.
+   */
+  public String postForm(URI uri, String form, String authorization) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    byte[] bytes = form.getBytes(StandardCharsets.US_ASCII);
+    HttpURLConnection connection = open(uri);
+    try {
+      connection.setRequestMethod("POST");
+      connection.setRequestProperty("Authorization", authorization);
+      connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(bytes.length);
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(bytes);
+      }
+      return body(connection, deadline, uri);
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  private HttpURLConnection open(URI uri) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+    connection.setInstanceFollowRedirects(false);
+    connection.setUseCaches(false);
+    connection.setAuthenticator(NO_AUTHENTICATOR);
+    connection.setConnectTimeout((int) timeout.toMillis());
+    connection.setReadTimeout((int) timeout.toMillis());
+    connection.setRequestProperty("Accept", "application/json");
+    return connection;
+  }
+
+  private String body(HttpURLConnection connection, long deadline, URI uri) throws IOException {
+    int status = connection.getResponseCode();
+    if (status != 200) {
+      throw new IOException("HTTP " + status + " from " + uri);
+    }
+    long declared = connection.getContentLengthLong();
+    if (declared > maxBytes) {
+      throw new IOException("document from " + uri + " is larger than " + maxBytes + " bytes");
+    }
+    return new String(readBounded(connection.getInputStream(), deadline, uri), StandardCharsets.UTF_8);
   }
 
   private byte[] readBounded(InputStream in, long deadline, URI uri) throws IOException {

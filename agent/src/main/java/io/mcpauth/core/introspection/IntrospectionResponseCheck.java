@@ -1,0 +1,108 @@
+package io.mcpauth.core.introspection;
+
+import io.mcpauth.core.json.StrictJson;
+import io.mcpauth.core.token.Claims;
+import io.mcpauth.core.token.TokenRejectedException;
+import io.mcpauth.core.token.VerifiedToken;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Judges an RFC 7662 introspection response as strictly as a JWT's claims: the authorization server
+ * vouches for the token's liveness, the resource server still checks that it was issued for it.
+ * <ul>
+ *   <li>{@code active} must be the JSON value {@code true} (§2.2; a string "true" is not: RS-SEC-52);
+ *   <li>{@code aud} is required and must name this resource or one of {@code mcpauth.audience}: without
+ *       it a token for another resource at the same server would pass (RS-08, RS-SEC-45, RS-SEC-54);
+ *   <li>{@code iss}, when present, must equal the issuer whose endpoint was asked (a mix-up otherwise);
+ *   <li>{@code exp}, {@code nbf} and {@code iat}, when present, are held to the clock like a JWT's;
+ *   <li>a refresh token or a sender-constrained token ({@code token_type} DPoP, a {@code cnf}) is refused;
+ *   <li>{@code scope} and {@code scp} are read as in a JWT.
+ * </ul>
+ * A response that is not a JSON object means the server could not be understood: that is an outage
+ * (503), not a verdict on the token.
+ */
+final class IntrospectionResponseCheck {
+
+  private final String issuer;
+  private final Set<String> audiences;
+  private final long skewSeconds;
+
+  IntrospectionResponseCheck(String issuer, Set<String> audiences, long skewSeconds) {
+    if (audiences.isEmpty()) {
+      throw new IllegalArgumentException("introspection needs the resource's audiences");
+    }
+    this.issuer = issuer;
+    this.audiences = audiences;
+    this.skewSeconds = skewSeconds;
+  }
+
+  /**
+   * @param fallbackExpiry the {@link VerifiedToken#expiresAtEpochSecond()} of a token whose response
+   *     has no {@code exp}: the end of the time its result may be reused
+   */
+  VerifiedToken judge(String body, long now, long fallbackExpiry) throws TokenRejectedException {
+    Map<String, Object> response;
+    try {
+      response = StrictJson.parseObject(body, "introspection response");
+    } catch (StrictJson.MalformedJsonException e) {
+      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, e.getMessage());
+    }
+    Object active = response.get("active");
+    if (Boolean.FALSE.equals(active)) {
+      throw new TokenRejectedException("the authorization server says the token is not active");
+    }
+    if (!Boolean.TRUE.equals(active)) {
+      throw new TokenRejectedException("introspection response without active: true");
+    }
+    checkTokenType(response);
+    if (response.containsKey("iss") && !issuer.equals(response.get("iss"))) {
+      throw new TokenRejectedException("introspection response names another issuer");
+    }
+    if (!response.containsKey("aud")) {
+      throw new TokenRejectedException("introspection response has no aud, so the token may be for another resource");
+    }
+    if (!Claims.audienceNamesAny(response.get("aud"), audiences)) {
+      throw new TokenRejectedException("aud does not name this resource");
+    }
+    Long exp = Claims.numericDate(response, "exp");
+    if (exp != null && now - skewSeconds >= exp) {
+      throw new TokenRejectedException("token expired");
+    }
+    Long nbf = Claims.numericDate(response, "nbf");
+    if (nbf != null && nbf > now + skewSeconds) {
+      throw new TokenRejectedException("token not yet valid (nbf)");
+    }
+    Long iat = Claims.numericDate(response, "iat");
+    if (iat != null && iat > now + skewSeconds) {
+      throw new TokenRejectedException("iat lies in the future");
+    }
+    return new VerifiedToken(
+        issuer,
+        Claims.optionalString(response, "sub"),
+        Claims.optionalString(response, "client_id"),
+        Claims.scopes(response),
+        exp != null ? exp : fallbackExpiry,
+        Claims.optionalString(response, "jti"),
+        Collections.unmodifiableMap(response));
+  }
+
+  private static void checkTokenType(Map<String, Object> response) throws TokenRejectedException {
+    String type = Claims.optionalString(response, "token_type");
+    if (type != null) {
+      String lower = type.toLowerCase(Locale.ROOT);
+      if (lower.equals("refresh_token")) {
+        throw new TokenRejectedException("a refresh token sent as an access token");
+      }
+      if (lower.equals("dpop")) {
+        throw new TokenRejectedException("sender-constrained token (DPoP) sent as bearer");
+      }
+    }
+    if (response.containsKey("cnf")) {
+      // RFC 9449 §7 / RFC 8705 §3: a token bound to a key must come with proof of that key.
+      throw new TokenRejectedException("sender-constrained token (cnf) sent as bearer");
+    }
+  }
+}
