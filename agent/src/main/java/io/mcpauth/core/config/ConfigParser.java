@@ -3,6 +3,7 @@ package io.mcpauth.core.config;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -294,12 +295,12 @@ public final class ConfigParser {
   }
 
   /** A file path as configured; a leading {@code ~/} is the user's home directory. */
-  static java.nio.file.Path path(String value) {
+  static Path path(String value) {
     String path = value.trim();
     if (path.equals("~") || path.startsWith("~/")) {
       path = System.getProperty("user.home") + path.substring(1);
     }
-    return java.nio.file.Path.of(path).toAbsolutePath().normalize();
+    return Path.of(path).toAbsolutePath().normalize();
   }
 
   static String blankToNull(String value) {
