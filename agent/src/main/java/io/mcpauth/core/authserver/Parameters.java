@@ -74,7 +74,7 @@ final class Parameters {
   }
 
   private static String decode(String text) throws MalformedException {
-    if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+    if (text.indexOf('%') < 0 && text.indexOf('+') < 0 && text.chars().allMatch(c -> c <= 0x7f)) {
       return text;
     }
     ByteBuffer bytes = ByteBuffer.allocate(text.length());

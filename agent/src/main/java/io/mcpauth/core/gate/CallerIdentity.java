@@ -24,9 +24,12 @@ record CallerIdentity(String issuer, String subject, String clientId, List<Strin
         token.claims());
   }
 
+  /** Whom a session belongs to; compared part by part, so no subject text can pose as another split. */
+  record Owner(String issuer, String subject, String clientId) {}
+
   /** The sessions of one caller: same issuer, subject and client. */
-  String bindingKey() {
-    return issuer + '\n' + (subject == null ? "" : subject) + '\n' + (clientId == null ? "" : clientId);
+  Owner owner() {
+    return new Owner(issuer, subject, clientId);
   }
 
   /**

@@ -16,10 +16,10 @@ final class SessionBindings {
   enum Match { OWNER, OTHER_CALLER, UNKNOWN }
 
   private static final class Binding {
-    final String owner;
+    final CallerIdentity.Owner owner;
     volatile long lastUsed;
 
-    Binding(String owner, long now) {
+    Binding(CallerIdentity.Owner owner, long now) {
       this.owner = owner;
       this.lastUsed = now;
     }
@@ -41,7 +41,7 @@ final class SessionBindings {
     if (bindings.size() >= maxBindings) {
       makeRoom(now);
     }
-    bindings.put(sessionId, new Binding(caller.bindingKey(), now));
+    bindings.put(sessionId, new Binding(caller.owner(), now));
   }
 
   /** Binds an unknown session to {@code caller} (trust on first use); otherwise as {@link #match}. */
@@ -50,7 +50,7 @@ final class SessionBindings {
     if (bindings.size() >= maxBindings && !bindings.containsKey(sessionId)) {
       makeRoom(now);
     }
-    Binding binding = bindings.computeIfAbsent(sessionId, id -> new Binding(caller.bindingKey(), now));
+    Binding binding = bindings.computeIfAbsent(sessionId, id -> new Binding(caller.owner(), now));
     return matchOf(sessionId, binding, caller, now);
   }
 
@@ -74,7 +74,7 @@ final class SessionBindings {
       bindings.remove(sessionId, binding);
       return Match.UNKNOWN;
     }
-    if (!binding.owner.equals(caller.bindingKey())) {
+    if (!binding.owner.equals(caller.owner())) {
       return Match.OTHER_CALLER;
     }
     binding.lastUsed = now;
