@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.authserver.clients.ClientMetadataException;
 import io.mcpauth.core.authserver.clients.RedirectUris;
 import io.mcpauth.core.authserver.users.UserStore;
@@ -153,7 +154,7 @@ final class AuthorizationEndpoint {
     if (user.isEmpty()) {
       failuresPerAddress.record(address);
       failuresPerAccount.record(account);
-      AgentLog.get().info("authorization server: failed sign-in for client {}", printable(transaction.request.client().clientId()));
+      AgentLog.get().info("authorization server: failed sign-in for client {}", LogText.printable(transaction.request.client().clientId()));
       // The same words for an unknown user and a wrong password (AS-SEC-22).
       loginPage(exchange, 200, transaction, "The username or password is not correct.");
       return;
@@ -162,7 +163,7 @@ final class AuthorizationEndpoint {
     BrowserSessions.Session signedIn = sessions.signIn(session, user.get(), now);
     transaction.sessionId = signedIn.id();
     setCookie(exchange, signedIn);
-    AgentLog.get().info("authorization server: {} signed in", printable(user.get()));
+    AgentLog.get().info("authorization server: {} signed in", LogText.printable(user.get()));
     exchange.seeOther(path("/consent") + "?transaction=" + encode(transaction.id));
   }
 
@@ -202,7 +203,7 @@ final class AuthorizationEndpoint {
   private void decide(Exchange exchange, AuthorizationRequest request, String user, String decision, long now)
       throws IOException {
     if (!"approve".equals(decision)) {
-      AgentLog.get().info("authorization server: {} denied client {}", printable(user), printable(request.client().clientId()));
+      AgentLog.get().info("authorization server: {} denied client {}", LogText.printable(user), LogText.printable(request.client().clientId()));
       redirectError(exchange, request.redirectUri(), request.state(), "access_denied", "The user denied the request");
       return;
     }
@@ -214,8 +215,8 @@ final class AuthorizationEndpoint {
     if (!request.client().metadataDocument()) {
       clients.store().markAuthorized(request.client().clientId(), now);
     }
-    AgentLog.get().info("authorization server: {} approved client {} for scope '{}'", printable(user),
-        printable(request.client().clientId()), request.scope());
+    AgentLog.get().info("authorization server: {} approved client {} for scope '{}'", LogText.printable(user),
+        LogText.printable(request.client().clientId()), request.scope());
     StringBuilder location = new StringBuilder(request.redirectUri());
     location.append(request.redirectUri().contains("?") ? '&' : '?').append("code=").append(encode(code));
     if (request.state() != null) {
@@ -401,15 +402,4 @@ final class AuthorizationEndpoint {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
-  static String printable(String text) {
-    if (text == null) {
-      return "-";
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < text.length() && i < 120; i++) {
-      char c = text.charAt(i);
-      out.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    return out.toString();
-  }
 }

@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.authserver.clients.ClientMetadata;
 import io.mcpauth.core.authserver.clients.ClientMetadataException;
 import io.mcpauth.core.authserver.clients.RegistrationRequest;
@@ -74,7 +75,7 @@ final class RegistrationEndpoint {
       }
       response.putAll(metadata.toJson());
       AgentLog.get().info("authorization server: registered client {} ('{}', {})", clientId,
-          AuthorizationEndpoint.printable(metadata.clientName()), metadata.tokenEndpointAuthMethod());
+          LogText.printable(metadata.clientName()), metadata.tokenEndpointAuthMethod());
       exchange.json(201, response, "Cache-Control", "no-store", "Pragma", "no-cache");
     } catch (OAuthError e) {
       exchange.error(e);

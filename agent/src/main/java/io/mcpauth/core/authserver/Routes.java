@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.logging.LogText;
 import com.sun.net.httpserver.HttpExchange;
 import io.mcpauth.core.authserver.store.SigningKeys;
 import io.mcpauth.core.logging.AgentLog;
@@ -50,7 +51,7 @@ final class Routes {
       throw e;
     } catch (RuntimeException | Error e) {
       AgentLog.get().error("authorization server: {} {} failed", exchange.method(),
-          AuthorizationEndpoint.printable(exchange.path()), e);
+          LogText.printable(exchange.path()), e);
       if (!exchange.sent()) {
         exchange.json(500, Map.of("error", "server_error", "error_description", "internal error"),
             "Cache-Control", "no-store");

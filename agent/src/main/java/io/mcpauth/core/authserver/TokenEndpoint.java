@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.authserver.store.GrantStore;
 import io.mcpauth.core.logging.AgentLog;
 import java.io.IOException;
@@ -69,7 +70,7 @@ final class TokenEndpoint {
       } else if (grantType.equals("client_credentials")) {
         response = clientCredentials(client, form, now);
       } else {
-        throw new OAuthError(400, "unsupported_grant_type", "grant_type '" + AuthorizationEndpoint.printable(grantType)
+        throw new OAuthError(400, "unsupported_grant_type", "grant_type '" + LogText.printable(grantType)
             + "' is not supported");
       }
       exchange.json(200, response, "Cache-Control", "no-store", "Pragma", "no-cache");
@@ -113,7 +114,7 @@ final class TokenEndpoint {
         // AS-06, AS-SEC-25: a second redemption means the code leaked; what it produced is revoked.
         grants.revokeGrant(previous);
         AgentLog.get().warn("authorization server: a code of client {} was redeemed twice; its grant is revoked",
-            AuthorizationEndpoint.printable(client.clientId()));
+            LogText.printable(client.clientId()));
         throw OAuthError.invalidGrant("the code was already used");
       }
       String grantId = Secrets.identifier();
@@ -138,7 +139,7 @@ final class TokenEndpoint {
     if (grant == null || grant.revoked() || !grant.clientId().equals(client.clientId())) {
       throw OAuthError.invalidGrant("the refresh token is invalid");
     }
-    if (now - grant.createdAt() > refreshLifetimeSeconds || now - grant.refreshIssuedAt() > refreshIdleSeconds) {
+    if (now > grant.refreshExpiresAt(refreshIdleSeconds, refreshLifetimeSeconds)) {
       throw OAuthError.invalidGrant("the refresh token has expired");
     }
     String scope = narrowedScope(form.single("scope"), grant.scope());
@@ -150,7 +151,7 @@ final class TokenEndpoint {
       // AS-SEC-34/35: a rotated-out token came back, so one of its holders is not the client.
       grants.revokeGrant(grant.id());
       AgentLog.get().warn("authorization server: a refresh token of client {} was reused; its grant is revoked",
-          AuthorizationEndpoint.printable(client.clientId()));
+          LogText.printable(client.clientId()));
       throw OAuthError.invalidGrant("the refresh token was already used");
     }
     if (rotation == GrantStore.Rotation.UNKNOWN) {
@@ -214,7 +215,7 @@ final class TokenEndpoint {
         continue;
       }
       if (!grantedList.contains(scope)) {
-        throw new OAuthError(400, "invalid_scope", "scope '" + AuthorizationEndpoint.printable(scope)
+        throw new OAuthError(400, "invalid_scope", "scope '" + LogText.printable(scope)
             + "' was not granted");
       }
       scopes.add(scope);

@@ -33,7 +33,7 @@ final class TokenLookup {
 
   /** When a live refresh token's grant stops accepting it: idle or absolute expiry, whichever is first. */
   long refreshExpiry(GrantStore.Grant grant) {
-    return Math.min(grant.createdAt() + refreshLifetimeSeconds, grant.refreshIssuedAt() + refreshIdleSeconds);
+    return grant.refreshExpiresAt(refreshIdleSeconds, refreshLifetimeSeconds);
   }
 
   /** What the token is, or null when it is neither a current refresh token nor a valid access token. */

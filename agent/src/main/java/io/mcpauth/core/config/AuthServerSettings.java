@@ -1,5 +1,6 @@
 package io.mcpauth.core.config;
 
+import io.mcpauth.core.logging.LogText;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -75,13 +76,13 @@ final class AuthServerSettings {
     String value = parser.sources.get(ConfigKey.AS_BIND_ADDRESS).trim();
     // A literal address only: the server must not bind wherever a name happens to resolve today.
     if (!value.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-      parser.errors.add(ConfigKey.AS_BIND_ADDRESS.key() + " must be an IP address, not '" + ConfigParser.printable(value) + "'");
+      parser.errors.add(ConfigKey.AS_BIND_ADDRESS.key() + " must be an IP address, not '" + LogText.printable(value) + "'");
       return null;
     }
     try {
       return InetAddress.getByName(value);
     } catch (UnknownHostException e) {
-      parser.errors.add(ConfigKey.AS_BIND_ADDRESS.key() + " is not a valid IP address: '" + ConfigParser.printable(value) + "'");
+      parser.errors.add(ConfigKey.AS_BIND_ADDRESS.key() + " is not a valid IP address: '" + LogText.printable(value) + "'");
       return null;
     }
   }
@@ -117,7 +118,7 @@ final class AuthServerSettings {
       }
       String host = part.toLowerCase(java.util.Locale.ROOT);
       if (!host.equals("*") && !host.matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
-        parser.errors.add(ConfigKey.AS_CIMD_TRUSTED_HOSTS.key() + ": '" + ConfigParser.printable(part)
+        parser.errors.add(ConfigKey.AS_CIMD_TRUSTED_HOSTS.key() + ": '" + LogText.printable(part)
             + "' is not a host name, a *.suffix pattern or *");
       } else {
         hosts.add(host);

@@ -1,5 +1,6 @@
 package io.mcpauth.core.config;
 
+import io.mcpauth.core.logging.LogText;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -88,7 +89,7 @@ public final class ConfigParser {
   boolean bool(ConfigKey key) {
     String value = sources.get(key).trim().toLowerCase(Locale.ROOT);
     if (!value.equals("true") && !value.equals("false")) {
-      errors.add(key.key() + " must be true or false, not '" + printable(value) + "'");
+      errors.add(key.key() + " must be true or false, not '" + LogText.printable(value) + "'");
     }
     return !value.equals("false");
   }
@@ -111,21 +112,21 @@ public final class ConfigParser {
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
-      errors.add(property + " is not a valid URI: '" + printable(value) + "'");
+      errors.add(property + " is not a valid URI: '" + LogText.printable(value) + "'");
       return null;
     }
     if (!uri.isAbsolute() || uri.getRawAuthority() == null || uri.getHost() == null) {
-      errors.add(property + " must be an absolute URI with a host, not '" + printable(value) + "'");
+      errors.add(property + " must be an absolute URI with a host, not '" + LogText.printable(value) + "'");
       return null;
     }
     String scheme = uri.getScheme();
     if (!scheme.equals("https") && !(scheme.equals("http") && isLoopback(uri.getHost()))) {
       errors.add(property + " must use https (plain http is accepted only for a loopback host): '"
-          + printable(value) + "'");
+          + LogText.printable(value) + "'");
       return null;
     }
     if (uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-      errors.add(property + " must not have a fragment or user info: '" + printable(value) + "'");
+      errors.add(property + " must not have a fragment or user info: '" + LogText.printable(value) + "'");
       return null;
     }
     return uri;
@@ -148,10 +149,10 @@ public final class ConfigParser {
     String host = uri.getHost();
     if (!uri.getScheme().equals(uri.getScheme().toLowerCase(Locale.ROOT))
         || !host.equals(host.toLowerCase(Locale.ROOT))) {
-      errors.add(ConfigKey.RESOURCE.key() + " must have a lower-case scheme and host: '" + printable(raw) + "'");
+      errors.add(ConfigKey.RESOURCE.key() + " must have a lower-case scheme and host: '" + LogText.printable(raw) + "'");
     }
     if (uri.getRawQuery() != null) {
-      errors.add(ConfigKey.RESOURCE.key() + " must not have a query: '" + printable(raw) + "'");
+      errors.add(ConfigKey.RESOURCE.key() + " must not have a query: '" + LogText.printable(raw) + "'");
     }
     return uri;
   }
@@ -168,7 +169,7 @@ public final class ConfigParser {
     for (String part : value.split(",")) {
       String audience = part.trim();
       if (audience.isEmpty()) {
-        errors.add(ConfigKey.AUDIENCE.key() + " has an empty entry: '" + printable(value) + "'");
+        errors.add(ConfigKey.AUDIENCE.key() + " has an empty entry: '" + LogText.printable(value) + "'");
       } else {
         audiences.add(audience);
       }
@@ -183,7 +184,7 @@ public final class ConfigParser {
         continue;
       }
       if (!SCOPE_TOKEN.matcher(part).matches()) {
-        errors.add(key.key() + " has an invalid scope '" + printable(part) + "' (RFC 6749 §3.3)");
+        errors.add(key.key() + " has an invalid scope '" + LogText.printable(part) + "' (RFC 6749 §3.3)");
       } else if (!scopes.contains(part)) {
         scopes.add(part);
       }
@@ -200,10 +201,10 @@ public final class ConfigParser {
       if (KNOWN_ALGORITHMS.contains(part)) {
         algorithms.add(part);
       } else if (part.equalsIgnoreCase("none") || part.toUpperCase(Locale.ROOT).startsWith("HS")) {
-        errors.add(ConfigKey.ALGORITHMS.key() + ": '" + printable(part)
+        errors.add(ConfigKey.ALGORITHMS.key() + ": '" + LogText.printable(part)
             + "' can never be enabled (unsigned or shared-secret tokens against public keys)");
       } else {
-        errors.add(ConfigKey.ALGORITHMS.key() + ": unknown algorithm '" + printable(part)
+        errors.add(ConfigKey.ALGORITHMS.key() + ": unknown algorithm '" + LogText.printable(part)
             + "' (known: " + String.join(", ", new java.util.TreeSet<>(KNOWN_ALGORITHMS)) + ")");
       }
     }
@@ -234,7 +235,7 @@ public final class ConfigParser {
     String value = sources.get(key).trim().toLowerCase(Locale.ROOT);
     Matcher m = DURATION.matcher(value);
     if (!m.matches()) {
-      errors.add(key.key() + " must be a duration such as 500ms, 30s, 5m, 1h or 2d, not '" + printable(value) + "'");
+      errors.add(key.key() + " must be a duration such as 500ms, 30s, 5m, 1h or 2d, not '" + LogText.printable(value) + "'");
       return min;
     }
     long amount = Long.parseLong(m.group(1));
@@ -263,7 +264,7 @@ public final class ConfigParser {
       }
       return n;
     } catch (NumberFormatException e) {
-      errors.add(key.key() + " must be a whole number, not '" + printable(value) + "'");
+      errors.add(key.key() + " must be a whole number, not '" + LogText.printable(value) + "'");
       return min;
     }
   }
@@ -272,7 +273,7 @@ public final class ConfigParser {
     String level = sources.get(ConfigKey.LOG_LEVEL).trim().toUpperCase(Locale.ROOT);
     if (!LOG_LEVELS.contains(level)) {
       errors.add(ConfigKey.LOG_LEVEL.key() + " must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, not '"
-          + printable(level) + "'");
+          + LogText.printable(level) + "'");
       return "INFO";
     }
     return level;
@@ -307,13 +308,4 @@ public final class ConfigParser {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  /** Config values are echoed in errors; keep control characters out of the log line. */
-  static String printable(String value) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < value.length() && i < 200; i++) {
-      char c = value.charAt(i);
-      out.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    return out.toString();
-  }
 }

@@ -1,5 +1,6 @@
 package io.mcpauth.core.config;
 
+import io.mcpauth.core.logging.LogText;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.CharacterCodingException;
@@ -95,7 +96,7 @@ final class IssuerSettings {
     List<TrustedIssuer> issuers = new ArrayList<>();
     for (String name : names) {
       if (!NAME.matcher(name).matches()) {
-        parser.errors.add(ConfigKey.ADDITIONAL_ISSUERS.key() + ": '" + ConfigParser.printable(name)
+        parser.errors.add(ConfigKey.ADDITIONAL_ISSUERS.key() + ": '" + LogText.printable(name)
             + "' is not a valid name (a lower-case letter, then up to 31 lower-case letters or digits)");
         continue;
       }
@@ -176,7 +177,7 @@ final class IssuerSettings {
     try {
       path = ConfigParser.path(secretFile.value());
     } catch (java.nio.file.InvalidPathException e) {
-      parser.errors.add(secretFile.property() + " is not a valid path: '" + ConfigParser.printable(secretFile.value()) + "'");
+      parser.errors.add(secretFile.property() + " is not a valid path: '" + LogText.printable(secretFile.value()) + "'");
       return null;
     }
     try {

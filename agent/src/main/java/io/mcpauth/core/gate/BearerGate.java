@@ -1,5 +1,6 @@
 package io.mcpauth.core.gate;
 
+import io.mcpauth.core.logging.LogText;
 import io.mcpauth.agent.bootstrap.Gate;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.token.AccessTokenVerifier;
@@ -179,7 +180,7 @@ public final class BearerGate implements Gate {
     return switch (match) {
       case OWNER -> null;
       case OTHER_CALLER -> deny(Challenges.SESSION_NOT_FOUND, method, path,
-          "the session belongs to another caller than subject " + printable(caller.subject()));
+          "the session belongs to another caller than subject " + LogText.printable(caller.subject()));
       case UNKNOWN -> deny(Challenges.SESSION_NOT_FOUND, method, path, "unknown or expired session");
     };
   }
@@ -204,7 +205,7 @@ public final class BearerGate implements Gate {
     try {
       return decide(method, path, null, authorization, true) instanceof Reply denial ? denial : null;
     } catch (RuntimeException | Error e) {
-      AgentLog.get().error("denied {} {}: 503, the authorization check failed", method, printable(path), e);
+      AgentLog.get().error("denied {} {}: 503, the authorization check failed", method, LogText.printable(path), e);
       return Challenges.UNAVAILABLE;
     }
   }
@@ -219,7 +220,7 @@ public final class BearerGate implements Gate {
   private Object decide(String method, String path, String host, Enumeration<String> authorization, boolean mayWait) {
     ResourceIdentity.View resource = resources.forHost(host);
     if (resource == null) {
-      return deny(Challenges.MISDIRECTED, method, path, "Host " + printable(host) + " is not a loopback origin");
+      return deny(Challenges.MISDIRECTED, method, path, "Host " + LogText.printable(host) + " is not a loopback origin");
     }
     Challenges challenges = resource.challenges();
     BearerCredentials credentials = BearerCredentials.parse(authorization);
@@ -245,7 +246,7 @@ public final class BearerGate implements Gate {
     }
     if (!token.scopes().containsAll(requiredScopes)) {
       return deny(challenges.insufficientScope, method, path,
-          "insufficient scope for subject " + printable(token.subject()));
+          "insufficient scope for subject " + LogText.printable(token.subject()));
     }
     return token;
   }
@@ -305,20 +306,8 @@ public final class BearerGate implements Gate {
   }
 
   private static Reply deny(Reply reply, String method, String path, String reason) {
-    AgentLog.get().info("denied {} {}: {} ({})", method, printable(path), reply.status, reason);
+    AgentLog.get().info("denied {} {}: {} ({})", method, LogText.printable(path), reply.status, reason);
     return reply;
   }
 
-  /** Request-controlled text in a log line: no control characters, bounded length. */
-  static String printable(String text) {
-    if (text == null) {
-      return "-";
-    }
-    StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
-    for (int i = 0; i < text.length() && i < 200; i++) {
-      char c = text.charAt(i);
-      out.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    return out.toString();
-  }
 }

@@ -1,7 +1,6 @@
 package io.mcpauth.core.gate;
 
 import io.mcpauth.core.token.VerifiedToken;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ record CallerIdentity(String issuer, String subject, String clientId, List<Strin
   static final List<String> KEYS = List.of(SUBJECT, CLIENT_ID, ISSUER, SCOPES, CLAIMS);
 
   static CallerIdentity of(VerifiedToken token) {
-    return new CallerIdentity(token.issuer(), token.subject(), token.clientId(), List.copyOf(new ArrayList<>(token.scopes())),
+    return new CallerIdentity(token.issuer(), token.subject(), token.clientId(), List.copyOf(token.scopes()),
         token.claims());
   }
 

@@ -1,5 +1,6 @@
 package io.mcpauth.core.gate;
 
+import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.logging.AgentLog;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ final class StreamDeadlines {
     timer.schedule(() -> {
       try {
         api.complete(asyncContext);
-        AgentLog.get().info("ended an SSE stream of subject {}: its token expired", BearerGate.printable(subject));
+        AgentLog.get().info("ended an SSE stream of subject {}: its token expired", LogText.printable(subject));
       } catch (Throwable alreadyEnded) {
         // the stream ended before its token did: the container refuses a second completion
       }

@@ -38,6 +38,11 @@ public final class GrantStore {
       return new Grant(id, clientId, subject, scope, resource, createdAt, null, refreshIssuedAt, true, rotatedHashes);
     }
 
+    /** When the current refresh token stops being accepted: idle or absolute expiry, whichever comes first. */
+    public long refreshExpiresAt(long idleSeconds, long lifetimeSeconds) {
+      return Math.min(createdAt + lifetimeSeconds, refreshIssuedAt + idleSeconds);
+    }
+
     boolean rotatedOut(byte[] hash) {
       for (byte[] rotated : rotatedHashes) {
         if (MessageDigest.isEqual(rotated, hash)) {
