@@ -88,7 +88,8 @@ public final class AgentStarter {
       background.execute(() -> AgentLog.get().warn("a gate is already installed in this JVM; nothing to do"));
       return;
     }
-    AgentInstaller.install(instrumentation, gate::refuseTransport, background, attached);
+    AgentInstaller.install(instrumentation, gate::refuseTransport, background, attached,
+        config.scopePolicy().readsMessages());
     System.setProperty(ConfigSources.STATE_PROPERTY, "active");
     long startupMillis = (System.nanoTime() - started) / 1_000_000;
     AgentConfig active = config;

@@ -51,6 +51,26 @@ public final class AuthBridge {
     return current().webFluxDispatch(dispatcher, exchange);
   }
 
+  /** Replaces {@code HttpServletRequestUtils.readBody(request, max)} in servlet transports. */
+  public static Object readBody(Object request, int max, Class<?> transport) throws Exception {
+    return current().requestBody("readBody", request, max, transport);
+  }
+
+  /** Replaces {@code request.getReader()} in servlet transports of SDK versions before readBody. */
+  public static Object getReader(Object request, Class<?> transport) throws Exception {
+    return current().requestBody("getReader", request, null, transport);
+  }
+
+  /** Replaces {@code request.body(type)} in WebMVC transports. */
+  public static Object body(Object request, Object type, Class<?> transport) throws Exception {
+    return current().requestBody("body", request, type, transport);
+  }
+
+  /** Replaces {@code request.bodyToMono(type)} in WebFlux transports. */
+  public static Object bodyToMono(Object request, Object type, Class<?> transport) throws Exception {
+    return current().requestBody("bodyToMono", request, type, transport);
+  }
+
   private static Gate current() {
     Gate current = gate;
     if (current == null) {

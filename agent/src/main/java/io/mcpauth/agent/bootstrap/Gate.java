@@ -25,6 +25,20 @@ public interface Gate {
   void streamStarted(Object sessionTransport, Object sessionId, Object asyncContext) throws Exception;
 
   /**
+   * Stands in for a transport's read of a POSTed body when per-message scope rules are configured:
+   * the gate read the body before the transport ran, to judge the JSON-RPC message in it, and hands
+   * that same body back; without one (the gate did not read it), does the original read.
+   *
+   * @param call the read replaced: {@code readBody} ({@code HttpServletRequestUtils.readBody(request,
+   *     max)}, a String), {@code getReader} ({@code request.getReader()}, a BufferedReader), {@code
+   *     body} (WebMVC {@code request.body(type)}) or {@code bodyToMono} (WebFlux {@code
+   *     request.bodyToMono(type)}, a Mono)
+   * @param argument the read's own argument: the size limit (an Integer) or the body type; null for getReader
+   * @param transport the transport class making the read
+   */
+  Object requestBody(String call, Object request, Object argument, Class<?> transport) throws Exception;
+
+  /**
    * Runs before any servlet's {@code service}: answers a GET of the Protected Resource Metadata,
    * and refuses every request to a transport the agent could not instrument.
    *

@@ -1,5 +1,6 @@
 package io.mcpauth.core.config;
 
+import io.mcpauth.core.scopes.ScopePolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,9 @@ public record AgentConfig(
     String logFile,
     Duration sessionIdleTimeout,
     int sessionMaxBindings,
-    AuthServerConfig authServer) {
+    AuthServerConfig authServer,
+    ScopePolicy scopePolicy,
+    int maxBodyBytes) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
   public boolean embeddedAuthServer() {
@@ -62,7 +65,7 @@ public record AgentConfig(
         resource, audiences, requiredScopes, clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength,
         tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile,
         sessionIdleTimeout, sessionMaxBindings,
-        authServer.withIssuer(boundIssuer));
+        authServer.withIssuer(boundIssuer), scopePolicy, maxBodyBytes);
   }
 
   /** The RFC 9728 metadata URL of a resource: its path inserted after the well-known prefix. */

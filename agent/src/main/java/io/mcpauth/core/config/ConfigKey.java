@@ -24,6 +24,26 @@ public enum ConfigKey {
       "Comma list of accepted audiences, for IdPs that cannot put the resource in `aud`. Default: the resource."),
   SCOPES_REQUIRED("mcpauth.scopes.required", "",
       "Scopes every request needs, space or comma separated. Missing ones give 403 `insufficient_scope`."),
+  SCOPES_TOOL("mcpauth.scopes.tool.TOOL", null,
+      "Scopes needed to call the tool TOOL (`tools/call`), space or comma separated, checked before the server sees "
+          + "the call; `mcpauth.scopes.tool.*` covers every tool without a rule of its own, and an empty value exempts "
+          + "a tool from it. A caller missing one gets 403 `insufficient_scope` naming every scope the call needs."),
+  SCOPES_PROMPT("mcpauth.scopes.prompt.PROMPT", null, "The same for getting the prompt PROMPT (`prompts/get`)."),
+  SCOPES_RESOURCE("mcpauth.scopes.resource.URI", null,
+      "The same for reading or subscribing to the resource URI (`resources/read`, `resources/subscribe`, "
+          + "`resources/unsubscribe`); a URI ending in `*` covers every URI starting with what precedes it "
+          + "(the longest match wins). In a properties file, escape `:` and `=` in the key with a backslash."),
+  SCOPES_METHOD("mcpauth.scopes.method.METHOD", null,
+      "Scopes needed for every message with the JSON-RPC method METHOD (e.g. `tools/list`), in addition to the above."),
+  SCOPES_IMPLIES("mcpauth.scopes.implies.SCOPE", null,
+      "Scopes that holding SCOPE grants too, transitively: `mcpauth.scopes.implies.mcp:admin=mcp:tools` lets an "
+          + "`mcp:admin` token call what needs `mcp:tools`."),
+  POLICY_FILE("mcpauth.policy-file", null,
+      "A JSON file with many scope rules: `{\"tools\": {NAME: \"scopes\"}, \"prompts\": {...}, \"resources\": {...}, "
+          + "\"methods\": {...}, \"implies\": {...}}`, read once at start. A rule set both here and in a property stops the start."),
+  MAX_BODY_BYTES("mcpauth.max-body-bytes", "4194304",
+      "With per-message rules, the agent reads each POSTed JSON-RPC body before the server does: larger ones get 413 "
+          + "(at most 16 MiB)."),
   CLOCK_SKEW("mcpauth.clock-skew", "60s", "Tolerance for `exp`, `nbf` and `iat` (at most 10m)."),
   ALGORITHMS("mcpauth.algorithms", "RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA",
       "Accepted JWS algorithms. `none` and HS* can never be enabled."),
@@ -131,6 +151,8 @@ public enum ConfigKey {
 
   /** The placeholder that marks a per-issuer key. */
   private static final String NAME = ".NAME.";
+  /** The placeholders that end a scope-rule key: any name may stand there. */
+  private static final java.util.List<String> RULE_NAMES = java.util.List.of(".TOOL", ".PROMPT", ".URI", ".METHOD", ".SCOPE");
 
   private final String key;
   private final String defaultValue;
@@ -155,9 +177,25 @@ public enum ConfigKey {
     return description;
   }
 
-  /** The environment variable: upper case, with '.' and '-' replaced by '_'. */
+  /**
+   * The environment variable: upper case, with '.' and '-' replaced by '_'. Null for scope rules,
+   * whose names (tool names, URIs) an environment variable's name cannot carry faithfully.
+   */
   public String environmentVariable() {
-    return environmentVariable(key);
+    return ruleFamily() == null ? environmentVariable(key) : null;
+  }
+
+  /**
+   * For a scope-rule key such as {@code mcpauth.scopes.tool.TOOL}: the prefix its keys share
+   * ({@code mcpauth.scopes.tool.}); null for any other key.
+   */
+  public String ruleFamily() {
+    for (String placeholder : RULE_NAMES) {
+      if (key.endsWith(placeholder)) {
+        return key.substring(0, key.length() - placeholder.length() + 1);
+      }
+    }
+    return null;
   }
 
   /** True for the keys of an additional issuer, whose {@code NAME} part is one of {@link #ADDITIONAL_ISSUERS}. */

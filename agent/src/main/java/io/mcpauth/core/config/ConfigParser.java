@@ -1,6 +1,8 @@
 package io.mcpauth.core.config;
 
 import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.rpc.JsonRpcPeek;
+import io.mcpauth.core.scopes.ScopePolicy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -47,7 +49,8 @@ public final class ConfigParser {
       // Nothing will be enforced, so nothing else needs to be valid; only logging is used.
       return new AgentConfig(false, null, null, null, List.of(), Duration.ZERO, null, Set.of(), List.of(),
           Duration.ZERO, Set.of(), Set.of(), Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
-          logLevel(), blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null);
+          logLevel(), blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null,
+          ScopePolicy.everyRequest(List.of()), 0);
     }
     URI issuer = httpUri(ConfigKey.ISSUER, false);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
@@ -63,7 +66,16 @@ public final class ConfigParser {
     URI resource = resource(!embedded);
     AuthServerConfig authServer = embedded ? new AuthServerSettings(this).parse() : null;
     Set<String> audiences = audiences(resource);
-    List<String> scopes = scopes(ConfigKey.SCOPES_REQUIRED);
+    ScopePolicy scopePolicy = new ScopePolicySettings(this).parse();
+    int maxBodyBytes = integer(ConfigKey.MAX_BODY_BYTES, 1024, JsonRpcPeek.LARGEST_MAX_BODY_BYTES);
+    if (authServer != null) {
+      for (String scope : scopePolicy.namedScopes()) {
+        if (!scopePolicy.grants(authServer.scopes(), List.of(scope))) {
+          errors.add("the scope rules need '" + LogText.printable(scope) + "', which the embedded authorization server "
+              + "does not offer: add it to " + ConfigKey.AS_SCOPES.key());
+        }
+      }
+    }
     Duration skew = duration(ConfigKey.CLOCK_SKEW, Duration.ZERO, Duration.ofMinutes(10));
     Set<String> algorithms = algorithms();
     Set<String> tokenTypes = tokenTypes();
@@ -82,8 +94,9 @@ public final class ConfigParser {
       throw new InvalidConfigException(errors);
     }
     return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl,
-        resource, audiences, scopes, skew, algorithms, tokenTypes, maxLifetime, maxLength, cacheSize, refresh,
-        minRefetch, timeout, maxBytes, logLevel, logFile, sessionIdle, sessionMax, authServer);
+        resource, audiences, scopePolicy.everyRequest(), skew, algorithms, tokenTypes, maxLifetime, maxLength, cacheSize, refresh,
+        minRefetch, timeout, maxBytes, logLevel, logFile, sessionIdle, sessionMax, authServer, scopePolicy,
+        maxBodyBytes);
   }
 
   boolean bool(ConfigKey key) {
@@ -178,13 +191,18 @@ public final class ConfigParser {
   }
 
   List<String> scopes(ConfigKey key) {
+    return scopes(key.key(), sources.get(key));
+  }
+
+  /** A space or comma separated list of RFC 6749 scopes; {@code where} names it in errors. */
+  List<String> scopes(String where, String value) {
     List<String> scopes = new ArrayList<>();
-    for (String part : sources.get(key).split("[,\\s]+")) {
+    for (String part : value.split("[,\\s]+")) {
       if (part.isEmpty()) {
         continue;
       }
       if (!SCOPE_TOKEN.matcher(part).matches()) {
-        errors.add(key.key() + " has an invalid scope '" + LogText.printable(part) + "' (RFC 6749 §3.3)");
+        errors.add(where + " has an invalid scope '" + LogText.printable(part) + "' (RFC 6749 §3.3)");
       } else if (!scopes.contains(part)) {
         scopes.add(part);
       }

@@ -69,6 +69,24 @@ public final class ConfigSources {
     return firstOf(property, key.environmentVariableFor(name), file.getProperty(property, key.defaultValue()));
   }
 
+  /**
+   * Every rule of a family ({@link ConfigKey#ruleFamily()}): the name after the prefix and its
+   * value, from the attach settings, system properties and the properties file in that precedence.
+   * Environment variables are not read: their names cannot carry a tool name or a URI faithfully.
+   */
+  Map<String, String> rules(ConfigKey family) {
+    String prefix = family.ruleFamily();
+    Map<String, String> rules = new java.util.TreeMap<>();
+    for (Properties source : java.util.List.of(file, systemProperties, overrides)) {
+      for (String name : source.stringPropertyNames()) {
+        if (name.startsWith(prefix) && name.length() > prefix.length()) {
+          rules.put(name.substring(prefix.length()), source.getProperty(name));
+        }
+      }
+    }
+    return rules;
+  }
+
   /** Where {@link #get} found the value: for the start-up summary. */
   public String sourceOf(ConfigKey key) {
     if (overrides.getProperty(key.key()) != null) {
@@ -115,6 +133,10 @@ public final class ConfigSources {
 
   private static boolean isKnown(String name, java.util.Collection<String> issuerNames) {
     for (ConfigKey key : ConfigKey.values()) {
+      String family = key.ruleFamily();
+      if (family != null && name.startsWith(family) && name.length() > family.length()) {
+        return true;
+      }
       if (!key.perIssuer() && key.key().equals(name)) {
         return true;
       }

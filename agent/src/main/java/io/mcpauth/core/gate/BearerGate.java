@@ -3,6 +3,8 @@ package io.mcpauth.core.gate;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.agent.bootstrap.Gate;
 import io.mcpauth.core.config.AgentConfig;
+import io.mcpauth.core.rpc.JsonRpcPeek;
+import io.mcpauth.core.scopes.ScopePolicy;
 import io.mcpauth.core.token.AccessTokenVerifier;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.TokenVerifier;
@@ -24,6 +26,9 @@ public final class BearerGate implements Gate {
 
   private final AccessTokenVerifier tokens;
   private final List<String> requiredScopes;
+  private final ScopePolicy policy;
+  /** Null unless some scope rule depends on the JSON-RPC message. */
+  private final MessageAuthorization messages;
   private final ResourceIdentity resources;
   private final Set<String> unsupportedTransports = ConcurrentHashMap.newKeySet();
   private final SessionBindings sessions;
@@ -37,6 +42,9 @@ public final class BearerGate implements Gate {
   public BearerGate(AgentConfig config, AccessTokenVerifier tokens) {
     this.tokens = tokens;
     this.requiredScopes = config.requiredScopes();
+    this.policy = config.scopePolicy();
+    this.messages = policy.readsMessages()
+        ? new MessageAuthorization(new JsonRpcPeek(config.maxBodyBytes()), policy) : null;
     this.resources = new ResourceIdentity(config);
     this.sessions = new SessionBindings(config.sessionIdleTimeout().toNanos(), config.sessionMaxBindings(), System::nanoTime);
   }
@@ -62,11 +70,13 @@ public final class BearerGate implements Gate {
   private Object admitServlet(Object servlet, ServletApi api, Object request, Object response) throws Throwable {
     String method = api.method(request);
     String path = api.requestUri(request);
-    Object decision = decide(method, path, first(api.headers(request, "Host")), api.headers(request, "Authorization"), true);
+    String host = first(api.headers(request, "Host"));
+    Object decision = decide(method, path, host, api.headers(request, "Authorization"), true);
     if (decision instanceof Reply denial) {
       return denial;
     }
-    CallerIdentity caller = CallerIdentity.of((VerifiedToken) decision);
+    VerifiedToken token = (VerifiedToken) decision;
+    CallerIdentity caller = CallerIdentity.of(token);
     SessionStyle style = SessionStyle.of(servlet.getClass());
     String sessionId = switch (style) {
       case STREAMABLE -> first(api.headers(request, "Mcp-Session-Id"));
@@ -82,6 +92,13 @@ public final class BearerGate implements Gate {
         sessions.remove(sessionId);
       }
     }
+    if (messages != null && "POST".equals(method)) {
+      Object judged = judgeBody(api, request, token, host, method, path);
+      if (judged instanceof Reply refused) {
+        return refused;
+      }
+      api.setAttribute(request, MessageAuthorization.BODY_ATTRIBUTE, judged);
+    }
     for (Map.Entry<String, Object> entry : caller.entries().entrySet()) {
       api.setAttribute(request, entry.getKey(), entry.getValue());
     }
@@ -90,6 +107,25 @@ public final class BearerGate implements Gate {
       return SessionIdRecorder.around(response, api.responseInterface, caller, sessions);
     }
     return response;
+  }
+
+  /**
+   * Reads the POSTed body of a servlet request and judges its JSON-RPC message.
+   *
+   * @return the refusal, or the admitted body, to keep for the transport's read
+   */
+  private Object judgeBody(ServletApi api, Object request, VerifiedToken token, String host, String method,
+      String path) throws Throwable {
+    MessageAuthorization.Refusal refusal = messages.refuseDeclaredLength(api.contentLength(request));
+    if (refusal == null) {
+      byte[] body = messages.read(api.inputStream(request));
+      refusal = messages.judge(body, first(api.headers(request, "Content-Type")),
+          first(api.headers(request, "Content-Encoding")), token, resources.forHost(host).challenges());
+      if (refusal == null) {
+        return body;
+      }
+    }
+    return deny(refusal.reply(), method, path, refusal.reason());
   }
 
   @Override
@@ -132,15 +168,15 @@ public final class BearerGate implements Gate {
   @Override
   public Object springEntry(Object handler, Object request) throws Exception {
     SpringApi api = SpringApi.of(handler.getClass());
-    Reply reply;
+    Object outcome;
     try {
-      reply = admitSpring(handler, api, request);
+      outcome = admitSpring(handler, api, request);
     } catch (Throwable e) {
       AgentLog.get().error("denied a request: 503, the authorization check failed", e);
-      reply = Challenges.UNAVAILABLE;
+      outcome = Challenges.UNAVAILABLE;
     }
-    Reply denial = reply;
-    return denial == null ? null : rethrowing(() -> api.response(request, denial));
+    Object decided = outcome;
+    return decided instanceof Reply denial ? rethrowing(() -> api.response(request, denial)) : decided;
   }
 
   /**
@@ -148,14 +184,22 @@ public final class BearerGate implements Gate {
    * session is bound to the first caller that uses it (trust on first use: the id is only ever
    * sent to the client that initialized it).
    */
-  private Reply admitSpring(Object handler, SpringApi api, Object request) throws Throwable {
+  /** @return null to run the handler, a {@link Reply} that denies, or the {@code Mono} a WebFlux handler returns instead */
+  private Object admitSpring(Object handler, SpringApi api, Object request) throws Throwable {
+    if (messages != null && api.attributes(request).get(MessageAuthorization.BODY_ATTRIBUTE) instanceof byte[]) {
+      // WebFlux, back from judging the body (see judgeLater): admitted already, the handler runs now.
+      return null;
+    }
     String method = api.method(request);
     String path = api.path(request);
-    Object decision = decide(method, path, api.host(request), api.authorization(request), api.mayWait(request));
+    String host = api.host(request);
+    boolean mayWait = api.mayWait(request);
+    Object decision = decide(method, path, host, api.authorization(request), mayWait);
     if (decision instanceof Reply denial) {
       return denial;
     }
-    CallerIdentity caller = CallerIdentity.of((VerifiedToken) decision);
+    VerifiedToken token = (VerifiedToken) decision;
+    CallerIdentity caller = CallerIdentity.of(token);
     String sessionId = switch (SessionStyle.of(handler.getClass())) {
       case STREAMABLE -> api.header(request, "Mcp-Session-Id");
       case LEGACY_SSE -> "POST".equals(method) ? api.queryParam(request, "sessionId") : null;
@@ -172,7 +216,52 @@ public final class BearerGate implements Gate {
     }
     api.attributes(request).putAll(caller.entries());
     TransportContexts.ensureWrapped(handler, (r, name) -> api.attributes(r).get(name));
+    if (messages == null || !"POST".equals(method)) {
+      return null;
+    }
+    if (!mayWait) {
+      return judgeLater(handler, api, request, token, host, method, path);
+    }
+    Object servletRequest = api.servletRequest(request);
+    Object judged = judgeBody(ServletApi.ofLoaderOf(servletRequest.getClass()), servletRequest, token, host, method, path);
+    if (judged instanceof Reply refused) {
+      return refused;
+    }
+    api.attributes(request).put(MessageAuthorization.BODY_ATTRIBUTE, judged);
     return null;
+  }
+
+  /**
+   * WebFlux: the body arrives later, on the event loop, so the handler's result becomes a Mono that
+   * reads it, judges it, and either answers the refusal or runs the handler with the body kept for
+   * its read (the handler's hook then lets it through, seeing the judged body).
+   */
+  private Object judgeLater(Object handler, SpringApi api, Object request, VerifiedToken token, String host,
+      String method, String path) throws Throwable {
+    String contentType = api.header(request, "Content-Type");
+    String contentEncoding = api.header(request, "Content-Encoding");
+    Challenges challenges = resources.forHost(host).challenges();
+    return api.withBody(request, messages.maxBodyBytes(), body -> {
+      try {
+        MessageAuthorization.Refusal refusal = messages.judge(body, contentType, contentEncoding, token, challenges);
+        if (refusal != null) {
+          return api.response(request, deny(refusal.reply(), method, path, refusal.reason()));
+        }
+        api.attributes(request).put(MessageAuthorization.BODY_ATTRIBUTE, body);
+        return SpringApi.invokeHandler(handler, request);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    }, () -> {
+      MessageAuthorization.Refusal tooLarge = messages.refuseDeclaredLength(Long.MAX_VALUE);
+      try {
+        return api.response(request, deny(tooLarge.reply(), method, path, tooLarge.reason()));
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   /** RS-SEC: a session answers only its owner; to anyone else it does not exist (404, as the SDK says of unknown ones). */
@@ -183,6 +272,11 @@ public final class BearerGate implements Gate {
           "the session belongs to another caller than subject " + LogText.printable(caller.subject()));
       case UNKNOWN -> deny(Challenges.SESSION_NOT_FOUND, method, path, "unknown or expired session");
     };
+  }
+
+  @Override
+  public Object requestBody(String call, Object request, Object argument, Class<?> transport) throws Exception {
+    return rethrowing(() -> MessageAuthorization.handBack(call, request, argument, transport));
   }
 
   @Override
@@ -244,7 +338,7 @@ public final class BearerGate implements Gate {
     if (resources.perRequest() && !names(token.claims().get("aud"), resource.resource())) {
       return deny(challenges.invalidToken, method, path, "aud does not name this resource");
     }
-    if (!token.scopes().containsAll(requiredScopes)) {
+    if (!policy.grants(token.scopes(), requiredScopes)) {
       return deny(challenges.insufficientScope, method, path,
           "insufficient scope for subject " + LogText.printable(token.subject()));
     }

@@ -20,8 +20,10 @@ final class Challenges {
   static final Reply MISDIRECTED = new Reply(421, new String[] {"Cache-Control", "no-store"},
       body("invalid_request", "This server answers only on a loopback origin; set mcpauth.resource to serve others"));
 
+  private final String metadata;
+
   Challenges(URI resource, List<String> scopes) {
-    String metadata = "resource_metadata=\"" + AgentConfig.protectedResourceMetadataUrl(resource) + "\"";
+    metadata = "resource_metadata=\"" + AgentConfig.protectedResourceMetadataUrl(resource) + "\"";
     String scope = scopes.isEmpty() ? "" : ", scope=\"" + String.join(" ", scopes) + "\"";
     noToken = reply(401, "Bearer " + metadata + scope, "unauthorized",
         "An access token is required in the Authorization header");
@@ -32,6 +34,21 @@ final class Challenges {
     insufficientScope = reply(403, "Bearer error=\"insufficient_scope\", " + metadata + scope,
         "insufficient_scope", "The access token lacks a required scope");
     unavailable = UNAVAILABLE;
+  }
+
+  /**
+   * RS-11: the 403 for an operation whose scope rules the token does not meet, naming in one
+   * {@code scope} parameter every scope the operation needs (MCP 2026-07-28, Scope Challenge
+   * Handling), so that one re-authorization is enough. The scopes come from the configuration.
+   */
+  Reply insufficientScope(List<String> needed) {
+    return reply(403, "Bearer error=\"insufficient_scope\", scope=\"" + String.join(" ", needed) + "\", " + metadata,
+        "insufficient_scope", "The access token lacks a scope this operation needs");
+  }
+
+  /** A body the gate will not pass to the server: 400, 413 or 415 with the peek's fixed reason. */
+  static Reply unreadableBody(int status, String reason) {
+    return new Reply(status, new String[] {"Cache-Control", "no-store"}, body("invalid_request", reason));
   }
 
   static final Reply SESSION_NOT_FOUND = new Reply(404, new String[] {"Cache-Control", "no-store"},

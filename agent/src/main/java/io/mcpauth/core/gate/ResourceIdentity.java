@@ -67,12 +67,14 @@ final class ResourceIdentity {
   }
 
   /**
-   * RFC 9728 {@code scopes_supported}: the required scopes; with the embedded authorization server
-   * and none required, the scopes it offers for resources (clients request what is listed here).
+   * RFC 9728 {@code scopes_supported}: every scope the rules name (those every request needs first);
+   * with the embedded authorization server and no rules, the scopes it offers for resources
+   * (clients that get no {@code scope} in the challenge request what is listed here).
    */
   private List<String> advertisedScopes() {
-    if (!config.requiredScopes().isEmpty() || !config.embeddedAuthServer()) {
-      return config.requiredScopes();
+    List<String> named = config.scopePolicy().namedScopes();
+    if (!named.isEmpty() || !config.embeddedAuthServer()) {
+      return named;
     }
     return config.authServer().scopes().stream().filter(scope -> !scope.equals("offline_access")).toList();
   }

@@ -36,6 +36,9 @@ final class ServletApi {
   private final MethodHandle getQueryString;
   private final MethodHandle getAttribute;
   private final MethodHandle setAttribute;
+  private final MethodHandle removeAttribute;
+  private final MethodHandle getContentLength;
+  private final MethodHandle getInputStream;
   private final MethodHandle asyncRequest;
   private final MethodHandle asyncComplete;
   final Class<?> responseInterface;
@@ -56,6 +59,11 @@ final class ServletApi {
     Class<?> servletRequest = Class.forName("jakarta.servlet.ServletRequest", false, loader);
     getAttribute = virtual(lookup, request, "getAttribute", MethodType.methodType(Object.class, String.class));
     setAttribute = virtual(lookup, request, "setAttribute", MethodType.methodType(void.class, String.class, Object.class));
+    removeAttribute = virtual(lookup, request, "removeAttribute", MethodType.methodType(void.class, String.class));
+    getContentLength = virtual(lookup, request, "getContentLengthLong", MethodType.methodType(long.class));
+    MethodHandle inputStream = virtual(lookup, request, "getInputStream",
+        MethodType.methodType(Class.forName("jakarta.servlet.ServletInputStream", false, loader)));
+    getInputStream = inputStream.asType(inputStream.type().changeReturnType(java.io.InputStream.class));
     MethodHandle getRequest = virtual(lookup, Class.forName("jakarta.servlet.AsyncContext", false, loader),
         "getRequest", MethodType.methodType(servletRequest));
     asyncRequest = getRequest.asType(getRequest.type().changeReturnType(Object.class));
@@ -103,6 +111,19 @@ final class ServletApi {
 
   void setAttribute(Object request, String name, Object value) throws Throwable {
     setAttribute.invokeExact(request, name, value);
+  }
+
+  void removeAttribute(Object request, String name) throws Throwable {
+    removeAttribute.invokeExact(request, name);
+  }
+
+  /** The Content-Length, or -1 when it is not known. */
+  long contentLength(Object request) throws Throwable {
+    return (long) getContentLength.invokeExact(request);
+  }
+
+  java.io.InputStream inputStream(Object request) throws Throwable {
+    return (java.io.InputStream) getInputStream.invokeExact(request);
   }
 
   /** {@code asyncContext.getRequest()}. */

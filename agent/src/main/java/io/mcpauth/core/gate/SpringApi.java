@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The Spring WebMVC / WebFlux methods the gate calls, through method handles resolved once per
@@ -48,6 +50,22 @@ final class SpringApi {
     MethodHandle body;
     MethodHandle attributes;
     MethodHandle queryParam;
+    /** WebMVC: {@code ServerRequest.servletRequest()}. */
+    MethodHandle servletRequest;
+    /** WebFlux: the request body as one bounded buffer, and Reactor's operators to continue with it. */
+    MethodHandle exchange;
+    MethodHandle exchangeRequest;
+    MethodHandle requestBody;
+    MethodHandle join;
+    MethodHandle readableByteCount;
+    MethodHandle readInto;
+    MethodHandle release;
+    MethodHandle monoJust;
+    MethodHandle monoMap;
+    MethodHandle monoDefaultIfEmpty;
+    MethodHandle monoFlatMap;
+    MethodHandle monoOnErrorResume;
+    Class<?> limitException;
   }
 
   private SpringApi(ClassLoader loader) throws ReflectiveOperationException {
@@ -94,7 +112,38 @@ final class SpringApi {
     // WebMvc's param() reads the query string (and form fields); WebFlux's queryParam() only the query
     f.queryParam = objectReceiver(LOOKUP.findVirtual(request, bodyMethod.equals("body") ? "param" : "queryParam",
         MethodType.methodType(java.util.Optional.class, String.class)));
+    if (bodyMethod.equals("body")) {
+      f.servletRequest = objectReceiver(LOOKUP.findVirtual(request, "servletRequest",
+          MethodType.methodType(load("jakarta.servlet.http.HttpServletRequest"))));
+    } else {
+      webFluxBody(f, request);
+    }
     return f;
+  }
+
+  private void webFluxBody(Flavour f, Class<?> request) throws ReflectiveOperationException {
+    Class<?> exchange = load("org.springframework.web.server.ServerWebExchange");
+    Class<?> httpRequest = load("org.springframework.http.server.reactive.ServerHttpRequest");
+    Class<?> flux = load("reactor.core.publisher.Flux");
+    Class<?> mono = load("reactor.core.publisher.Mono");
+    Class<?> publisher = load("org.reactivestreams.Publisher");
+    Class<?> dataBuffer = load("org.springframework.core.io.buffer.DataBuffer");
+    Class<?> dataBufferUtils = load("org.springframework.core.io.buffer.DataBufferUtils");
+    f.exchange = objectReceiver(LOOKUP.findVirtual(request, "exchange", MethodType.methodType(exchange)));
+    f.exchangeRequest = objectReceiver(LOOKUP.findVirtual(exchange, "getRequest", MethodType.methodType(httpRequest)));
+    f.requestBody = objectReceiver(LOOKUP.findVirtual(load("org.springframework.http.ReactiveHttpInputMessage"),
+        "getBody", MethodType.methodType(flux)));
+    f.join = LOOKUP.findStatic(dataBufferUtils, "join", MethodType.methodType(mono, publisher, int.class));
+    f.readableByteCount = objectReceiver(LOOKUP.findVirtual(dataBuffer, "readableByteCount", MethodType.methodType(int.class)));
+    f.readInto = objectReceiver(LOOKUP.findVirtual(dataBuffer, "read", MethodType.methodType(dataBuffer, byte[].class)));
+    f.release = LOOKUP.findStatic(dataBufferUtils, "release", MethodType.methodType(boolean.class, dataBuffer));
+    f.monoJust = LOOKUP.findStatic(mono, "just", MethodType.methodType(mono, Object.class));
+    f.monoMap = objectReceiver(LOOKUP.findVirtual(mono, "map", MethodType.methodType(mono, Function.class)));
+    f.monoDefaultIfEmpty = objectReceiver(LOOKUP.findVirtual(mono, "defaultIfEmpty", MethodType.methodType(mono, Object.class)));
+    f.monoFlatMap = objectReceiver(LOOKUP.findVirtual(mono, "flatMap", MethodType.methodType(mono, Function.class)));
+    f.monoOnErrorResume = objectReceiver(LOOKUP.findVirtual(mono, "onErrorResume",
+        MethodType.methodType(mono, Class.class, Function.class)));
+    f.limitException = load("org.springframework.core.io.buffer.DataBufferLimitException");
   }
 
   private Flavour flavourOf(Object request) {
@@ -150,6 +199,71 @@ final class SpringApi {
     @SuppressWarnings("unchecked")
     List<String> values = (List<String>) f.header.invoke(f.headers.invoke(request), "Authorization");
     return Collections.enumeration(values == null ? List.of() : values);
+  }
+
+  /** WebMVC: the servlet request under a {@code ServerRequest}. */
+  Object servletRequest(Object request) throws Throwable {
+    return flavourOf(request).servletRequest.invoke(request);
+  }
+
+  /** WebFlux: {@code Mono.just(value)}. */
+  Object monoJust(Object value) throws Throwable {
+    return webFlux.monoJust.invoke(value);
+  }
+
+  /**
+   * WebFlux: a {@code Mono} that reads the request body (at most {@code maxBytes}, refusing more
+   * with {@code tooLarge}), then continues with what {@code then} returns for the bytes (a Mono).
+   * Nothing runs until the server subscribes: the event loop never waits.
+   */
+  Object withBody(Object request, int maxBytes, Function<byte[], Object> then, Supplier<Object> tooLarge) throws Throwable {
+    Flavour f = webFlux;
+    Object buffers = f.requestBody.invoke(f.exchangeRequest.invoke(f.exchange.invoke(request)));
+    Object joined = f.join.invoke(buffers, maxBytes);
+    Function<Object, Object> toBytes = buffer -> {
+      try {
+        byte[] bytes = new byte[(int) f.readableByteCount.invoke(buffer)];
+        f.readInto.invoke(buffer, bytes);
+        return bytes;
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      } finally {
+        release(f, buffer);
+      }
+    };
+    Object bytes = f.monoDefaultIfEmpty.invoke(f.monoMap.invoke(joined, toBytes), new byte[0]);
+    Object continued = f.monoFlatMap.invoke(bytes, (Function<Object, Object>) body -> then.apply((byte[]) body));
+    return f.monoOnErrorResume.invoke(continued, f.limitException, (Function<Object, Object>) e -> tooLarge.get());
+  }
+
+  private static void release(Flavour f, Object buffer) {
+    try {
+      f.release.invoke(buffer);
+    } catch (Throwable ignored) {
+      // a buffer that cannot be released is the allocator's to reclaim
+    }
+  }
+
+  private static final ClassValue<MethodHandle> POST_HANDLERS = new ClassValue<>() {
+    @Override
+    protected MethodHandle computeValue(Class<?> transport) {
+      // the SSE transports take messages in handleMessage, the others in handlePost
+      String name = transport.getSimpleName().contains("Sse") ? "handleMessage" : "handlePost";
+      try {
+        ClassLoader loader = transport.getClassLoader();
+        MethodHandle handle = MethodHandles.privateLookupIn(transport, MethodHandles.lookup()).findVirtual(transport, name,
+            MethodType.methodType(Class.forName("reactor.core.publisher.Mono", false, loader),
+                Class.forName("org.springframework.web.reactive.function.server.ServerRequest", false, loader)));
+        return handle.asType(MethodType.methodType(Object.class, Object.class, Object.class));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("no " + name + " in " + transport.getName(), e);
+      }
+    }
+  };
+
+  /** WebFlux: runs the transport's (hooked) POST handler, returning its Mono. */
+  static Object invokeHandler(Object transport, Object request) throws Throwable {
+    return POST_HANDLERS.get(transport.getClass()).invokeExact(transport, request);
   }
 
   /** The handler's replacement result: a {@code ServerResponse} (WebMVC) or {@code Mono<ServerResponse>} (WebFlux). */

@@ -22,10 +22,12 @@ public final class AgentInstaller implements ClassFileTransformer {
 
   private final Consumer<String> refuseTransport;
   private final Executor logExecutor;
+  private final boolean replayBodies;
 
-  private AgentInstaller(Consumer<String> refuseTransport, Executor logExecutor) {
+  private AgentInstaller(Consumer<String> refuseTransport, Executor logExecutor, boolean replayBodies) {
     this.refuseTransport = refuseTransport;
     this.logExecutor = logExecutor;
+    this.replayBodies = replayBodies;
   }
 
   /** The class names the agent instruments, for the start-up line. */
@@ -38,10 +40,12 @@ public final class AgentInstaller implements ClassFileTransformer {
    *     so that requests to it can be denied
    * @param logExecutor where log lines are written, off the class-loading thread
    * @param attached whether the JVM already runs: then classes loaded earlier are retransformed
+   * @param replayBodies whether the gate reads POSTed bodies first (per-message scope rules), so the
+   *     transports must read them from the gate
    */
   public static void install(Instrumentation instrumentation, Consumer<String> refuseTransport, Executor logExecutor,
-      boolean attached) throws UnmodifiableClassException {
-    instrumentation.addTransformer(new AgentInstaller(refuseTransport, logExecutor), true);
+      boolean attached, boolean replayBodies) throws UnmodifiableClassException {
+    instrumentation.addTransformer(new AgentInstaller(refuseTransport, logExecutor, replayBodies), true);
     if (attached) {
       List<Class<?>> loaded = new ArrayList<>();
       for (Class<?> type : instrumentation.getAllLoadedClasses()) {
@@ -84,7 +88,7 @@ public final class AgentInstaller implements ClassFileTransformer {
     String loaderName = loader == null ? "bootstrap" : loader.getClass().getName();
     Hooks.Kind kind = Hooks.kindOf(className);
     try {
-      byte[] hooked = Hooks.hook(className, classfileBuffer);
+      byte[] hooked = Hooks.hook(className, classfileBuffer, replayBodies);
       logExecutor.execute(() -> AgentLog.get().info(Hooks.TRANSPORTS.containsKey(className)
           ? "protecting " + name + " (class loader " + loaderName + ")"
           : kind == Hooks.Kind.SSE_SESSION ? "binding legacy SSE sessions through " + name

@@ -130,13 +130,20 @@ final class Hooks {
     return KINDS.get(internalName);
   }
 
-  /** The class with its hooks in place, or an {@link UnsupportedShapeException}. */
-  static byte[] hook(String internalName, byte[] classFile) {
+  /**
+   * The class with its hooks in place, or an {@link UnsupportedShapeException}.
+   *
+   * @param replayBodies whether transports are to read POSTed bodies through the gate (per-message
+   *     scope rules are configured): then a transport without a recognised body read is refused too
+   */
+  static byte[] hook(String internalName, byte[] classFile, boolean replayBodies) {
     Kind kind = KINDS.get(internalName);
     ClassReader reader = new ClassReader(classFile);
     // Passing the reader keeps the constant pool and copies untouched methods as they are.
     ClassWriter writer = new ClassWriter(reader, 0);
-    HookVisitor visitor = new HookVisitor(writer, kind, SESSION_CONSTRUCTORS.get(internalName));
+    boolean transport = kind == Kind.SERVLET_TRANSPORT || kind == Kind.SPRING_TRANSPORT;
+    HookVisitor visitor = new HookVisitor(writer, kind, SESSION_CONSTRUCTORS.get(internalName),
+        replayBodies && transport ? internalName : null);
     reader.accept(visitor, 0);
     List<String> required = switch (kind) {
       case SERVLET_SERVICE -> List.of("service");
@@ -151,6 +158,9 @@ final class Hooks {
         missing.add(name);
       }
     }
+    if (replayBodies && transport && visitor.bodyReads[0] == 0) {
+      missing.add("read of the request body");
+    }
     if (!missing.isEmpty()) {
       throw new UnsupportedShapeException(internalName, missing);
     }
@@ -161,12 +171,16 @@ final class Hooks {
     final Set<String> hooked = new LinkedHashSet<>();
     private final Kind kind;
     private final String sessionConstructor;
+    /** The transport whose body reads go through the gate; null to leave them alone. */
+    private final String replayingTransport;
+    final int[] bodyReads = new int[1];
     private int version;
 
-    HookVisitor(ClassVisitor next, Kind kind, String sessionConstructor) {
+    HookVisitor(ClassVisitor next, Kind kind, String sessionConstructor, String replayingTransport) {
       super(Opcodes.ASM9, next);
       this.kind = kind;
       this.sessionConstructor = sessionConstructor;
+      this.replayingTransport = replayingTransport;
     }
 
     @Override
@@ -178,6 +192,10 @@ final class Hooks {
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
       MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
+      if (replayingTransport != null && (access & Opcodes.ACC_ABSTRACT) == 0) {
+        // lambdas too: WebFlux reads the body inside the Mono it returns
+        method = new BodyReadRewriter(method, replayingTransport, bodyReads);
+      }
       if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT)) != 0) {
         return method;
       }

@@ -14,7 +14,7 @@ class ConfigReferenceTest {
   static String table() {
     StringBuilder table = new StringBuilder("| key | environment variable | default | meaning |\n|---|---|---|---|\n");
     for (ConfigKey key : ConfigKey.values()) {
-      table.append("| `").append(key.key()).append("` | `").append(key.environmentVariable()).append("` | ")
+      table.append("| `").append(key.key()).append("` | ").append(key.environmentVariable() == null ? "(none)" : "`" + key.environmentVariable() + "`").append(" | ")
           .append(key.defaultValue() == null || key.defaultValue().isEmpty() ? "" : "`" + key.defaultValue() + "`")
           .append(" | ").append(key.description()).append(" |\n");
     }

@@ -86,6 +86,11 @@ class GateAdviceTest {
     public Object webFluxDispatch(Object dispatcher, Object exchange) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public Object requestBody(String call, Object request, Object argument, Class<?> transport) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   static final SwitchableGate GATE = new SwitchableGate();
@@ -97,7 +102,7 @@ class GateAdviceTest {
     assertTrue(AuthBridge.install(GATE));
     // attached: the fake transports and HttpServlet may be loaded already, and are retransformed
     new HttpServletStatelessServerTransport();
-    AgentInstaller.install(ByteBuddyAgent.install(), GATE.refused::add, Runnable::run, true);
+    AgentInstaller.install(ByteBuddyAgent.install(), GATE.refused::add, Runnable::run, true, false);
   }
 
   @BeforeEach

@@ -1,0 +1,139 @@
+package io.mcpauth.core.gate;
+
+import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.rpc.JsonRpcPeek;
+import io.mcpauth.core.rpc.PeekRejectedException;
+import io.mcpauth.core.rpc.RpcMessage;
+import io.mcpauth.core.scopes.ScopePolicy;
+import io.mcpauth.core.token.VerifiedToken;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Per-message authorization (RS-11): the gate reads a POSTed body before the transport does, peeks
+ * at the JSON-RPC message in it, and checks the scopes its method, tool, prompt or resource needs.
+ * An admitted body is kept on the request under {@link #BODY_ATTRIBUTE} and handed back to the
+ * transport in place of its own read (see {@code BodyReadRewriter}), so the server dispatches the
+ * very bytes that were judged.
+ */
+final class MessageAuthorization {
+
+  /** Where an admitted body waits for the transport's read. Only the gate sets it. */
+  static final String BODY_ATTRIBUTE = "io.mcpauth.judged-body";
+
+  /** Why a message is refused, for the log line; never a quote of the body. */
+  record Refusal(Reply reply, String reason) {}
+
+  private final JsonRpcPeek peek;
+  private final ScopePolicy policy;
+
+  MessageAuthorization(JsonRpcPeek peek, ScopePolicy policy) {
+    this.peek = peek;
+    this.policy = policy;
+  }
+
+  int maxBodyBytes() {
+    return peek.maxBodyBytes();
+  }
+
+  /** A refusal of a body whose declared length is over the limit, before reading it; else null. */
+  Refusal refuseDeclaredLength(long contentLength) {
+    return contentLength > peek.maxBodyBytes()
+        ? new Refusal(Challenges.unreadableBody(413, "the body is larger than " + peek.maxBodyBytes() + " bytes"),
+            "body over " + peek.maxBodyBytes() + " bytes")
+        : null;
+  }
+
+  /** At most one byte more than the limit: enough to tell an oversized body, however it is framed. */
+  byte[] read(InputStream body) throws IOException {
+    return body.readNBytes(peek.maxBodyBytes() + 1);
+  }
+
+  /** The refusal of this body for this token, or null when the message may go to the server. */
+  Refusal judge(byte[] body, String contentType, String contentEncoding, VerifiedToken token, Challenges challenges) {
+    RpcMessage message;
+    try {
+      message = peek.peek(body, body.length, contentType, contentEncoding);
+    } catch (PeekRejectedException e) {
+      return new Refusal(Challenges.unreadableBody(e.status(), e.reason()), e.reason());
+    }
+    List<String> needed = policy.requiredFor(message);
+    if (policy.grants(token.scopes(), needed)) {
+      return null;
+    }
+    return new Refusal(challenges.insufficientScope(needed),
+        "subject " + LogText.printable(token.subject()) + " lacks a scope for " + describe(message));
+  }
+
+  private static final ClassValue<MethodHandle> MAX_SIZE_EXCEEDED = new ClassValue<>() {
+    @Override
+    protected MethodHandle computeValue(Class<?> transport) {
+      try {
+        Class<?> exception = Class.forName(transport.getPackageName() + ".MaxSizeExceededException", false,
+            transport.getClassLoader());
+        MethodHandle constructor = MethodHandles.privateLookupIn(transport, MethodHandles.lookup())
+            .findConstructor(exception, MethodType.methodType(void.class, String.class));
+        return constructor.asType(MethodType.methodType(Exception.class, String.class));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("no MaxSizeExceededException beside " + transport.getName(), e);
+      }
+    }
+  };
+
+  /**
+   * The transport's read of a POSTed body ({@code Gate.requestBody}): the body the gate judged, as
+   * the replaced call would have returned it. The peek admits only UTF-8 (or unlabelled) JSON, and
+   * the text handed back is decoded as UTF-8, so the server parses exactly what was judged.
+   */
+  static Object handBack(String call, Object request, Object argument, Class<?> transport) throws Throwable {
+    byte[] body;
+    if (call.equals("readBody") || call.equals("getReader")) {
+      ServletApi api = ServletApi.ofLoaderOf(transport);
+      body = (byte[]) api.attribute(request, BODY_ATTRIBUTE);
+      api.removeAttribute(request, BODY_ATTRIBUTE);
+    } else {
+      body = (byte[]) SpringApi.of(transport).attributes(request).remove(BODY_ATTRIBUTE);
+    }
+    if (body == null) {
+      // The gate judges every POST before a transport runs; a read it did not prepare is a path it
+      // did not see, and the unjudged bytes must not reach the server.
+      throw new IllegalStateException("mcpauth: a request body that was not authorized; refusing to pass it on");
+    }
+    String text = new String(body, StandardCharsets.UTF_8);
+    switch (call) {
+      case "readBody":
+        if (body.length > (Integer) argument) {
+          throw (Exception) MAX_SIZE_EXCEEDED.get(transport).invokeExact("Request body size exceeds maximum allowed size of "
+              + argument + " bytes");
+        }
+        return text;
+      case "getReader":
+        return new BufferedReader(new StringReader(text));
+      case "body":
+        if (argument == String.class) {
+          return text;
+        }
+        break;
+      case "bodyToMono":
+        if (argument == String.class) {
+          return SpringApi.of(transport).monoJust(text);
+        }
+        break;
+      default:
+        break;
+    }
+    throw new IllegalStateException("mcpauth: unexpected body read " + call + " of " + argument);
+  }
+
+  private static String describe(RpcMessage message) {
+    String target = message.name() != null ? message.name() : message.uri();
+    return LogText.printable(message.method()) + (target == null ? "" : " " + LogText.printable(target));
+  }
+}

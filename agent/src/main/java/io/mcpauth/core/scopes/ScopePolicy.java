@@ -1,0 +1,161 @@
+package io.mcpauth.core.scopes;
+
+import io.mcpauth.core.rpc.RpcMessage;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which scopes a request needs (RS-11): the scopes every request needs, plus those of its JSON-RPC
+ * method, plus those of the tool, prompt or resource it names. A rule named {@code *} covers every
+ * tool, prompt or resource without a rule of its own; a resource rule ending in {@code *} covers the
+ * URIs that start with what precedes it, the longest such prefix winning. Scope hierarchies
+ * ({@code mcp:admin} implies {@code mcp:tools}) are honoured, transitively, when deciding whether a
+ * token grants what is needed; the challenge always names the scopes as the rules spell them.
+ */
+public final class ScopePolicy {
+
+  /** The rule that covers every name without a rule of its own. */
+  public static final String ANY = "*";
+
+  private final List<String> everyRequest;
+  private final Map<String, List<String>> methods;
+  private final Map<String, List<String>> tools;
+  private final Map<String, List<String>> prompts;
+  private final Map<String, List<String>> resources;
+  /** Resource rules ending in '*', without it, longest first. */
+  private final List<Map.Entry<String, List<String>>> resourcePrefixes;
+  /** For each scope that implies others: every scope it grants, itself included. */
+  private final Map<String, Set<String>> grantedBy;
+
+  public ScopePolicy(List<String> everyRequest, Map<String, List<String>> methods, Map<String, List<String>> tools,
+      Map<String, List<String>> prompts, Map<String, List<String>> resources, Map<String, List<String>> implies) {
+    this.everyRequest = List.copyOf(everyRequest);
+    this.methods = Map.copyOf(methods);
+    this.tools = Map.copyOf(tools);
+    this.prompts = Map.copyOf(prompts);
+    this.resources = Map.copyOf(resources);
+    List<Map.Entry<String, List<String>>> prefixes = new ArrayList<>();
+    resources.forEach((uri, scopes) -> {
+      if (uri.endsWith(ANY) && !uri.equals(ANY)) {
+        prefixes.add(Map.entry(uri.substring(0, uri.length() - 1), List.copyOf(scopes)));
+      }
+    });
+    prefixes.sort(Comparator.comparingInt((Map.Entry<String, List<String>> e) -> e.getKey().length()).reversed());
+    this.resourcePrefixes = List.copyOf(prefixes);
+    this.grantedBy = closure(implies);
+  }
+
+  /** A policy with only the scopes every request needs. */
+  public static ScopePolicy everyRequest(List<String> scopes) {
+    return new ScopePolicy(scopes, Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+  }
+
+  /** True when some rule depends on the JSON-RPC message, so the gate must read the body first. */
+  public boolean readsMessages() {
+    return !methods.isEmpty() || !tools.isEmpty() || !prompts.isEmpty() || !resources.isEmpty();
+  }
+
+  /** The scopes every request needs, whatever it carries. */
+  public List<String> everyRequest() {
+    return everyRequest;
+  }
+
+  /** Every scope some rule names, in a stable order: for the metadata's {@code scopes_supported}. */
+  public List<String> namedScopes() {
+    LinkedHashSet<String> all = new LinkedHashSet<>(everyRequest);
+    for (Map<String, List<String>> rules : List.of(methods, tools, prompts, resources)) {
+      rules.keySet().stream().sorted().forEach(name -> all.addAll(rules.get(name)));
+    }
+    return List.copyOf(all);
+  }
+
+  /** Every scope the message needs, in a stable order: the ones for every request, the method's, the target's. */
+  public List<String> requiredFor(RpcMessage message) {
+    if (message.method() == null) {
+      return everyRequest;
+    }
+    LinkedHashSet<String> needed = new LinkedHashSet<>(everyRequest);
+    needed.addAll(methods.getOrDefault(message.method(), List.of()));
+    needed.addAll(targetRule(message));
+    return List.copyOf(needed);
+  }
+
+  private List<String> targetRule(RpcMessage message) {
+    switch (message.method()) {
+      case "tools/call":
+        return byName(tools, message.name());
+      case "prompts/get":
+        return byName(prompts, message.name());
+      case "resources/read", "resources/subscribe", "resources/unsubscribe":
+        return resourceRule(message.uri());
+      default:
+        return List.of();
+    }
+  }
+
+  /** A missing name (no params: the SDK then calls nothing) still gets the {@code *} rule: fail closed. */
+  private static List<String> byName(Map<String, List<String>> rules, String name) {
+    List<String> own = name == null ? null : rules.get(name);
+    return own != null ? own : rules.getOrDefault(ANY, List.of());
+  }
+
+  private List<String> resourceRule(String uri) {
+    if (uri != null) {
+      List<String> exact = resources.get(uri);
+      if (exact != null) {
+        return exact;
+      }
+      for (Map.Entry<String, List<String>> prefix : resourcePrefixes) {
+        if (uri.startsWith(prefix.getKey())) {
+          return prefix.getValue();
+        }
+      }
+    }
+    return resources.getOrDefault(ANY, List.of());
+  }
+
+  /** True when the granted scopes, with all they imply, include every needed one. */
+  public boolean grants(Collection<String> granted, List<String> needed) {
+    if (grantedBy.isEmpty() || granted.containsAll(needed)) {
+      return granted.containsAll(needed);
+    }
+    for (String scope : needed) {
+      if (!granted.contains(scope) && !impliedByAny(granted, scope)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean impliedByAny(Collection<String> granted, String scope) {
+    for (String held : granted) {
+      Set<String> implied = grantedBy.get(held);
+      if (implied != null && implied.contains(scope)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, Set<String>> closure(Map<String, List<String>> implies) {
+    Map<String, Set<String>> closure = new HashMap<>();
+    for (String scope : implies.keySet()) {
+      LinkedHashSet<String> reached = new LinkedHashSet<>();
+      List<String> pending = new ArrayList<>(List.of(scope));
+      while (!pending.isEmpty()) {
+        String next = pending.remove(pending.size() - 1);
+        if (reached.add(next)) {
+          pending.addAll(implies.getOrDefault(next, List.of()));
+        }
+      }
+      closure.put(scope, Set.copyOf(reached));
+    }
+    return Map.copyOf(closure);
+  }
+}
