@@ -14,11 +14,11 @@
 // Standard output: one line, `RESULT {json}` (exit 0) or `FAIL <reason>` (exit 1).
 // Standard error: the step log (step names, methods, paths, statuses; never a secret).
 
-import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
-import { deadline, fail, loginAndApprove, readPassword, safeUrl, secret, step, succeed } from './lib.mjs';
+import { deadline, fail, readPassword, safeUrl, secret, step, succeed } from './lib.mjs';
+import { InMemoryOAuthProvider } from './oauth-provider.mjs';
 
 const [mcpUrlArg, username, passwordArg] = process.argv.slice(2);
 if (!mcpUrlArg || !username) {
@@ -46,120 +46,6 @@ async function loggingFetch(input, init) {
   return response;
 }
 
-class InMemoryOAuthProvider {
-  constructor() {
-    this._clientInformation = undefined;
-    this._tokens = undefined;
-    this._codeVerifier = undefined;
-    this._discovery = undefined;
-    this.registrations = 0;
-    this.savedTokens = 0;
-    this.authorizationCode = undefined;
-    this.authorizationRequests = [];
-    this.formReport = undefined;
-    this.states = [];
-  }
-
-  get redirectUrl() {
-    return REDIRECT_URI;
-  }
-
-  get clientMetadata() {
-    return {
-      client_name: 'mcpauth e2e: MCP TypeScript SDK',
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-      scope: 'mcp:tools offline_access',
-    };
-  }
-
-  state() {
-    const state = randomBytes(16).toString('base64url');
-    this.states.push(state);
-    return state;
-  }
-
-  clientInformation() {
-    return this._clientInformation;
-  }
-
-  saveClientInformation(info) {
-    if (info.client_secret) secret(info.client_secret);
-    if (info.registration_access_token) secret(info.registration_access_token);
-    if (!this._clientInformation) this.registrations++;
-    this._clientInformation = info;
-    step('provider saveClientInformation', `client_id issued: ${Boolean(info.client_id)}, auth method: ${info.token_endpoint_auth_method ?? '(none stated)'}`);
-  }
-
-  tokens() {
-    return this._tokens;
-  }
-
-  saveTokens(tokens) {
-    secret(tokens.access_token);
-    if (tokens.refresh_token) secret(tokens.refresh_token);
-    this._tokens = tokens;
-    this.savedTokens++;
-    step('provider saveTokens', `token_type ${tokens.token_type}, expires_in ${tokens.expires_in}, refresh token: ${Boolean(tokens.refresh_token)}, scope: ${tokens.scope ?? '(not stated)'}`);
-  }
-
-  saveCodeVerifier(verifier) {
-    this._codeVerifier = secret(verifier);
-  }
-
-  codeVerifier() {
-    if (!this._codeVerifier) throw new Error('no code verifier saved');
-    return this._codeVerifier;
-  }
-
-  saveDiscoveryState(state) {
-    this._discovery = state;
-  }
-
-  discoveryState() {
-    return this._discovery;
-  }
-
-  async redirectToAuthorization(authorizationUrl) {
-    const params = authorizationUrl.searchParams;
-    const request = {
-      endpoint: safeUrl(`${authorizationUrl.origin}${authorizationUrl.pathname}`),
-      responseType: params.get('response_type'),
-      codeChallengeMethod: params.get('code_challenge_method'),
-      hasCodeChallenge: Boolean(params.get('code_challenge')),
-      scope: params.get('scope'),
-      resource: params.get('resource'),
-      hasState: Boolean(params.get('state')),
-    };
-    this.authorizationRequests.push(request);
-    step('provider redirectToAuthorization', `${request.endpoint} scope="${request.scope}" resource=${request.resource}`);
-    const { params: answer, report } = await loginAndApprove({
-      authorizationUrl, username, password, redirectUri: REDIRECT_URI,
-      decision: process.env.MCPAUTH_E2E_DECISION || 'approve',
-    });
-    this.formReport = report;
-    const issuer = this._discovery?.authorizationServerMetadata?.issuer;
-    this.authorizationResponse = {
-      hasCode: Boolean(answer.get('code')),
-      stateMatches: answer.get('state') === params.get('state'),
-      iss: answer.get('iss'),
-      issMatches: issuer !== undefined && answer.get('iss') === issuer,
-      error: answer.get('error'),
-    };
-    if (answer.get('error')) {
-      // RFC 9207: the iss parameter comes with error responses too
-      throw new Error(`authorization error: ${answer.get('error')} (iss ${this.authorizationResponse.issMatches ? 'ok' : 'MISSING OR WRONG'}, code ${answer.has('code') ? 'PRESENT' : 'absent'}) ${answer.get('error_description') ?? ''}`);
-    }
-    if (!this.authorizationResponse.stateMatches) throw new Error('the state in the authorization response differs from the request');
-    if (!this.authorizationResponse.issMatches) {
-      throw new Error(`the iss in the authorization response (${answer.get('iss')}) is not the issuer of the metadata (${issuer})`);
-    }
-    this.authorizationCode = secret(answer.get('code'));
-    step('provider authorization response', 'code received, state and iss checked');
-  }
-}
 
 function decodeJwt(token) {
   const parts = token.split('.');
@@ -195,7 +81,19 @@ async function connectedClient(provider, label) {
 }
 
 async function main() {
-  const provider = new InMemoryOAuthProvider();
+  const provider = new InMemoryOAuthProvider({
+    redirectUri: REDIRECT_URI,
+    username,
+    password,
+    clientMetadata: {
+      client_name: 'mcpauth e2e: MCP TypeScript SDK',
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      scope: 'mcp:tools offline_access',
+    },
+  });
 
   // 1. connect without a token: 401, discovery, DCR, the authorization request (our "browser")
   step('connect #1 (no token)');
