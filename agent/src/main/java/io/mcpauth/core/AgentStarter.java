@@ -89,7 +89,7 @@ public final class AgentStarter {
       return;
     }
     AgentInstaller.install(instrumentation, gate::refuseTransport, background, attached,
-        config.scopePolicy().readsMessages());
+        config.scopePolicy().readsMessages(), config.filterToolList());
     System.setProperty(ConfigSources.STATE_PROPERTY, "active");
     long startupMillis = (System.nanoTime() - started) / 1_000_000;
     AgentConfig active = config;

@@ -71,6 +71,11 @@ public final class AuthBridge {
     return current().requestBody("bodyToMono", request, type, transport);
   }
 
+  /** Wraps the tool list a {@code tools/list} handler reads. */
+  public static Object visibleTools(Object tools, Object caller) throws Exception {
+    return current().visibleTools(tools, caller);
+  }
+
   private static Gate current() {
     Gate current = gate;
     if (current == null) {

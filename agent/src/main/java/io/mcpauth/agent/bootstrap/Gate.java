@@ -39,6 +39,16 @@ public interface Gate {
   Object requestBody(String call, Object request, Object argument, Class<?> transport) throws Exception;
 
   /**
+   * The part of the server's tool list the caller of a {@code tools/list} may call
+   * ({@code mcpauth.scopes.filter-tools-list}).
+   *
+   * @param tools the server's tool specifications (a {@code CopyOnWriteArrayList})
+   * @param caller the request's {@code McpAsyncServerExchange}, or its {@code McpTransportContext} (stateless)
+   * @return a {@code CopyOnWriteArrayList} of the visible ones
+   */
+  Object visibleTools(Object tools, Object caller) throws Exception;
+
+  /**
    * Runs before any servlet's {@code service}: answers a GET of the Protected Resource Metadata,
    * and refuses every request to a transport the agent could not instrument.
    *

@@ -33,7 +33,8 @@ public record AgentConfig(
     int sessionMaxBindings,
     AuthServerConfig authServer,
     ScopePolicy scopePolicy,
-    int maxBodyBytes) {
+    int maxBodyBytes,
+    boolean filterToolList) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
   public boolean embeddedAuthServer() {
@@ -65,7 +66,8 @@ public record AgentConfig(
         resource, audiences, requiredScopes, clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength,
         tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile,
         sessionIdleTimeout, sessionMaxBindings,
-        authServer.withIssuer(boundIssuer), scopePolicy, maxBodyBytes);
+        authServer.withIssuer(boundIssuer), scopePolicy, maxBodyBytes,
+        filterToolList);
   }
 
   /** The RFC 9728 metadata URL of a resource: its path inserted after the well-known prefix. */

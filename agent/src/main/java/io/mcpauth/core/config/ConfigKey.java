@@ -38,6 +38,9 @@ public enum ConfigKey {
   SCOPES_IMPLIES("mcpauth.scopes.implies.SCOPE", null,
       "Scopes that holding SCOPE grants too, transitively: `mcpauth.scopes.implies.mcp:admin=mcp:tools` lets an "
           + "`mcp:admin` token call what needs `mcp:tools`."),
+  FILTER_TOOLS_LIST("mcpauth.scopes.filter-tools-list", "false",
+      "When true, `tools/list` answers only the tools the caller's scopes let it call (by the rules above); "
+          + "the others stay hidden. Every `tools/call` is checked either way."),
   POLICY_FILE("mcpauth.policy-file", null,
       "A JSON file with many scope rules: `{\"tools\": {NAME: \"scopes\"}, \"prompts\": {...}, \"resources\": {...}, "
           + "\"methods\": {...}, \"implies\": {...}}`, read once at start. A rule set both here and in a property stops the start."),

@@ -50,7 +50,7 @@ public final class ConfigParser {
       return new AgentConfig(false, null, null, null, List.of(), Duration.ZERO, null, Set.of(), List.of(),
           Duration.ZERO, Set.of(), Set.of(), Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
           logLevel(), blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null,
-          ScopePolicy.everyRequest(List.of()), 0);
+          ScopePolicy.everyRequest(List.of()), 0, false);
     }
     URI issuer = httpUri(ConfigKey.ISSUER, false);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
@@ -68,6 +68,7 @@ public final class ConfigParser {
     Set<String> audiences = audiences(resource);
     ScopePolicy scopePolicy = new ScopePolicySettings(this).parse();
     int maxBodyBytes = integer(ConfigKey.MAX_BODY_BYTES, 1024, JsonRpcPeek.LARGEST_MAX_BODY_BYTES);
+    boolean filterToolList = bool(ConfigKey.FILTER_TOOLS_LIST);
     if (authServer != null) {
       for (String scope : scopePolicy.namedScopes()) {
         if (!scopePolicy.grants(authServer.scopes(), List.of(scope))) {
@@ -96,7 +97,7 @@ public final class ConfigParser {
     return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl,
         resource, audiences, scopePolicy.everyRequest(), skew, algorithms, tokenTypes, maxLifetime, maxLength, cacheSize, refresh,
         minRefetch, timeout, maxBytes, logLevel, logFile, sessionIdle, sessionMax, authServer, scopePolicy,
-        maxBodyBytes);
+        maxBodyBytes, filterToolList);
   }
 
   boolean bool(ConfigKey key) {

@@ -280,6 +280,11 @@ public final class BearerGate implements Gate {
   }
 
   @Override
+  public Object visibleTools(Object tools, Object caller) throws Exception {
+    return rethrowing(() -> ToolVisibility.visible(policy, tools, caller));
+  }
+
+  @Override
   public Object webFluxDispatch(Object dispatcher, Object exchange) throws Exception {
     SpringApi.Exchange api = SpringApi.Exchange.of(dispatcher.getClass());
     Reply reply;

@@ -23,11 +23,14 @@ public final class AgentInstaller implements ClassFileTransformer {
   private final Consumer<String> refuseTransport;
   private final Executor logExecutor;
   private final boolean replayBodies;
+  private final boolean filterToolList;
 
-  private AgentInstaller(Consumer<String> refuseTransport, Executor logExecutor, boolean replayBodies) {
+  private AgentInstaller(Consumer<String> refuseTransport, Executor logExecutor, boolean replayBodies,
+      boolean filterToolList) {
     this.refuseTransport = refuseTransport;
     this.logExecutor = logExecutor;
     this.replayBodies = replayBodies;
+    this.filterToolList = filterToolList;
   }
 
   /** The class names the agent instruments, for the start-up line. */
@@ -42,15 +45,17 @@ public final class AgentInstaller implements ClassFileTransformer {
    * @param attached whether the JVM already runs: then classes loaded earlier are retransformed
    * @param replayBodies whether the gate reads POSTed bodies first (per-message scope rules), so the
    *     transports must read them from the gate
+   * @param filterToolList whether tools/list answers only the tools the caller may call
    */
   public static void install(Instrumentation instrumentation, Consumer<String> refuseTransport, Executor logExecutor,
-      boolean attached, boolean replayBodies) throws UnmodifiableClassException {
-    instrumentation.addTransformer(new AgentInstaller(refuseTransport, logExecutor, replayBodies), true);
+      boolean attached, boolean replayBodies, boolean filterToolList) throws UnmodifiableClassException {
+    AgentInstaller installer = new AgentInstaller(refuseTransport, logExecutor, replayBodies, filterToolList);
+    instrumentation.addTransformer(installer, true);
     if (attached) {
       List<Class<?>> loaded = new ArrayList<>();
       for (Class<?> type : instrumentation.getAllLoadedClasses()) {
         String internalName = type.getName().replace('.', '/');
-        if ((Hooks.isTarget(internalName) || Hooks.isRelocatedTransport(internalName))
+        if ((installer.hooks(internalName) || Hooks.isRelocatedTransport(internalName))
             && instrumentation.isModifiableClass(type)) {
           loaded.add(type);
         }
@@ -59,6 +64,10 @@ public final class AgentInstaller implements ClassFileTransformer {
         instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
       }
     }
+  }
+
+  private boolean hooks(String internalName) {
+    return Hooks.isTarget(internalName) && (filterToolList || Hooks.kindOf(internalName) != Hooks.Kind.TOOL_LIST);
   }
 
   private byte[] refuseRelocated(String className) {
@@ -81,7 +90,7 @@ public final class AgentInstaller implements ClassFileTransformer {
     if (className == null) {
       return null;
     }
-    if (!Hooks.isTarget(className)) {
+    if (!hooks(className)) {
       return Hooks.isRelocatedTransport(className) ? refuseRelocated(className) : null;
     }
     String name = className.replace('/', '.');
@@ -92,6 +101,7 @@ public final class AgentInstaller implements ClassFileTransformer {
       logExecutor.execute(() -> AgentLog.get().info(Hooks.TRANSPORTS.containsKey(className)
           ? "protecting " + name + " (class loader " + loaderName + ")"
           : kind == Hooks.Kind.SSE_SESSION ? "binding legacy SSE sessions through " + name
+          : kind == Hooks.Kind.TOOL_LIST ? "answering tools/list with the tools each caller may call, in " + name
           : "serving Protected Resource Metadata through " + name + " (class loader " + loaderName + ")"));
       return hooked;
     } catch (Throwable e) {
@@ -116,6 +126,11 @@ public final class AgentInstaller implements ClassFileTransformer {
           logExecutor.execute(() -> AgentLog.get().error("{}; refusing to load it, so the server cannot serve it"
               + " unprotected (fail closed). Supported: the SDK 0.17-0.18 and Spring AI 2.0 Spring transports", problem));
           return UNLOADABLE;
+        case TOOL_LIST:
+          // Hiding tools is a courtesy: every tools/call is still checked before it runs.
+          logExecutor.execute(() -> AgentLog.get().warn("{}: tools/list lists every tool there (calls are still checked)",
+              problem));
+          return null;
         default:
           logExecutor.execute(() -> AgentLog.get().error("{}: the Protected Resource Metadata is not served there", problem));
           return null;

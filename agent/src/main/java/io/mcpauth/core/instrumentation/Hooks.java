@@ -28,7 +28,9 @@ import net.bytebuddy.jar.asm.Opcodes;
  */
 final class Hooks {
 
-  enum Kind { SERVLET_TRANSPORT, SSE_SESSION, SERVLET_SERVICE, TOMCAT_CONTEXT_VALVE, SPRING_TRANSPORT, WEBFLUX_DISPATCHER }
+  enum Kind { SERVLET_TRANSPORT, SSE_SESSION, SERVLET_SERVICE, TOMCAT_CONTEXT_VALVE, SPRING_TRANSPORT, WEBFLUX_DISPATCHER,
+    /** The SDK servers' tools/list handlers, hooked only when tools/list is to be filtered. */
+    TOOL_LIST }
 
   static final String HTTP_SERVLET = "jakarta/servlet/http/HttpServlet";
   static final String DISPATCHER_HANDLER = "org/springframework/web/reactive/DispatcherHandler";
@@ -94,6 +96,8 @@ final class Hooks {
     kinds.put(HTTP_SERVLET, Kind.SERVLET_SERVICE);
     kinds.put(DISPATCHER_HANDLER, Kind.WEBFLUX_DISPATCHER);
     kinds.put(TOMCAT_CONTEXT_VALVE, Kind.TOMCAT_CONTEXT_VALVE);
+    kinds.put("io/modelcontextprotocol/server/McpAsyncServer", Kind.TOOL_LIST);
+    kinds.put("io/modelcontextprotocol/server/McpStatelessAsyncServer", Kind.TOOL_LIST);
     return Map.copyOf(kinds);
   }
 
@@ -142,7 +146,7 @@ final class Hooks {
     // Passing the reader keeps the constant pool and copies untouched methods as they are.
     ClassWriter writer = new ClassWriter(reader, 0);
     boolean transport = kind == Kind.SERVLET_TRANSPORT || kind == Kind.SPRING_TRANSPORT;
-    HookVisitor visitor = new HookVisitor(writer, kind, SESSION_CONSTRUCTORS.get(internalName),
+    HookVisitor visitor = new HookVisitor(writer, kind, internalName, SESSION_CONSTRUCTORS.get(internalName),
         replayBodies && transport ? internalName : null);
     reader.accept(visitor, 0);
     List<String> required = switch (kind) {
@@ -150,6 +154,7 @@ final class Hooks {
       case SSE_SESSION -> List.of("<init>");
       case TOMCAT_CONTEXT_VALVE -> List.of("invoke");
       case WEBFLUX_DISPATCHER -> List.of("handle");
+      case TOOL_LIST -> List.of();
       default -> TRANSPORTS.get(internalName);
     };
     List<String> missing = new ArrayList<>();
@@ -157,6 +162,9 @@ final class Hooks {
       if (!visitor.hooked.contains(name)) {
         missing.add(name);
       }
+    }
+    if (kind == Kind.TOOL_LIST && visitor.toolListReads[0] == 0) {
+      missing.add("tools/list handler reading the tool list");
     }
     if (replayBodies && transport && visitor.bodyReads[0] == 0) {
       missing.add("read of the request body");
@@ -174,11 +182,14 @@ final class Hooks {
     /** The transport whose body reads go through the gate; null to leave them alone. */
     private final String replayingTransport;
     final int[] bodyReads = new int[1];
+    final int[] toolListReads = new int[1];
+    private final String internalName;
     private int version;
 
-    HookVisitor(ClassVisitor next, Kind kind, String sessionConstructor, String replayingTransport) {
+    HookVisitor(ClassVisitor next, Kind kind, String internalName, String sessionConstructor, String replayingTransport) {
       super(Opcodes.ASM9, next);
       this.kind = kind;
+      this.internalName = internalName;
       this.sessionConstructor = sessionConstructor;
       this.replayingTransport = replayingTransport;
     }
@@ -195,6 +206,9 @@ final class Hooks {
       if (replayingTransport != null && (access & Opcodes.ACC_ABSTRACT) == 0) {
         // lambdas too: WebFlux reads the body inside the Mono it returns
         method = new BodyReadRewriter(method, replayingTransport, bodyReads);
+      }
+      if (kind == Kind.TOOL_LIST && (access & Opcodes.ACC_ABSTRACT) == 0) {
+        return ToolListRewriter.of(method, internalName, access, name, descriptor, toolListReads);
       }
       if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT)) != 0) {
         return method;

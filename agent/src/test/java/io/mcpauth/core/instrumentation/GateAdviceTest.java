@@ -91,6 +91,11 @@ class GateAdviceTest {
     public Object requestBody(String call, Object request, Object argument, Class<?> transport) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public Object visibleTools(Object tools, Object caller) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   static final SwitchableGate GATE = new SwitchableGate();
@@ -102,7 +107,7 @@ class GateAdviceTest {
     assertTrue(AuthBridge.install(GATE));
     // attached: the fake transports and HttpServlet may be loaded already, and are retransformed
     new HttpServletStatelessServerTransport();
-    AgentInstaller.install(ByteBuddyAgent.install(), GATE.refused::add, Runnable::run, true, false);
+    AgentInstaller.install(ByteBuddyAgent.install(), GATE.refused::add, Runnable::run, true, false, false);
   }
 
   @BeforeEach

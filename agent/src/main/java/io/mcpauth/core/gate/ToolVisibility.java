@@ -1,0 +1,91 @@
+package io.mcpauth.core.gate;
+
+import io.mcpauth.core.rpc.RpcMessage;
+import io.mcpauth.core.scopes.ScopePolicy;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@code tools/list} with only the tools the caller may call ({@code mcpauth.scopes.filter-tools-list}):
+ * a tool is listed when the caller's scopes, read from the transport context the gate filled,
+ * meet the rules a {@code tools/call} of it would meet; a context without them counts as no scope.
+ * Hiding is a courtesy to clients; every call is still checked before it runs.
+ */
+final class ToolVisibility {
+
+  private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
+
+  /** The exchange's {@code transportContext()}; null for a class that is the context itself. */
+  private static final ClassValue<MethodHandle> TRANSPORT_CONTEXT = new ClassValue<>() {
+    @Override
+    protected MethodHandle computeValue(Class<?> type) {
+      try {
+        return objectTyped(LOOKUP.unreflect(type.getMethod("transportContext")));
+      } catch (NoSuchMethodException e) {
+        return null;
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  };
+
+  /** {@code McpTransportContext.get(String)}, found through the interface: implementations may be private. */
+  private static final ClassValue<MethodHandle> CONTEXT_GET = new ClassValue<>() {
+    @Override
+    protected MethodHandle computeValue(Class<?> type) {
+      try {
+        Class<?> context = Class.forName("io.modelcontextprotocol.common.McpTransportContext", false, type.getClassLoader());
+        MethodHandle get = LOOKUP.findVirtual(context, "get", MethodType.methodType(Object.class, String.class));
+        return get.asType(MethodType.methodType(Object.class, Object.class, String.class));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  };
+
+  /** {@code spec.tool().name()} for a tool specification (a public record in every SDK line). */
+  private static final ClassValue<MethodHandle> TOOL_NAME = new ClassValue<>() {
+    @Override
+    protected MethodHandle computeValue(Class<?> spec) {
+      try {
+        MethodHandle tool = LOOKUP.unreflect(spec.getMethod("tool"));
+        MethodHandle name = LOOKUP.unreflect(tool.type().returnType().getMethod("name"));
+        return objectTyped(MethodHandles.filterReturnValue(tool, name));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  };
+
+  private ToolVisibility() {}
+
+  static CopyOnWriteArrayList<Object> visible(ScopePolicy policy, Object tools, Object caller) throws Throwable {
+    MethodHandle transportContext = TRANSPORT_CONTEXT.get(caller.getClass());
+    Object context = caller;
+    if (transportContext != null) {
+      context = (Object) transportContext.invokeExact(caller);
+    }
+    Object scopes = null;
+    if (context != null) {
+      scopes = (Object) CONTEXT_GET.get(context.getClass()).invokeExact(context, CallerIdentity.SCOPES);
+    }
+    List<?> granted = scopes instanceof List<?> list ? list : List.of();
+    CopyOnWriteArrayList<Object> visible = new CopyOnWriteArrayList<>();
+    for (Object spec : (Iterable<?>) tools) {
+      Object name = (Object) TOOL_NAME.get(spec.getClass()).invokeExact(spec);
+      @SuppressWarnings("unchecked")
+      List<String> held = (List<String>) granted;
+      if (policy.grants(held, policy.requiredFor(new RpcMessage(RpcMessage.Kind.REQUEST, "tools/call", (String) name, null)))) {
+        visible.add(spec);
+      }
+    }
+    return visible;
+  }
+
+  private static MethodHandle objectTyped(MethodHandle handle) {
+    return handle.asType(MethodType.methodType(Object.class, Object.class));
+  }
+}
