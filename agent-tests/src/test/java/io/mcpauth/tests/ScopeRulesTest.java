@@ -18,12 +18,13 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * RS-11 per-tool scopes, checked before dispatch, on every servlet transport across the SDK's two
+ * RS-11 per-tool scopes (RS-SEC-47, -50, -51, -57), checked before dispatch, on every servlet transport across the SDK's two
  * ways of reading a body (getReader before 0.18.4/1.1.4/2.0.1, readBody after) and on the Spring
  * WebMVC and WebFlux transports: the tool a caller lacks the scope for is refused with one 403
  * naming every scope the call needs; the tools it may call run, with the body the server reads
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ScopeRulesTest extends WithIdentityProvider {
 
-  @ParameterizedTest(name = "{0} {1}")
+  @ParameterizedTest(name = "RS-SEC-47/50/51/57 {0} {1}")
   @CsvSource({"servlet-jetty, streamable", "servlet-jetty, sse", "servlet-jetty, stateless",
       "servlet-jetty-sdk017, streamable", "servlet-jetty-sdk017, sse", "servlet-tomcat-sdk1, stateless",
       "servlet-tomcat-sdk018, streamable",
@@ -55,6 +56,13 @@ class ScopeRulesTest extends WithIdentityProvider {
         assertEquals(403, session.post(toolsCall("who\\u0061mi")).statusCode());
         int echo = session.post(toolsCall("echo")).statusCode();
         assertTrue(echo == 200 || echo == 202, "a tool without a rule of its own runs: " + echo);
+      }
+      // RS-SEC-50, RS-SEC-51: near misses and an unconfigured "admin-like" scope grant nothing
+      for (String nearMiss : List.of("mcp:tools ADMIN", "mcp:tools admi", "mcp:tools adminx", "mcp:tools mcp:admin")) {
+        String token = idp.token(server.resourceUri()).claim("scope", nearMiss).sign();
+        try (RawSession session = RawSession.open(server, token)) {
+          assertEquals(403, session.post(toolsCall("whoami")).statusCode(), nearMiss);
+        }
       }
       try (McpSyncClient client = client(server, narrow)) {
         client.initialize();
