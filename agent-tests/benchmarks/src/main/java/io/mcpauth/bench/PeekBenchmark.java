@@ -3,6 +3,12 @@ package io.mcpauth.bench;
 import io.mcpauth.core.rpc.JsonRpcPeek;
 import io.mcpauth.core.rpc.PeekRejectedException;
 import io.mcpauth.core.rpc.RpcMessage;
+import io.mcpauth.core.scopes.ScopePolicy;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,6 +49,9 @@ public class PeekBenchmark {
 
   byte[] body;
   final JsonRpcPeek peek = new JsonRpcPeek(JsonRpcPeek.DEFAULT_MAX_BODY_BYTES);
+  /** Twenty tool rules, a default, a prompt and a resource prefix, and a hierarchy: a policy a team might write. */
+  final ScopePolicy policy = policy();
+  final List<String> granted = List.of("mcp:tools", "docs:read");
 
   @Setup
   public void setUp() throws PeekRejectedException {
@@ -56,6 +65,30 @@ public class PeekBenchmark {
   @Benchmark
   public RpcMessage peek() throws PeekRejectedException {
     return peek.peek(body, body.length, "application/json", null);
+  }
+
+  /**
+   * What the gate adds per POST with per-message rules, beyond the stream it reads: copying the body
+   * out (an array of its Content-Length), the peek, the rule lookup and the scope check with the hierarchy.
+   */
+  @Benchmark
+  public boolean judge() throws PeekRejectedException, IOException {
+    byte[] read = new ByteArrayInputStream(body).readNBytes(body.length);
+    RpcMessage message = peek.peek(read, read.length, "application/json", null);
+    return policy.grants(granted, policy.requiredFor(message));
+  }
+
+  private static ScopePolicy policy() {
+    Map<String, List<String>> tools = new HashMap<>();
+    for (int i = 0; i < 20; i++) {
+      tools.put("tool_" + i, List.of("tools:" + i));
+    }
+    tools.put("search_documents", List.of("docs:read"));
+    tools.put("import_table", List.of("docs:read"));
+    tools.put("*", List.of("mcp:tools"));
+    return new ScopePolicy(List.of("mcp:tools"), Map.of("tools/list", List.of("mcp:tools")), tools,
+        Map.of("greeting", List.of("prompts")), Map.of("file:///secret/*", List.of("secrets")),
+        Map.of("mcp:admin", List.of("mcp:tools", "docs:read")));
   }
 
   /** A tools/call of exactly {@code bytes} UTF-8 bytes: half records, the rest prose. */

@@ -116,9 +116,10 @@ public final class BearerGate implements Gate {
    */
   private Object judgeBody(ServletApi api, Object request, VerifiedToken token, String host, String method,
       String path) throws Throwable {
-    MessageAuthorization.Refusal refusal = messages.refuseDeclaredLength(api.contentLength(request));
+    long contentLength = api.contentLength(request);
+    MessageAuthorization.Refusal refusal = messages.refuseDeclaredLength(contentLength);
     if (refusal == null) {
-      byte[] body = messages.read(api.inputStream(request));
+      byte[] body = messages.read(api.inputStream(request), contentLength);
       refusal = messages.judge(body, first(api.headers(request, "Content-Type")),
           first(api.headers(request, "Content-Encoding")), token, resources.forHost(host).challenges());
       if (refusal == null) {

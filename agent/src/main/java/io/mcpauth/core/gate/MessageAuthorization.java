@@ -51,9 +51,13 @@ final class MessageAuthorization {
         : null;
   }
 
-  /** At most one byte more than the limit: enough to tell an oversized body, however it is framed. */
-  byte[] read(InputStream body) throws IOException {
-    return body.readNBytes(peek.maxBodyBytes() + 1);
+  /**
+   * The body, in an array of its declared length (already checked against the limit); without a
+   * Content-Length (chunked), at most one byte more than the limit: enough to tell an oversized
+   * body, however it is framed.
+   */
+  byte[] read(InputStream body, long contentLength) throws IOException {
+    return body.readNBytes(contentLength >= 0 ? (int) contentLength : peek.maxBodyBytes() + 1);
   }
 
   /** The refusal of this body for this token, or null when the message may go to the server. */

@@ -32,6 +32,14 @@ public final class ScopePolicy {
   private final List<Map.Entry<String, List<String>>> resourcePrefixes;
   /** For each scope that implies others: every scope it grants, itself included. */
   private final Map<String, Set<String>> grantedBy;
+  /**
+   * What a tools/call or prompts/get needs, worked out once per named rule and for the rest: the
+   * check on the request path then allocates nothing.
+   */
+  private final Map<String, List<String>> toolCalls;
+  private final List<String> anyToolCall;
+  private final Map<String, List<String>> promptGets;
+  private final List<String> anyPromptGet;
 
   public ScopePolicy(List<String> everyRequest, Map<String, List<String>> methods, Map<String, List<String>> tools,
       Map<String, List<String>> prompts, Map<String, List<String>> resources, Map<String, List<String>> implies) {
@@ -49,6 +57,12 @@ public final class ScopePolicy {
     prefixes.sort(Comparator.comparingInt((Map.Entry<String, List<String>> e) -> e.getKey().length()).reversed());
     this.resourcePrefixes = List.copyOf(prefixes);
     this.grantedBy = closure(implies);
+    this.toolCalls = new HashMap<>();
+    tools.forEach((name, rule) -> toolCalls.put(name, union(needsForMethod("tools/call"), rule)));
+    this.anyToolCall = union(needsForMethod("tools/call"), tools.getOrDefault(ANY, List.of()));
+    this.promptGets = new HashMap<>();
+    prompts.forEach((name, rule) -> promptGets.put(name, union(needsForMethod("prompts/get"), rule)));
+    this.anyPromptGet = union(needsForMethod("prompts/get"), prompts.getOrDefault(ANY, List.of()));
   }
 
   /** A policy with only the scopes every request needs. */
@@ -80,29 +94,39 @@ public final class ScopePolicy {
     if (message.method() == null) {
       return everyRequest;
     }
-    LinkedHashSet<String> needed = new LinkedHashSet<>(everyRequest);
-    needed.addAll(methods.getOrDefault(message.method(), List.of()));
-    needed.addAll(targetRule(message));
-    return List.copyOf(needed);
-  }
-
-  private List<String> targetRule(RpcMessage message) {
     switch (message.method()) {
       case "tools/call":
-        return byName(tools, message.name());
+        return byName(toolCalls, anyToolCall, message.name());
       case "prompts/get":
-        return byName(prompts, message.name());
+        return byName(promptGets, anyPromptGet, message.name());
       case "resources/read", "resources/subscribe", "resources/unsubscribe":
-        return resourceRule(message.uri());
+        return union(needsForMethod(message.method()), resourceRule(message.uri()));
       default:
-        return List.of();
+        return needsForMethod(message.method());
     }
   }
 
+  private List<String> needsForMethod(String method) {
+    List<String> own = methods.get(method);
+    return own == null ? everyRequest : union(everyRequest, own);
+  }
+
   /** A missing name (no params: the SDK then calls nothing) still gets the {@code *} rule: fail closed. */
-  private static List<String> byName(Map<String, List<String>> rules, String name) {
-    List<String> own = name == null ? null : rules.get(name);
-    return own != null ? own : rules.getOrDefault(ANY, List.of());
+  private static List<String> byName(Map<String, List<String>> named, List<String> any, String name) {
+    List<String> own = name == null ? null : named.get(name);
+    return own != null ? own : any;
+  }
+
+  private static List<String> union(List<String> first, List<String> second) {
+    if (second.isEmpty() || first.containsAll(second)) {
+      return first;
+    }
+    if (first.isEmpty()) {
+      return second;
+    }
+    LinkedHashSet<String> all = new LinkedHashSet<>(first);
+    all.addAll(second);
+    return List.copyOf(all);
   }
 
   private List<String> resourceRule(String uri) {
