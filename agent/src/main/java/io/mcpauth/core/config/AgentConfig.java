@@ -34,7 +34,8 @@ public record AgentConfig(
     AuthServerConfig authServer,
     ScopePolicy scopePolicy,
     int maxBodyBytes,
-    boolean filterToolList) {
+    boolean filterToolList,
+    List<String> allowedOrigins) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
   public boolean embeddedAuthServer() {
@@ -67,7 +68,7 @@ public record AgentConfig(
         tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile,
         sessionIdleTimeout, sessionMaxBindings,
         authServer.withIssuer(boundIssuer), scopePolicy, maxBodyBytes,
-        filterToolList);
+        filterToolList, allowedOrigins);
   }
 
   /** The RFC 9728 metadata URL of a resource: its path inserted after the well-known prefix. */

@@ -20,6 +20,10 @@ public enum ConfigKey {
           + "Tokens must carry it in `aud`. Required with an external issuer. With the embedded authorization "
           + "server it may be left out for a local server: the resource is then the origin the client used, "
           + "which must be a loopback one (`http://localhost:PORT`, `http://127.0.0.1:PORT` or `http://[::1]:PORT`)."),
+  ALLOWED_ORIGINS("mcpauth.allowed-origins", "",
+      "Comma list of origins (e.g. `https://app.example.com`) whose browser pages may call the MCP endpoint, besides the "
+          + "resource's own origin, and any loopback origin when the resource is on a loopback host. A request with "
+          + "another `Origin` gets 403 (DNS rebinding, cross-site requests); one without `Origin` is not affected."),
   AUDIENCE("mcpauth.audience", null,
       "Comma list of accepted audiences, for IdPs that cannot put the resource in `aud`. Default: the resource."),
   SCOPES_REQUIRED("mcpauth.scopes.required", "",

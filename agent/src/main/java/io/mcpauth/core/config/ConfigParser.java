@@ -2,6 +2,7 @@ package io.mcpauth.core.config;
 
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.rpc.JsonRpcPeek;
+import io.mcpauth.core.rpc.OriginCheck;
 import io.mcpauth.core.scopes.ScopePolicy;
 import java.net.InetAddress;
 import java.net.URI;
@@ -50,7 +51,7 @@ public final class ConfigParser {
       return new AgentConfig(false, null, null, null, List.of(), Duration.ZERO, null, Set.of(), List.of(),
           Duration.ZERO, Set.of(), Set.of(), Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
           logLevel(), blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null,
-          ScopePolicy.everyRequest(List.of()), 0, false);
+          ScopePolicy.everyRequest(List.of()), 0, false, List.of());
     }
     URI issuer = httpUri(ConfigKey.ISSUER, false);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
@@ -69,6 +70,7 @@ public final class ConfigParser {
     ScopePolicy scopePolicy = new ScopePolicySettings(this).parse();
     int maxBodyBytes = integer(ConfigKey.MAX_BODY_BYTES, 1024, JsonRpcPeek.LARGEST_MAX_BODY_BYTES);
     boolean filterToolList = bool(ConfigKey.FILTER_TOOLS_LIST);
+    List<String> allowedOrigins = allowedOrigins();
     if (authServer != null) {
       for (String scope : scopePolicy.namedScopes()) {
         if (!scopePolicy.grants(authServer.scopes(), List.of(scope))) {
@@ -97,7 +99,7 @@ public final class ConfigParser {
     return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl,
         resource, audiences, scopePolicy.everyRequest(), skew, algorithms, tokenTypes, maxLifetime, maxLength, cacheSize, refresh,
         minRefetch, timeout, maxBytes, logLevel, logFile, sessionIdle, sessionMax, authServer, scopePolicy,
-        maxBodyBytes, filterToolList);
+        maxBodyBytes, filterToolList, allowedOrigins);
   }
 
   boolean bool(ConfigKey key) {
@@ -189,6 +191,29 @@ public final class ConfigParser {
       }
     }
     return Set.copyOf(audiences);
+  }
+
+  /** RS-18: each entry an http(s) origin; a path or query would suggest a URL was meant to match more. */
+  private List<String> allowedOrigins() {
+    List<String> origins = new ArrayList<>();
+    for (String part : sources.get(ConfigKey.ALLOWED_ORIGINS).split(",")) {
+      String origin = part.trim();
+      if (origin.isEmpty()) {
+        continue;
+      }
+      try {
+        new OriginCheck(List.of(origin));
+        URI uri = new URI(origin);
+        if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty()) || uri.getRawQuery() != null) {
+          throw new IllegalArgumentException("a path");
+        }
+        origins.add(origin);
+      } catch (IllegalArgumentException | URISyntaxException e) {
+        errors.add(ConfigKey.ALLOWED_ORIGINS.key() + " has '" + LogText.printable(origin)
+            + "', which is not an http(s) origin such as https://app.example.com");
+      }
+    }
+    return List.copyOf(origins);
   }
 
   List<String> scopes(ConfigKey key) {

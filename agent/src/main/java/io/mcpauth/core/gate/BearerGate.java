@@ -71,7 +71,8 @@ public final class BearerGate implements Gate {
     String method = api.method(request);
     String path = api.requestUri(request);
     String host = first(api.headers(request, "Host"));
-    Object decision = decide(method, path, host, api.headers(request, "Authorization"), true);
+    Object decision = decide(method, path, host, first(api.headers(request, "Origin")), api.headers(request, "Authorization"),
+        true);
     if (decision instanceof Reply denial) {
       return denial;
     }
@@ -195,7 +196,7 @@ public final class BearerGate implements Gate {
     String path = api.path(request);
     String host = api.host(request);
     boolean mayWait = api.mayWait(request);
-    Object decision = decide(method, path, host, api.authorization(request), mayWait);
+    Object decision = decide(method, path, host, api.header(request, "Origin"), api.authorization(request), mayWait);
     if (decision instanceof Reply denial) {
       return denial;
     }
@@ -303,7 +304,7 @@ public final class BearerGate implements Gate {
   /** The decision for one request to a transport: null to let it through, else the reply. */
   public Reply check(String method, String path, Enumeration<String> authorization) {
     try {
-      return decide(method, path, null, authorization, true) instanceof Reply denial ? denial : null;
+      return decide(method, path, null, null, authorization, true) instanceof Reply denial ? denial : null;
     } catch (RuntimeException | Error e) {
       AgentLog.get().error("denied {} {}: 503, the authorization check failed", method, LogText.printable(path), e);
       return Challenges.UNAVAILABLE;
@@ -315,12 +316,17 @@ public final class BearerGate implements Gate {
    * caller it admits.
    *
    * @param host the Host header, which names the resource only when it is derived (a loopback origin)
+   * @param origin the Origin header, null when absent (every non-browser client)
    * @param mayWait false on an event loop: nothing may block on a key fetch
    */
-  private Object decide(String method, String path, String host, Enumeration<String> authorization, boolean mayWait) {
+  private Object decide(String method, String path, String host, String origin, Enumeration<String> authorization,
+      boolean mayWait) {
     ResourceIdentity.View resource = resources.forHost(host);
     if (resource == null) {
       return deny(Challenges.MISDIRECTED, method, path, "Host " + LogText.printable(host) + " is not a loopback origin");
+    }
+    if (origin != null && !resource.origins().allows(origin)) {
+      return deny(Challenges.FORBIDDEN_ORIGIN, method, path, "Origin " + LogText.printable(origin) + " is not allowed");
     }
     Challenges challenges = resource.challenges();
     BearerCredentials credentials = BearerCredentials.parse(authorization);

@@ -51,6 +51,10 @@ final class Challenges {
     return new Reply(status, new String[] {"Cache-Control", "no-store"}, body("invalid_request", reason));
   }
 
+  /** RS-18: a browser page of another origin (DNS rebinding, cross-site requests). No challenge: no token helps. */
+  static final Reply FORBIDDEN_ORIGIN = new Reply(403, new String[] {"Cache-Control", "no-store"},
+      body("invalid_request", "The Origin of this request is not allowed"));
+
   static final Reply SESSION_NOT_FOUND = new Reply(404, new String[] {"Cache-Control", "no-store"},
       body("invalid_request", "Session not found"));
 

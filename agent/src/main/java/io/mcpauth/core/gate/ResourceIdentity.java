@@ -2,6 +2,7 @@ package io.mcpauth.core.gate;
 
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.TrustedIssuer;
+import io.mcpauth.core.rpc.OriginCheck;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 final class ResourceIdentity {
 
   /** What the gate needs to know about one resource. */
-  record View(String resource, Challenges challenges, ProtectedResourceMetadata metadata) {}
+  record View(String resource, Challenges challenges, ProtectedResourceMetadata metadata, OriginCheck origins) {}
 
   private static final Pattern LOOPBACK_HOST =
       Pattern.compile("(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[1-9][0-9]{0,4})?", Pattern.CASE_INSENSITIVE);
@@ -61,9 +62,12 @@ final class ResourceIdentity {
 
   private View view(URI resource) {
     List<String> scopes = config.requiredScopes();
+    List<String> origins = new java.util.ArrayList<>(config.allowedOrigins());
+    origins.add(resource.toString());
     return new View(resource.toString(), new Challenges(resource, scopes),
         new ProtectedResourceMetadata(resource, config.trustedIssuers().stream().map(TrustedIssuer::issuer).toList(),
-            advertisedScopes()));
+            advertisedScopes()),
+        new OriginCheck(origins, OriginCheck.isLoopbackHost(resource.getHost())));
   }
 
   /**

@@ -16,9 +16,21 @@ import java.util.Set;
 public final class OriginCheck {
 
   private final Set<String> allowed = new HashSet<>();
+  private final boolean anyLoopback;
 
   /** @param allowedOrigins origins or URLs (the resource itself will do); only their origin counts */
   public OriginCheck(Collection<String> allowedOrigins) {
+    this(allowedOrigins, false);
+  }
+
+  /**
+   * @param anyLoopback also allow every http(s) origin on {@code localhost}, {@code 127.0.0.1} or
+   *     {@code [::1]}, whatever its port: for a server on a loopback address, whose browser-based
+   *     local clients (an inspector on another port) are no rebinding risk, while a rebound page
+   *     still carries its own, foreign Origin
+   */
+  public OriginCheck(Collection<String> allowedOrigins, boolean anyLoopback) {
+    this.anyLoopback = anyLoopback;
     for (String origin : allowedOrigins) {
       String canonical = canonical(origin, true);
       if (canonical == null) {
@@ -33,7 +45,18 @@ public final class OriginCheck {
       return true;
     }
     String canonical = canonical(origin, false);
-    return canonical != null && allowed.contains(canonical);
+    return canonical != null && (allowed.contains(canonical) || anyLoopback && isLoopback(canonical));
+  }
+
+  /** True for the canonical origin of a loopback host (RFC 6761 localhost, IPv4 and IPv6 loopback). */
+  private static boolean isLoopback(String canonical) {
+    String host = canonical.substring(canonical.indexOf("://") + 3, canonical.lastIndexOf(':'));
+    return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+  }
+
+  /** True when {@code host} (as {@code URI.getHost()} gives it) is a loopback name or address. */
+  public static boolean isLoopbackHost(String host) {
+    return host != null && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
   }
 
   /**

@@ -304,4 +304,17 @@ class ConfigParserTest {
     env.put("MCPAUTH_ENABLED", "false");
     assertFalse(parse().enabled());
   }
+
+  @Test
+  @DisplayName("RS-18: allowed origins must be http(s) origins")
+  void allowedOrigins() throws Exception {
+    assertEquals(List.of("https://app.example.com", "http://localhost:6274"),
+        valid().set("mcpauth.allowed-origins", "https://app.example.com, http://localhost:6274").parse().allowedOrigins());
+    sysprops.clear();
+    valid().set("mcpauth.allowed-origins", "https://app.example.com/path,app.example.com");
+    InvalidConfigException e = invalid();
+    assertEquals(List.of("mcpauth.allowed-origins has 'https://app.example.com/path', which is not an http(s) origin such as"
+        + " https://app.example.com", "mcpauth.allowed-origins has 'app.example.com', which is not an http(s) origin such as"
+        + " https://app.example.com"), e.errors());
+  }
 }

@@ -34,6 +34,21 @@ class OriginCheckTest {
   }
 
   @Test
+  @DisplayName("a loopback server allows every loopback origin (a local inspector), never a rebound foreign page")
+  void anyLoopback() {
+    OriginCheck loopback = new OriginCheck(List.of("http://127.0.0.1:8080/mcp"), true);
+    for (String origin : new String[] {"http://localhost:6274", "http://127.0.0.1:3000", "http://[::1]:8080",
+        "https://LOCALHOST", "http://127.0.0.1:8080"}) {
+      assertTrue(loopback.allows(origin), origin);
+    }
+    for (String origin : new String[] {"http://evil.example:8080", "http://localhost.evil.example", "http://127.0.0.2",
+        "http://0.0.0.0:8080", "null", "http://localhost@evil.example"}) {
+      assertFalse(loopback.allows(origin), origin);
+    }
+    assertFalse(check.allows("http://127.0.0.1:3000"), "not without the flag");
+  }
+
+  @Test
   void allowListMustHoldOrigins() {
     assertThrows(IllegalArgumentException.class, () -> new OriginCheck(List.of("mcp.example.com")));
     assertThrows(IllegalArgumentException.class, () -> new OriginCheck(List.of("ftp://mcp.example.com")));
