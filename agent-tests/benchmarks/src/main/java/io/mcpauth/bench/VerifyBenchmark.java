@@ -143,7 +143,7 @@ public class VerifyBenchmark {
     System.out.println("\n[setup] alg=" + alg + " token=" + token.length() + " bytes, jwks=" + jwks.length() + " bytes");
   }
 
-  private static String mint(PublicJsonWebKey jwk, String kid, String alg) throws JoseException {
+  static String mint(PublicJsonWebKey jwk, String kid, String alg) throws JoseException {
     long now = System.currentTimeMillis() / 1000;
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(ISSUER);

@@ -56,23 +56,37 @@ record BearerCredentials(Kind kind, String token) {
     if (start == end) {
       return MALFORMED_REQUEST;
     }
+    // One pass over the token (this runs on every request): a separator anywhere means a second
+    // token or credential, which outranks any other stray character.
+    int seen = 0;
     for (int i = start; i < end; i++) {
       char c = value.charAt(i);
-      if (c == ' ' || c == '\t' || c == ',') {
-        return MALFORMED_REQUEST; // a second token or credential
-      }
+      seen |= c < 128 ? CLASSES[c] : OTHER;
     }
-    for (int i = start; i < end; i++) {
-      if (!isToken68(value.charAt(i))) {
-        return MALFORMED_TOKEN;
-      }
+    if ((seen & SEPARATOR) != 0) {
+      return MALFORMED_REQUEST;
+    }
+    if ((seen & OTHER) != 0) {
+      return MALFORMED_TOKEN;
     }
     return new BearerCredentials(Kind.TOKEN, value.substring(start, end));
   }
 
-  /** RFC 6750 §2.1 b64token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" / "=". */
-  private static boolean isToken68(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+  private static final byte SEPARATOR = 1;
+  private static final byte OTHER = 2;
+  /** Per ASCII char: 0 for RFC 6750 §2.1 b64token (ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" / "="). */
+  private static final byte[] CLASSES = classes();
+
+  private static byte[] classes() {
+    byte[] classes = new byte[128];
+    java.util.Arrays.fill(classes, OTHER);
+    String token68 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=";
+    for (int i = 0; i < token68.length(); i++) {
+      classes[token68.charAt(i)] = 0;
+    }
+    classes[' '] = SEPARATOR;
+    classes['\t'] = SEPARATOR;
+    classes[','] = SEPARATOR;
+    return classes;
   }
 }

@@ -50,7 +50,10 @@ public final class AgentInstaller implements ClassFileTransformer {
   public static void install(Instrumentation instrumentation, Consumer<String> refuseTransport, Executor logExecutor,
       boolean attached, boolean replayBodies, boolean filterToolList) throws UnmodifiableClassException {
     AgentInstaller installer = new AgentInstaller(refuseTransport, logExecutor, replayBodies, filterToolList);
-    instrumentation.addTransformer(installer, true);
+    // Retransformation only serves an attach, where the transports may be loaded already. A
+    // retransformation-capable transformer makes the JVM keep a copy of every class file it loads
+    // from then on, which a -javaagent start would pay for every class of the application.
+    instrumentation.addTransformer(installer, attached);
     if (attached) {
       List<Class<?>> loaded = new ArrayList<>();
       for (Class<?> type : instrumentation.getAllLoadedClasses()) {

@@ -1,0 +1,140 @@
+package io.mcpauth.bench;
+
+import io.mcpauth.core.config.AgentConfig;
+import io.mcpauth.core.config.ConfigParser;
+import io.mcpauth.core.config.ConfigSources;
+import io.mcpauth.core.gate.BearerGate;
+import io.mcpauth.core.token.JwksParser;
+import io.mcpauth.core.token.KeySet;
+import io.mcpauth.core.token.TokenVerifier;
+import io.mcpauth.core.token.VerifiedTokenCache;
+import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the gate costs an admitted request with a warm verified-token cache, the common case: the
+ * whole {@code servletEntry} (Host, Authorization, cache hit, audience and scopes, the caller's
+ * request attributes, the extractor check) on the real SDK 2.1.0 stateless transport, and the
+ * same plus the transport's call of its (wrapped) context extractor, which hands tools the caller.
+ * The request is a {@code Proxy} with a map of attributes, so its own calls cost more than a real
+ * container's: these numbers are an upper bound.
+ *
+ * <p>{@code java -cp target/benchmarks.jar:target/harness-tools.jar org.openjdk.jmh.Main GateBenchmark -prof gc}
+ * (the SDK and the servlet API come from the harness tools jar)
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgs = {"-Xms512m", "-Xmx512m"})
+@State(Scope.Thread)
+public class GateBenchmark {
+
+  BearerGate gate;
+  HttpServletStatelessServerTransport transport;
+  Object request;
+  Object response;
+  final Map<String, Object> attributes = new HashMap<>();
+  Field extractorField;
+  Method extract;
+  TokenVerifier verifier;
+  VerifiedTokenCache cache;
+  String token;
+
+  @Setup
+  public void setUp() throws Exception {
+    PublicJsonWebKey jwk = RsaJwkGenerator.generateJwk(2048);
+    jwk.setKeyId("k1");
+    jwk.setAlgorithm("RS256");
+    jwk.setUse("sig");
+    KeySet keys = new JwksParser().parse(new JsonWebKeySet(jwk).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+    Properties properties = new Properties();
+    properties.setProperty("mcpauth.issuer", VerifyBenchmark.ISSUER);
+    properties.setProperty("mcpauth.resource", VerifyBenchmark.RESOURCE);
+    properties.setProperty("mcpauth.scopes.required", "mcp:tools");
+    properties.setProperty("mcpauth.log.level", "OFF");
+    AgentConfig config = ConfigParser.parse(ConfigSources.of(properties, Map.of()));
+    verifier = new TokenVerifier(config, new VerifyBenchmark.StaticKeySource(keys), Clock.systemUTC());
+    cache = new VerifiedTokenCache(10_000, Clock.systemUTC(), VerifiedTokenCache.Revocations.NONE);
+    gate = new BearerGate(config, verifier, cache);
+    token = VerifyBenchmark.mint(jwk, "k1", "RS256");
+
+    transport = HttpServletStatelessServerTransport.builder().build();
+    Map<String, List<String>> headers = Map.of("Host", List.of("mcp.example.com"),
+        "Authorization", List.of("Bearer " + token), "Content-Type", List.of("application/json"));
+    request = Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "getMethod" -> "POST";
+          case "getRequestURI" -> "/mcp";
+          case "getHeaders" -> Collections.enumeration(headers.getOrDefault((String) args[0], List.of()));
+          case "getHeader" -> headers.getOrDefault((String) args[0], List.of()).stream().findFirst().orElse(null);
+          case "getAttribute" -> attributes.get((String) args[0]);
+          case "setAttribute" -> attributes.put((String) args[0], args[1]);
+          case "getQueryString" -> null;
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == args[0];
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
+    response = Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {HttpServletResponse.class},
+        (proxy, method, args) -> {
+          throw new IllegalStateException("an admitted request writes no reply: " + method.getName());
+        });
+    if (admitted() != response) {
+      throw new IllegalStateException("the token was not admitted");
+    }
+    extractorField = HttpServletStatelessServerTransport.class.getDeclaredField("contextExtractor");
+    extractorField.setAccessible(true);
+    Object extractor = extractorField.get(transport);
+    extract = extractor.getClass().getMethod("extract", Object.class);
+    Object context = admittedWithContext();
+    if (((io.modelcontextprotocol.common.McpTransportContext) context).get("mcpauth.subject") == null) {
+      throw new IllegalStateException("the tools would not see the caller: " + context);
+    }
+  }
+
+  /** The gate's whole decision for an admitted request (warm cache). */
+  @Benchmark
+  public Object admitted() throws Exception {
+    attributes.clear();
+    return gate.servletEntry(transport, request, response);
+  }
+
+  /** The same, plus the transport's extractor call that builds the tools' context. */
+  @Benchmark
+  public Object admittedWithContext() throws Exception {
+    attributes.clear();
+    gate.servletEntry(transport, request, response);
+    return extract.invoke(extractorField.get(transport), request);
+  }
+
+  /** The verified-token cache hit alone, for reference. */
+  @Benchmark
+  public Object cacheHit() throws Exception {
+    return cache.inFrontOf(verifier).verify(token, true);
+  }
+}
