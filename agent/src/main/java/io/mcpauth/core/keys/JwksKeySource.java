@@ -128,9 +128,13 @@ public final class JwksKeySource implements KeySource {
       if (fresh.size() == 0) {
         throw new java.io.IOException("JWKS has no usable signing key");
       }
+      boolean first = keys == null;
       keys = fresh;
       loadedAt = nanoClock.getAsLong();
       AgentLog.get().info("loaded {} verification key(s) from {}", fresh.size(), uri);
+      if (first) {
+        fresh.warmUp();
+      }
       return fresh;
     } catch (Exception e) {
       if (configuredJwksUri == null && keys == null) {
