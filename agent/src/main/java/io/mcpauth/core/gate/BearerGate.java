@@ -188,8 +188,11 @@ public final class BearerGate implements Gate {
    */
   /** @return null to run the handler, a {@link Reply} that denies, or the {@code Mono} a WebFlux handler returns instead */
   private Object admitSpring(Object handler, SpringApi api, Object request) throws Throwable {
-    if (messages != null && api.attributes(request).get(MessageAuthorization.BODY_ATTRIBUTE) instanceof byte[]) {
+    if (messages != null && !api.mayWait(request)
+        && api.attributes(request).get(MessageAuthorization.BODY_ATTRIBUTE) instanceof byte[]) {
       // WebFlux, back from judging the body (see judgeLater): admitted already, the handler runs now.
+      // Only there: a WebMVC request's attributes are its servlet request's, which a later dispatch
+      // of the same request (an error page) would still carry; it is judged afresh instead.
       return null;
     }
     String method = api.method(request);

@@ -9,13 +9,7 @@ import java.util.Map;
  * The caller the gate admitted: what tool, resource and prompt handlers see through the SDK's
  * {@code McpTransportContext}, and what a session is bound to.
  */
-record CallerIdentity(String issuer, String subject, String clientId, List<String> scopes, Map<String, Object> claims,
-    Map<String, Object> entries) {
-
-  /** A caller whose entries are not needed: a session owner rebuilt from request attributes. */
-  CallerIdentity(String issuer, String subject, String clientId, List<String> scopes, Map<String, Object> claims) {
-    this(issuer, subject, clientId, scopes, claims, Map.of());
-  }
+record CallerIdentity(String issuer, String subject, String clientId, List<String> scopes, Map<String, Object> claims) {
 
   static final String SUBJECT = "mcpauth.subject";
   static final String CLIENT_ID = "mcpauth.client_id";
@@ -24,16 +18,9 @@ record CallerIdentity(String issuer, String subject, String clientId, List<Strin
   static final String CLAIMS = "mcpauth.claims";
   static final List<String> KEYS = List.of(SUBJECT, CLIENT_ID, ISSUER, SCOPES, CLAIMS);
 
-  /** The caller of a verified token: made once per token, not per request (see {@link VerifiedToken#derived}). */
   static CallerIdentity of(VerifiedToken token) {
-    return token.derived(CallerIdentity::from);
-  }
-
-  private static CallerIdentity from(VerifiedToken token) {
-    CallerIdentity caller = new CallerIdentity(token.issuer(), token.subject(), token.clientId(),
-        List.copyOf(token.scopes()), token.claims());
-    return new CallerIdentity(caller.issuer, caller.subject, caller.clientId, caller.scopes, caller.claims,
-        caller.buildEntries());
+    return new CallerIdentity(token.issuer(), token.subject(), token.clientId(), List.copyOf(token.scopes()),
+        token.claims());
   }
 
   /** Whom a session belongs to; compared part by part, so no subject text can pose as another split. */
@@ -46,16 +33,16 @@ record CallerIdentity(String issuer, String subject, String clientId, List<Strin
 
   /**
    * The {@code mcpauth.*} entries, without nulls: SDK 2.x builds its context with Map.copyOf,
-   * which throws on a null value. Unmodifiable, in a stable order.
+   * which throws on a null value.
    */
-  private Map<String, Object> buildEntries() {
+  Map<String, Object> entries() {
     Map<String, Object> entries = new LinkedHashMap<>();
     put(entries, SUBJECT, subject);
     put(entries, CLIENT_ID, clientId);
     put(entries, ISSUER, issuer);
     entries.put(SCOPES, scopes);
     entries.put(CLAIMS, claims);
-    return java.util.Collections.unmodifiableMap(entries);
+    return entries;
   }
 
   private static void put(Map<String, Object> entries, String key, Object value) {
