@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,25 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ToolListRewriterTest {
 
-  /** method name → bridge calls to visibleTools in it. */
-  private static List<String> bridgeCalls(byte[] classFile) {
-    List<String> calls = new ArrayList<>();
-    new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        return new MethodVisitor(Opcodes.ASM9) {
-          @Override
-          public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
-            if (owner.equals("io/mcpauth/agent/bootstrap/AuthBridge") && method.equals("visibleTools")) {
-              calls.add(name);
-            }
-          }
-        };
-      }
-    }, 0);
-    return calls;
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"McpAsyncServer", "McpStatelessAsyncServer"})
   @DisplayName("the tools/list handler's read of this.tools is the one rewritten")
@@ -50,7 +26,8 @@ class ToolListRewriterTest {
       original = in.readAllBytes();
     }
     assertEquals(Hooks.Kind.TOOL_LIST, Hooks.kindOf(internalName));
-    List<String> calls = bridgeCalls(Hooks.hook(internalName, original, false));
+    List<String> calls = MethodCalls.in(Hooks.hook(internalName, original, false)).stream()
+        .filter(call -> call.endsWith(" -> io/mcpauth/agent/bootstrap/AuthBridge.visibleTools")).toList();
     assertEquals(1, calls.size(), calls.toString());
     assertTrue(calls.get(0).startsWith("lambda$toolsListRequestHandler$"), calls.toString());
   }
