@@ -4,7 +4,6 @@ import io.mcpauth.core.json.StrictJson;
 import io.mcpauth.core.token.Claims;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.VerifiedToken;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +85,7 @@ final class IntrospectionResponseCheck {
         Claims.scopes(response),
         exp != null ? exp : fallbackExpiry,
         Claims.optionalString(response, "jti"),
-        Collections.unmodifiableMap(response));
+        Claims.kept(response));
   }
 
   private static void checkTokenType(Map<String, Object> response) throws TokenRejectedException {

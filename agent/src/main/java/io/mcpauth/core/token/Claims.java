@@ -59,6 +59,21 @@ public final class Claims {
   }
 
   /**
+   * The claims as a verified token keeps them, possibly for as long as it is cached: immutable and
+   * compact (one array, no entry objects: about 350 bytes less per token than the parser's map, which
+   * is most of what a full verified-token cache holds). A claim whose value is JSON null is left out,
+   * as absent; it can say nothing a consumer could rely on.
+   */
+  public static Map<String, Object> kept(Map<String, Object> claims) {
+    if (claims.containsValue(null)) {
+      Map<String, Object> present = new java.util.HashMap<>(claims);
+      present.values().removeIf(java.util.Objects::isNull);
+      return Map.copyOf(present);
+    }
+    return Map.copyOf(claims);
+  }
+
+  /**
    * RFC 9068 §2.2.3 {@code scope} is a space-separated string; {@code scp} (Okta, Entra) may be a
    * string or an array of strings. Anything else is a malformed token (RS-SEC-48/49).
    */

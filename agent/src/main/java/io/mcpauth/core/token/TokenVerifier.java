@@ -4,7 +4,6 @@ import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.json.StrictJson;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -207,7 +206,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
         Claims.scopes(claims),
         exp,
         Claims.optionalString(claims, "jti"),
-        Collections.unmodifiableMap(claims));
+        Claims.kept(claims));
   }
 
   private void checkAudience(Object aud) throws TokenRejectedException {
