@@ -25,7 +25,6 @@ import io.mcpauth.core.logging.AgentLog;
 public final class BearerGate implements Gate {
 
   private final AccessTokenVerifier tokens;
-  private final List<String> requiredScopes;
   private final ScopePolicy policy;
   /** Null unless some scope rule depends on the JSON-RPC message. */
   private final MessageAuthorization messages;
@@ -41,7 +40,6 @@ public final class BearerGate implements Gate {
   /** @param tokens judges each bearer token: a JWT verifier behind its cache, introspection, or a router by issuer */
   public BearerGate(AgentConfig config, AccessTokenVerifier tokens) {
     this.tokens = tokens;
-    this.requiredScopes = config.requiredScopes();
     this.policy = config.scopePolicy();
     this.messages = policy.readsMessages()
         ? new MessageAuthorization(new JsonRpcPeek(config.maxBodyBytes()), policy) : null;
@@ -185,8 +183,9 @@ public final class BearerGate implements Gate {
    * Spring transports assign the session id inside the handler, out of the gate's sight, so a
    * session is bound to the first caller that uses it (trust on first use: the id is only ever
    * sent to the client that initialized it).
+   *
+   * @return null to run the handler, a {@link Reply} that denies, or the {@code Mono} a WebFlux handler returns instead
    */
-  /** @return null to run the handler, a {@link Reply} that denies, or the {@code Mono} a WebFlux handler returns instead */
   private Object admitSpring(Object handler, SpringApi api, Object request) throws Throwable {
     if (messages != null && !api.mayWait(request)
         && api.attributes(request).get(MessageAuthorization.BODY_ATTRIBUTE) instanceof byte[]) {
@@ -353,7 +352,7 @@ public final class BearerGate implements Gate {
     if (resources.perRequest() && !names(token.claims().get("aud"), resource.resource())) {
       return deny(challenges.invalidToken, method, path, "aud does not name this resource");
     }
-    if (!policy.grants(token.scopes(), requiredScopes)) {
+    if (!policy.grants(token.scopes(), policy.everyRequest())) {
       return deny(challenges.insufficientScope, method, path,
           "insufficient scope for subject " + LogText.printable(token.subject()));
     }
