@@ -46,7 +46,7 @@ class HostileHostTest extends WithIdentityProvider {
       assertEquals(401, Http.post(server.url(), Http.INITIALIZE).statusCode(), "the agent protects the host");
       List<String> withAgent = hostLog(server, "Authorization", bearer(idp.token(server.resourceUri()).sign()));
       assertEquals(plain, withAgent, "the host's own log lines, with and without the agent");
-      assertFalse(server.agentLog().isEmpty(), "the agent logged through its own, separate logback");
+      assertFalse(server.agentLog().isEmpty(), "the agent logged through its own log");
       assertTrue(server.output().lines().noneMatch(line -> line.contains("|-") || line.contains("SLF4J")), server.output());
     }
   }

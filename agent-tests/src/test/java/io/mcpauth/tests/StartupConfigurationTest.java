@@ -102,8 +102,9 @@ class StartupConfigurationTest extends WithIdentityProvider {
 
   @Test
   void theHostsLogbackConfigurationIsNeverRead(@TempDir Path dir) throws IOException {
-    // A configuration logback would choke on, loudly: if the agent's logback read it, its status
-    // messages ("|-ERROR ...") would appear and the agent's own log format would change.
+    // A configuration logback would choke on, loudly: if anything of the agent's read it (the agent
+    // once shipped a relocated logback), status lines ("|-ERROR ...") would appear and the agent's
+    // own log format would change.
     Path broken = dir.resolve("logback.xml");
     Files.writeString(broken, "<configuration><appender name=\"x\" class=\"no.such.Appender\"/><root><appender-ref ref=\"x\"/></root>");
     try (Fixture server = Fixture.builder().protectedBy(idp)

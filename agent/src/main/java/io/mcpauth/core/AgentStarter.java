@@ -10,7 +10,6 @@ import io.mcpauth.core.gate.BearerGate;
 import io.mcpauth.core.instrumentation.AgentInstaller;
 import io.mcpauth.core.issuers.ExternalIssuers;
 import io.mcpauth.core.logging.AgentLog;
-import io.mcpauth.core.logging.AgentLogging;
 import io.mcpauth.core.token.AccessTokenVerifier;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedTokenCache;
@@ -45,17 +44,16 @@ public final class AgentStarter {
       System.exit(2);
       return;
     }
-    AgentLogging.settings(config.logLevel(), config.logFile());
-    // Logging and key fetches run on this one daemon thread: initialising logback and the HTTP
-    // client costs a few hundred milliseconds of class loading that must stay off the JVM's
-    // start-up path.
+    AgentLog.settings(config.logLevel(), config.logFile());
+    // Key fetches and logging run on this one daemon thread: the HTTP client, the key parsers and
+    // the log's time formatting load classes that must stay off the JVM's start-up path.
     ExecutorService background = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "mcpauth");
       thread.setDaemon(true);
       return thread;
     });
     if (!config.enabled()) {
-      background.execute(() -> AgentLog.get().warn(
+      background.execute(() -> AgentLog.warn(
           "mcpauth.enabled=false: the agent is loaded but the MCP server is NOT protected"));
       return;
     }
@@ -85,22 +83,25 @@ public final class AgentStarter {
     }
     BearerGate gate = new BearerGate(config, tokens);
     if (!AuthBridge.install(gate)) {
-      background.execute(() -> AgentLog.get().warn("a gate is already installed in this JVM; nothing to do"));
+      background.execute(() -> AgentLog.warn("a gate is already installed in this JVM; nothing to do"));
       return;
     }
     AgentInstaller.install(instrumentation, gate::refuseTransport, background, attached,
         config.scopePolicy().readsMessages(), config.filterToolList());
     System.setProperty(ConfigSources.STATE_PROPERTY, "active");
     long startupMillis = (System.nanoTime() - started) / 1_000_000;
+    if (external != null) {
+      // Before the first log line: the first verified request waits for the keys, not for the log.
+      external.prefetch();
+    }
     AgentConfig active = config;
-    background.execute(() -> AgentLog.get().info(
+    background.execute(() -> AgentLog.info(
         "protecting MCP transports {} for resource {} with tokens from {} issuer {}; started in {} ms",
         AgentInstaller.transportClassNames(),
         active.loopbackResource() ? "(the loopback origin each client uses)" : active.resource(),
         active.embeddedAuthServer() ? "the embedded authorization server, " : "", active.issuer(), startupMillis));
     if (external != null) {
       background.execute(external::logIssuers);
-      external.prefetch();
     }
   }
 

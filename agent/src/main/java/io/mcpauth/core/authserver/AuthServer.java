@@ -88,14 +88,14 @@ public final class AuthServer {
       AuthServer authServer = new AuthServer(issuer, bound, grants, keySource, server);
       authServer.maintain(keys, clientStore, as, clock);
       if (storeStep("users", users::isEmpty)) {
-        log.execute(() -> AgentLog.get().warn("authorization server: no users yet, so nobody can sign in. Add one with: "
+        log.execute(() -> AgentLog.warn("authorization server: no users yet, so nobody can sign in. Add one with: "
             + "java -jar mcpauth-agent.jar user add --users-file {} --username NAME", as.usersFile()));
       }
       if (!as.tls() && !as.bindAddress().isLoopbackAddress()) {
-        log.execute(() -> AgentLog.get().warn("authorization server: serving PLAIN HTTP on non-loopback {} because "
+        log.execute(() -> AgentLog.warn("authorization server: serving PLAIN HTTP on non-loopback {} because "
             + "mcpauth.as.insecure-http=true; it must sit behind a TLS-terminating proxy", as.bindAddress().getHostAddress()));
       }
-      log.execute(() -> AgentLog.get().info("authorization server {} listening on {}:{}, data in {}", issuer,
+      log.execute(() -> AgentLog.info("authorization server {} listening on {}:{}, data in {}", issuer,
           as.bindAddress().getHostAddress(), server.getAddress().getPort(), as.dataDirectory()));
       return authServer;
     } catch (StartException | RuntimeException e) {
@@ -250,7 +250,7 @@ public final class AuthServer {
           long now = clock.instant().getEpochSecond();
           int expired = clients.expireUnused(now, as.unusedClientExpiry().toSeconds());
           if (expired > 0) {
-            AgentLog.get().info("authorization server: deleted {} registered clients that were never used", expired);
+            AgentLog.info("authorization server: deleted {} registered clients that were never used", expired);
           }
           grants.prune(now);
           keys.rotateIfOlderThan(as.signingKeyMaxAge(), now);
@@ -258,7 +258,7 @@ public final class AuthServer {
         } catch (InterruptedException e) {
           return;
         } catch (IOException | RuntimeException e) {
-          AgentLog.get().error("authorization server: maintenance failed", e);
+          AgentLog.error("authorization server: maintenance failed", e);
           try {
             Thread.sleep(Duration.ofMinutes(1).toMillis());
           } catch (InterruptedException interrupted) {

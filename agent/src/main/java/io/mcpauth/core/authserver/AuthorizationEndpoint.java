@@ -139,7 +139,7 @@ final class AuthorizationEndpoint {
     if (failuresPerAddress.exhausted(address) || failuresPerAccount.exhausted(account)) {
       long retry = Math.max(failuresPerAddress.retryAfterSeconds(address), failuresPerAccount.retryAfterSeconds(account));
       exchange.addHeader("Retry-After", Long.toString(retry));
-      AgentLog.get().warn("authorization server: sign-in refused, too many failures for this account or address");
+      AgentLog.warn("authorization server: sign-in refused, too many failures for this account or address");
       loginPage(exchange, 429, transaction, "Too many failed sign-ins. Try again in " + retry + " seconds.");
       return;
     }
@@ -147,14 +147,14 @@ final class AuthorizationEndpoint {
     try {
       user = username == null || password == null ? Optional.empty() : users.authenticate(username, password.toCharArray());
     } catch (IOException e) {
-      AgentLog.get().error("authorization server: the users file cannot be read; nobody can sign in", e);
+      AgentLog.error("authorization server: the users file cannot be read; nobody can sign in", e);
       errorPage(exchange, 503, "Sign-in unavailable", "The server cannot check passwords right now.");
       return;
     }
     if (user.isEmpty()) {
       failuresPerAddress.record(address);
       failuresPerAccount.record(account);
-      AgentLog.get().info("authorization server: failed sign-in for client {}", LogText.printable(transaction.request.client().clientId()));
+      AgentLog.info("authorization server: failed sign-in for client {}", LogText.printable(transaction.request.client().clientId()));
       // The same words for an unknown user and a wrong password (AS-SEC-22).
       loginPage(exchange, 200, transaction, "The username or password is not correct.");
       return;
@@ -163,7 +163,7 @@ final class AuthorizationEndpoint {
     BrowserSessions.Session signedIn = sessions.signIn(session, user.get(), now);
     transaction.sessionId = signedIn.id();
     setCookie(exchange, signedIn);
-    AgentLog.get().info("authorization server: {} signed in", LogText.printable(user.get()));
+    AgentLog.info("authorization server: {} signed in", LogText.printable(user.get()));
     exchange.seeOther(path("/consent") + "?transaction=" + encode(transaction.id));
   }
 
@@ -203,7 +203,7 @@ final class AuthorizationEndpoint {
   private void decide(Exchange exchange, AuthorizationRequest request, String user, String decision, long now)
       throws IOException {
     if (!"approve".equals(decision)) {
-      AgentLog.get().info("authorization server: {} denied client {}", LogText.printable(user), LogText.printable(request.client().clientId()));
+      AgentLog.info("authorization server: {} denied client {}", LogText.printable(user), LogText.printable(request.client().clientId()));
       redirectError(exchange, request.redirectUri(), request.state(), "access_denied", "The user denied the request");
       return;
     }
@@ -215,7 +215,7 @@ final class AuthorizationEndpoint {
     if (!request.client().metadataDocument()) {
       clients.store().markAuthorized(request.client().clientId(), now);
     }
-    AgentLog.get().info("authorization server: {} approved client {} for scope '{}'", LogText.printable(user),
+    AgentLog.info("authorization server: {} approved client {} for scope '{}'", LogText.printable(user),
         LogText.printable(request.client().clientId()), request.scope());
     StringBuilder location = new StringBuilder(request.redirectUri());
     location.append(request.redirectUri().contains("?") ? '&' : '?').append("code=").append(encode(code));

@@ -74,7 +74,7 @@ final class RegistrationEndpoint {
         response.put("client_secret_expires_at", 0);
       }
       response.putAll(metadata.toJson());
-      AgentLog.get().info("authorization server: registered client {} ('{}', {})", clientId,
+      AgentLog.info("authorization server: registered client {} ('{}', {})", clientId,
           LogText.printable(metadata.clientName()), metadata.tokenEndpointAuthMethod());
       exchange.json(201, response, "Cache-Control", "no-store", "Pragma", "no-cache");
     } catch (OAuthError e) {

@@ -50,7 +50,7 @@ final class Routes {
     } catch (IOException e) {
       throw e;
     } catch (RuntimeException | Error e) {
-      AgentLog.get().error("authorization server: {} {} failed", exchange.method(),
+      AgentLog.error("authorization server: {} {} failed", exchange.method(),
           LogText.printable(exchange.path()), e);
       if (!exchange.sent()) {
         exchange.json(500, Map.of("error", "server_error", "error_description", "internal error"),

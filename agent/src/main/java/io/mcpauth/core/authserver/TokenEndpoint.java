@@ -113,7 +113,7 @@ final class TokenEndpoint {
       if (previous != null) {
         // AS-06, AS-SEC-25: a second redemption means the code leaked; what it produced is revoked.
         grants.revokeGrant(previous);
-        AgentLog.get().warn("authorization server: a code of client {} was redeemed twice; its grant is revoked",
+        AgentLog.warn("authorization server: a code of client {} was redeemed twice; its grant is revoked",
             LogText.printable(client.clientId()));
         throw OAuthError.invalidGrant("the code was already used");
       }
@@ -150,7 +150,7 @@ final class TokenEndpoint {
     if (rotation == GrantStore.Rotation.REPLAYED) {
       // AS-SEC-34/35: a rotated-out token came back, so one of its holders is not the client.
       grants.revokeGrant(grant.id());
-      AgentLog.get().warn("authorization server: a refresh token of client {} was reused; its grant is revoked",
+      AgentLog.warn("authorization server: a refresh token of client {} was reused; its grant is revoked",
           LogText.printable(client.clientId()));
       throw OAuthError.invalidGrant("the refresh token was already used");
     }

@@ -54,7 +54,7 @@ public final class BearerGate implements Gate {
     try {
       outcome = admitServlet(servlet, api, request, response);
     } catch (Throwable e) {
-      AgentLog.get().error("denied a request: 503, the authorization check failed", e);
+      AgentLog.error("denied a request: 503, the authorization check failed", e);
       outcome = Challenges.UNAVAILABLE;
     }
     if (outcome instanceof Reply reply) {
@@ -159,7 +159,7 @@ public final class BearerGate implements Gate {
       reply = beforeService(servlet.getClass().getName(), api.method(request), api.requestUri(request),
           first(api.headers(request, "Host")));
     } catch (Throwable e) {
-      AgentLog.get().error("denied a request: 503, the authorization check failed", e);
+      AgentLog.error("denied a request: 503, the authorization check failed", e);
       reply = Challenges.UNAVAILABLE;
     }
     return reply != null && write(api, response, reply);
@@ -172,7 +172,7 @@ public final class BearerGate implements Gate {
     try {
       outcome = admitSpring(handler, api, request);
     } catch (Throwable e) {
-      AgentLog.get().error("denied a request: 503, the authorization check failed", e);
+      AgentLog.error("denied a request: 503, the authorization check failed", e);
       outcome = Challenges.UNAVAILABLE;
     }
     Object decided = outcome;
@@ -296,7 +296,7 @@ public final class BearerGate implements Gate {
       ResourceIdentity.View resource = resources.forHost(api.host(exchange));
       reply = resource != null && "GET".equals(api.method(exchange)) ? resource.metadata().replyFor(api.path(exchange)) : null;
     } catch (Throwable e) {
-      AgentLog.get().error("could not serve the Protected Resource Metadata", e);
+      AgentLog.error("could not serve the Protected Resource Metadata", e);
       reply = null;
     }
     Reply document = reply;
@@ -308,7 +308,7 @@ public final class BearerGate implements Gate {
     try {
       return decide(method, path, null, null, authorization, true) instanceof Reply denial ? denial : null;
     } catch (RuntimeException | Error e) {
-      AgentLog.get().error("denied {} {}: 503, the authorization check failed", method, LogText.printable(path), e);
+      AgentLog.error("denied {} {}: 503, the authorization check failed", method, LogText.printable(path), e);
       return Challenges.UNAVAILABLE;
     }
   }
@@ -414,7 +414,7 @@ public final class BearerGate implements Gate {
   }
 
   private static Reply deny(Reply reply, String method, String path, String reason) {
-    AgentLog.get().info("denied {} {}: {} ({})", method, LogText.printable(path), reply.status, reason);
+    AgentLog.info("denied {} {}: {} ({})", method, LogText.printable(path), reply.status, reason);
     return reply;
   }
 

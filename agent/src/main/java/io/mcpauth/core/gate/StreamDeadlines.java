@@ -27,7 +27,7 @@ final class StreamDeadlines {
     timer.schedule(() -> {
       try {
         api.complete(asyncContext);
-        AgentLog.get().info("ended an SSE stream of subject {}: its token expired", LogText.printable(subject));
+        AgentLog.info("ended an SSE stream of subject {}: its token expired", LogText.printable(subject));
       } catch (Throwable alreadyEnded) {
         // the stream ended before its token did: the container refuses a second completion
       }

@@ -77,12 +77,12 @@ public final class AgentInstaller implements ClassFileTransformer {
     String name = className.replace('/', '.');
     String problem = name + " looks like a shaded or relocated MCP Java SDK transport, which the agent does not hook";
     if (Hooks.isSpringTransportName(className)) {
-      logExecutor.execute(() -> AgentLog.get().error("{}; refusing to load it, so the server cannot serve it"
+      logExecutor.execute(() -> AgentLog.error("{}; refusing to load it, so the server cannot serve it"
           + " unprotected (fail closed). Run the SDK unshaded", problem));
       return UNLOADABLE;
     }
     refuseTransport.accept(name);
-    logExecutor.execute(() -> AgentLog.get().error("{}; every request to it is denied with 503 (fail closed)."
+    logExecutor.execute(() -> AgentLog.error("{}; every request to it is denied with 503 (fail closed)."
         + " Run the SDK unshaded", problem));
     return null;
   }
@@ -101,7 +101,7 @@ public final class AgentInstaller implements ClassFileTransformer {
     Hooks.Kind kind = Hooks.kindOf(className);
     try {
       byte[] hooked = Hooks.hook(className, classfileBuffer, replayBodies);
-      logExecutor.execute(() -> AgentLog.get().info(Hooks.TRANSPORTS.containsKey(className)
+      logExecutor.execute(() -> AgentLog.info(Hooks.TRANSPORTS.containsKey(className)
           ? "protecting " + name + " (class loader " + loaderName + ")"
           : kind == Hooks.Kind.SSE_SESSION ? "binding legacy SSE sessions through " + name
           : kind == Hooks.Kind.TOOL_LIST ? "answering tools/list with the tools each caller may call, in " + name
@@ -112,7 +112,7 @@ public final class AgentInstaller implements ClassFileTransformer {
       switch (kind) {
         case SERVLET_TRANSPORT:
           refuseTransport.accept(name);
-          logExecutor.execute(() -> AgentLog.get().error("{}; every request to it is denied with 503 (fail closed)."
+          logExecutor.execute(() -> AgentLog.error("{}; every request to it is denied with 503 (fail closed)."
               + " Supported: MCP Java SDK 0.17.0 to 2.1.0", problem));
           return null;
         case SSE_SESSION:
@@ -120,22 +120,22 @@ public final class AgentInstaller implements ClassFileTransformer {
           // unbound session; refusing the transport says why instead.
           String transport = name.substring(0, name.indexOf('$'));
           refuseTransport.accept(transport);
-          logExecutor.execute(() -> AgentLog.get().error("{}; every request to {} is denied with 503 (fail closed)",
+          logExecutor.execute(() -> AgentLog.error("{}; every request to {} is denied with 503 (fail closed)",
               problem, transport));
           return null;
         case SPRING_TRANSPORT:
           // No servlet entry to deny from: the class is made unloadable, so the application
           // cannot start with an MCP endpoint the gate does not cover.
-          logExecutor.execute(() -> AgentLog.get().error("{}; refusing to load it, so the server cannot serve it"
+          logExecutor.execute(() -> AgentLog.error("{}; refusing to load it, so the server cannot serve it"
               + " unprotected (fail closed). Supported: the SDK 0.17-0.18 and Spring AI 2.0 Spring transports", problem));
           return UNLOADABLE;
         case TOOL_LIST:
           // Hiding tools is a courtesy: every tools/call is still checked before it runs.
-          logExecutor.execute(() -> AgentLog.get().warn("{}: tools/list lists every tool there (calls are still checked)",
+          logExecutor.execute(() -> AgentLog.warn("{}: tools/list lists every tool there (calls are still checked)",
               problem));
           return null;
         default:
-          logExecutor.execute(() -> AgentLog.get().error("{}: the Protected Resource Metadata is not served there", problem));
+          logExecutor.execute(() -> AgentLog.error("{}: the Protected Resource Metadata is not served there", problem));
           return null;
       }
     }

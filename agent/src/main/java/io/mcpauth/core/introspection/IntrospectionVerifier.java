@@ -111,7 +111,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
       } catch (TokenRejectedException e) {
         call.completeExceptionally(e);
       } catch (RuntimeException | Error e) {
-        AgentLog.get().error("introspection at {} failed unexpectedly", client.endpoint(), e);
+        AgentLog.error("introspection at {} failed unexpectedly", client.endpoint(), e);
         call.completeExceptionally(new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE,
             "introspection failed unexpectedly"));
       } finally {
@@ -139,7 +139,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
     try {
       body = client.introspect(token);
     } catch (IOException e) {
-      AgentLog.get().warn("introspection at {} failed: {}", client.endpoint(), e.getMessage());
+      AgentLog.warn("introspection at {} failed: {}", client.endpoint(), e.getMessage());
       throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE,
           "the introspection endpoint gave no usable answer");
     }
@@ -158,7 +158,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
       if (e.kind() == TokenRejectedException.Kind.INVALID) {
         cache.rememberRefused(key, e.getMessage(), reusableUntil, now);
       } else {
-        AgentLog.get().warn("introspection at {}: {}", client.endpoint(), e.getMessage());
+        AgentLog.warn("introspection at {}: {}", client.endpoint(), e.getMessage());
       }
       throw e;
     }

@@ -87,7 +87,7 @@ public final class ExternalIssuers {
   /** One line naming each issuer and how its tokens are checked, unless there is just one issuer with a JWKS. */
   public void logIssuers() {
     if (descriptions.size() != 1 || keySources.size() != 1) {
-      AgentLog.get().info("trusted issuers: {}", String.join(", ", descriptions));
+      AgentLog.info("trusted issuers: {}", String.join(", ", descriptions));
     }
   }
 

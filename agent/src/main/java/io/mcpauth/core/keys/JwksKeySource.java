@@ -118,12 +118,12 @@ public final class JwksKeySource implements KeySource {
       if (uri == null) {
         uri = IssuerMetadata.discoverJwksUri(issuer, fetcher);
         jwksUri = uri;
-        AgentLog.get().info("discovered jwks_uri {} for issuer {}", uri, issuer);
+        AgentLog.info("discovered jwks_uri {} for issuer {}", uri, issuer);
       }
       JwksParser parser = new JwksParser();
       KeySet fresh = parser.parse(fetcher.get(uri));
       if (!parser.skipped().isEmpty()) {
-        AgentLog.get().warn("JWKS {}: left out {} key(s): {}", uri, parser.skipped().size(), parser.skipped());
+        AgentLog.warn("JWKS {}: left out {} key(s): {}", uri, parser.skipped().size(), parser.skipped());
       }
       if (fresh.size() == 0) {
         throw new java.io.IOException("JWKS has no usable signing key");
@@ -131,7 +131,7 @@ public final class JwksKeySource implements KeySource {
       boolean first = keys == null;
       keys = fresh;
       loadedAt = nanoClock.getAsLong();
-      AgentLog.get().info("loaded {} verification key(s) from {}", fresh.size(), uri);
+      AgentLog.info("loaded {} verification key(s) from {}", fresh.size(), uri);
       if (first) {
         fresh.warmUp();
       }
@@ -141,7 +141,7 @@ public final class JwksKeySource implements KeySource {
         jwksUri = null; // rediscover next time
       }
       KeySet retained = keys;
-      AgentLog.get().warn("could not fetch the issuer's keys ({}); {}", e.getMessage(),
+      AgentLog.warn("could not fetch the issuer's keys ({}); {}", e.getMessage(),
           retained == null ? "no keys yet: requests are refused with 503" : "keeping the last known keys");
       return retained;
     }

@@ -1,33 +1,19 @@
 package io.mcpauth.core.logging;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Everything the agent logs while it is open: each line as formatted, with its exception messages. */
+/** Everything the agent logs while it is open: "LEVEL message", then " | Class: message" per cause. */
 public final class CapturedLog implements AutoCloseable {
 
-  private final Logger logger = (Logger) AgentLog.get();
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final List<String> lines = new CopyOnWriteArrayList<>();
 
   public CapturedLog() {
-    appender.start();
-    logger.addAppender(appender);
+    AgentLog.capture(lines::add);
   }
 
   public List<String> lines() {
-    List<String> lines = new ArrayList<>();
-    for (ILoggingEvent event : new ArrayList<>(appender.list)) {
-      StringBuilder line = new StringBuilder(event.getLevel() + " " + event.getFormattedMessage());
-      for (IThrowableProxy error = event.getThrowableProxy(); error != null; error = error.getCause()) {
-        line.append(" | ").append(error.getClassName()).append(": ").append(error.getMessage());
-      }
-      lines.add(line.toString());
-    }
-    return lines;
+    return List.copyOf(lines);
   }
 
   public String text() {
@@ -36,7 +22,6 @@ public final class CapturedLog implements AutoCloseable {
 
   @Override
   public void close() {
-    logger.detachAppender(appender);
-    appender.stop();
+    AgentLog.capture(null);
   }
 }

@@ -3,8 +3,7 @@ package io.mcpauth.core.rpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
+import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.rpc.RpcMessage.Kind;
 import io.mcpauth.core.token.TestData;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -17,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,8 +47,14 @@ class JsonRpcPeekDifferentialTest {
 
   @BeforeAll
   static void quietSdk() {
-    // McpSchema logs every body at DEBUG, and every request record without its name at WARN.
-    ((Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(Level.OFF);
+    // McpSchema logs every request record without its name at WARN; in this test JVM the SDK's
+    // slf4j finds the agent's provider on the class path, so its lines would go to AgentLog.
+    AgentLog.settings("OFF", null);
+  }
+
+  @AfterAll
+  static void loudAgain() {
+    AgentLog.settings("INFO", null);
   }
 
   /** What one parser made of one body: the dispatch, or null when it refused the body. */

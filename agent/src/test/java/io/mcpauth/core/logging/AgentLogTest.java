@@ -1,0 +1,81 @@
+package io.mcpauth.core.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class AgentLogTest {
+
+  @AfterEach
+  void restore() {
+    AgentLog.settings("INFO", null);
+  }
+
+  @Test
+  void placeholdersTakeTheArgumentsInOrderAndATrailingThrowableIsTheCause() {
+    assertEquals("a 1 b two c", AgentLog.format("a {} b {} c", new Object[] {1, "two"}, 2));
+    assertEquals("left {} open", AgentLog.format("left {} open", new Object[0], 0));
+    assertEquals("literal {} and x", AgentLog.format("literal \\{} and {}", new Object[] {"x"}, 1));
+    assertEquals("null", AgentLog.format("{}", new Object[] {null}, 1));
+    assertEquals("{", AgentLog.format("{", new Object[] {"unused"}, 1));
+
+    try (CapturedLog log = new CapturedLog()) {
+      Exception cause = new IllegalStateException("outer", new java.io.IOException("inner"));
+      AgentLog.error("{} failed", "fetch", cause);
+      assertEquals(List.of("ERROR fetch failed | java.lang.IllegalStateException: outer | java.io.IOException: inner"),
+          log.lines());
+    }
+  }
+
+  @Test
+  void linesBelowTheLevelAreDropped() {
+    AgentLog.settings("WARN", null);
+    try (CapturedLog log = new CapturedLog()) {
+      AgentLog.info("quiet");
+      AgentLog.warn("loud");
+      AgentLog.error("louder");
+      assertEquals(List.of("WARN loud", "ERROR louder"), log.lines());
+    }
+    AgentLog.settings("OFF", null);
+    try (CapturedLog log = new CapturedLog()) {
+      AgentLog.error("nothing");
+      assertEquals(List.of(), log.lines());
+    }
+  }
+
+  @Test
+  void theFileGetsOneTimestampedLinePerEventWithTheCauseAndItsFirstFrame(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("agent.log");
+    AgentLog.settings("INFO", file.toString());
+    AgentLog.info("protecting {}", "/mcp");
+    AgentLog.warn("refused: {}", "bad", new IllegalArgumentException("why"));
+    AgentLog.settings("INFO", null);
+
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertEquals(4, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(0).matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) mcpauth INFO  protecting /mcp$"),
+        lines.get(0));
+    assertTrue(lines.get(1).endsWith(" mcpauth WARN  refused: bad"), lines.get(1));
+    assertEquals("java.lang.IllegalArgumentException: why", lines.get(2));
+    assertTrue(lines.get(3).startsWith("\tat io.mcpauth.core.logging.AgentLogTest."), lines.get(3));
+  }
+
+  @Test
+  void slf4jLinesOfTheDependenciesReachTheAgentLog() {
+    // In this test JVM slf4j is not relocated, and it finds the agent's provider on the class path.
+    try (CapturedLog log = new CapturedLog()) {
+      LoggerFactory.getLogger("org.jose4j.jwk.JsonWebKeySet").warn("ignoring {} of {} keys", 1, 3);
+      LoggerFactory.getLogger("org.jose4j.jwk.JsonWebKeySet").debug("not at INFO");
+      assertEquals(List.of("WARN ignoring 1 of 3 keys"), log.lines());
+    }
+  }
+}
