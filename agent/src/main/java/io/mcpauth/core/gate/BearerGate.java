@@ -98,9 +98,11 @@ public final class BearerGate implements Gate {
       }
       api.setAttribute(request, MessageAuthorization.BODY_ATTRIBUTE, judged);
     }
-    for (Map.Entry<String, Object> entry : caller.entries().entrySet()) {
+    Map<String, Object> entries = caller.entries();
+    for (Map.Entry<String, Object> entry : entries.entrySet()) {
       api.setAttribute(request, entry.getKey(), entry.getValue());
     }
+    api.setAttribute(request, TransportContexts.CALLER_ATTRIBUTE, entries);
     TransportContexts.ensureWrapped(servlet, api::attribute);
     if (style == SessionStyle.STREAMABLE && "POST".equals(method) && sessionId == null) {
       return SessionIdRecorder.around(response, api.responseInterface, caller, sessions);

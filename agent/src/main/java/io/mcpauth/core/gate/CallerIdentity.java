@@ -1,7 +1,7 @@
 package io.mcpauth.core.gate;
 
 import io.mcpauth.core.token.VerifiedToken;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,22 +32,24 @@ record CallerIdentity(String issuer, String subject, String clientId, List<Strin
   }
 
   /**
-   * The {@code mcpauth.*} entries, without nulls: SDK 2.x builds its context with Map.copyOf,
-   * which throws on a null value.
+   * The {@code mcpauth.*} entries, immutable and without nulls: SDK 2.x builds its context with
+   * Map.copyOf, which throws on a null value and returns an immutable map as it is.
    */
   Map<String, Object> entries() {
-    Map<String, Object> entries = new LinkedHashMap<>();
+    List<Map.Entry<String, Object>> entries = new ArrayList<>(KEYS.size());
     put(entries, SUBJECT, subject);
     put(entries, CLIENT_ID, clientId);
     put(entries, ISSUER, issuer);
-    entries.put(SCOPES, scopes);
-    entries.put(CLAIMS, claims);
-    return entries;
+    put(entries, SCOPES, scopes);
+    put(entries, CLAIMS, claims);
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, Object>[] array = entries.toArray(new Map.Entry[0]);
+    return Map.ofEntries(array);
   }
 
-  private static void put(Map<String, Object> entries, String key, Object value) {
+  private static void put(List<Map.Entry<String, Object>> entries, String key, Object value) {
     if (value != null) {
-      entries.put(key, value);
+      entries.add(Map.entry(key, value));
     }
   }
 }

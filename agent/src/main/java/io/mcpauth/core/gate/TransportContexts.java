@@ -1,11 +1,14 @@
 package io.mcpauth.core.gate;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -17,10 +20,16 @@ import java.util.Map;
  */
 final class TransportContexts {
 
+  /** The request attribute holding the admitted caller's entries, an immutable map, for the extractor. */
+  static final String CALLER_ATTRIBUTE = "io.mcpauth.caller";
+
   /** Reads one of the request's attributes; the gate set them before the transport ran. */
   interface AttributeReader {
     Object read(Object request, String name) throws Throwable;
   }
+
+  /** The extractors installed so far: a transport's field is checked against them by identity. */
+  private static volatile Object[] installed = new Object[0];
 
   private static final ClassValue<Field> EXTRACTOR_FIELD = new ClassValue<>() {
     @Override
@@ -57,14 +66,31 @@ final class TransportContexts {
     synchronized (transport) {
       current = field.get(transport);
       if (!isOurs(current)) {
-        field.set(transport, wrap(field.getType(), current, attributes));
+        field.set(transport, install(wrap(field.getType(), current, attributes)));
       }
     }
   }
 
   private static boolean isOurs(Object extractor) {
-    return extractor != null && Proxy.isProxyClass(extractor.getClass())
-        && Proxy.getInvocationHandler(extractor) instanceof CallerExtractor;
+    for (Object ours : installed) {
+      if (ours == extractor) {
+        return true;
+      }
+    }
+    // a transport wrapped before the list filled up, or by another copy of this class
+    return extractor instanceof Proxy && Proxy.getInvocationHandler(extractor) instanceof CallerExtractor;
+  }
+
+  private static Object install(Object extractor) {
+    synchronized (TransportContexts.class) {
+      Object[] now = installed;
+      if (now.length < 16) {
+        Object[] more = Arrays.copyOf(now, now.length + 1);
+        more[now.length] = extractor;
+        installed = more;
+      }
+    }
+    return extractor;
   }
 
   private static Object wrap(Class<?> extractorType, Object original, AttributeReader attributes)
@@ -72,20 +98,23 @@ final class TransportContexts {
     Method extract = extractorType.getMethod("extract", Object.class);
     Class<?> contextType = extract.getReturnType();
     Object empty = contextType.getField("EMPTY").get(null);
-    Method create = contextType.getMethod("create", Map.class);
+    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+    MethodHandle extractHandle = lookup.unreflect(extract).asType(MethodType.methodType(Object.class, Object.class, Object.class));
+    MethodHandle create = lookup.unreflect(contextType.getMethod("create", Map.class))
+        .asType(MethodType.methodType(Object.class, Map.class));
     return Proxy.newProxyInstance(extractorType.getClassLoader(), new Class<?>[] {extractorType},
-        new CallerExtractor(original, extract, contextType, empty, create, attributes));
+        new CallerExtractor(original, extractHandle, contextType, empty, create, attributes));
   }
 
   private static final class CallerExtractor implements InvocationHandler {
     private final Object original;
-    private final Method extract;
+    private final MethodHandle extract;
     private final Class<?> contextType;
     private final Object empty;
-    private final Method create;
+    private final MethodHandle create;
     private final AttributeReader attributes;
 
-    CallerExtractor(Object original, Method extract, Class<?> contextType, Object empty, Method create,
+    CallerExtractor(Object original, MethodHandle extract, Class<?> contextType, Object empty, MethodHandle create,
         AttributeReader attributes) {
       this.original = original;
       this.extract = extract;
@@ -104,13 +133,14 @@ final class TransportContexts {
           default -> "mcpauth caller extractor around " + original;
         };
       }
-      Object context = original == null ? empty : call(extract, original, args);
-      Map<String, Object> caller = caller(args[0]);
-      if (caller.isEmpty()) {
+      Object context = original == null ? empty : (Object) extract.invokeExact(original, args[0]);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> caller = (Map<String, Object>) attributes.read(args[0], CALLER_ATTRIBUTE);
+      if (caller == null || caller.isEmpty()) {
         return context;
       }
       if (context == null || context == empty) {
-        return create.invoke(null, caller);
+        return (Object) create.invokeExact(caller);
       }
       Object applications = context;
       return Proxy.newProxyInstance(contextType.getClassLoader(), new Class<?>[] {contextType},
@@ -128,17 +158,6 @@ final class TransportContexts {
             }
             return call(contextMethod, applications, contextArgs);
           });
-    }
-
-    private Map<String, Object> caller(Object request) throws Throwable {
-      Map<String, Object> caller = new LinkedHashMap<>();
-      for (String key : CallerIdentity.KEYS) {
-        Object value = attributes.read(request, key);
-        if (value != null) {
-          caller.put(key, value);
-        }
-      }
-      return caller;
     }
 
     private static Object call(Method method, Object target, Object[] args) throws Throwable {
