@@ -78,14 +78,15 @@ final class IntrospectionResponseCheck {
     if (iat != null && iat > now + skewSeconds) {
       throw new TokenRejectedException("iat lies in the future");
     }
+    Map<String, Object> kept = Claims.kept(response);
     return new VerifiedToken(
         issuer,
-        Claims.optionalString(response, "sub"),
-        Claims.optionalString(response, "client_id"),
+        Claims.optionalString(kept, "sub"),
+        Claims.optionalString(kept, "client_id"),
         Claims.scopes(response),
         exp != null ? exp : fallbackExpiry,
-        Claims.optionalString(response, "jti"),
-        Claims.kept(response));
+        Claims.optionalString(kept, "jti"),
+        kept);
   }
 
   private static void checkTokenType(Map<String, Object> response) throws TokenRejectedException {

@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,17 +61,39 @@ public final class Claims {
 
   /**
    * The claims as a verified token keeps them, possibly for as long as it is cached: immutable and
-   * compact (one array, no entry objects: about 350 bytes less per token than the parser's map, which
-   * is most of what a full verified-token cache holds). A claim whose value is JSON null is left out,
-   * as absent; it can say nothing a consumer could rely on.
+   * compact (one array, no entry objects), with claim names and the values that repeat across
+   * tokens (issuer, audience, client, subject, scope) shared through {@link SharedClaimText}. A claim
+   * whose value is JSON null is left out, as absent; it can say nothing a consumer could rely on.
    */
   public static Map<String, Object> kept(Map<String, Object> claims) {
-    if (claims.containsValue(null)) {
-      Map<String, Object> present = new java.util.HashMap<>(claims);
-      present.values().removeIf(java.util.Objects::isNull);
-      return Map.copyOf(present);
+    List<Map.Entry<String, Object>> kept = new ArrayList<>(claims.size());
+    for (Map.Entry<String, Object> claim : claims.entrySet()) {
+      Object value = claim.getValue();
+      if (value != null) {
+        String name = SharedClaimText.name(claim.getKey());
+        kept.add(Map.entry(name, SharedClaimText.sharesValues(name) ? shared(value) : value));
+      }
     }
-    return Map.copyOf(claims);
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, Object>[] entries = kept.toArray(new Map.Entry[0]);
+    return Map.ofEntries(entries);
+  }
+
+  private static Object shared(Object value) {
+    if (value instanceof String text) {
+      return SharedClaimText.value(text);
+    }
+    if (value instanceof List<?> list) {
+      Object[] texts = list.toArray();
+      for (int i = 0; i < texts.length; i++) {
+        if (!(texts[i] instanceof String text)) {
+          return value;
+        }
+        texts[i] = SharedClaimText.value(text);
+      }
+      return List.of(texts);
+    }
+    return value;
   }
 
   /**
@@ -82,14 +105,11 @@ public final class Claims {
     if (scope == null) {
       return Set.of();
     }
-    Set<String> scopes = new LinkedHashSet<>();
     if (scope instanceof String text) {
-      for (String part : text.split(" ")) {
-        if (!part.isEmpty()) {
-          scopes.add(part);
-        }
-      }
-    } else if (scope instanceof List<?> list && claims.get("scope") == null) {
+      return SharedClaimText.scopeSet(text);
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    if (scope instanceof List<?> list && claims.get("scope") == null) {
       for (Object entry : list) {
         if (!(entry instanceof String value)) {
           throw new TokenRejectedException("scp has a non-string entry");

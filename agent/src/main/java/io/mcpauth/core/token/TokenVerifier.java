@@ -199,14 +199,15 @@ public final class TokenVerifier implements AccessTokenVerifier {
       // A sender-constrained token (DPoP, mTLS) presented as a plain bearer token (RFC 9449 §7).
       throw new TokenRejectedException("sender-constrained token (cnf) sent as bearer");
     }
+    Map<String, Object> kept = Claims.kept(claims);
     return new VerifiedToken(
         issuer,
-        Claims.optionalString(claims, "sub"),
-        Claims.optionalString(claims, "client_id"),
+        Claims.optionalString(kept, "sub"),
+        Claims.optionalString(kept, "client_id"),
         Claims.scopes(claims),
         exp,
-        Claims.optionalString(claims, "jti"),
-        Claims.kept(claims));
+        Claims.optionalString(kept, "jti"),
+        kept);
   }
 
   private void checkAudience(Object aud) throws TokenRejectedException {
