@@ -4,7 +4,7 @@
 Measures, in one run, on 127.0.0.1 only:
   1. HTTP overhead: the servlet-jetty fixture (stateless transport) under wrk, without the agent, with
      the agent (cold and warm verified-token cache) and behind a hand-written jose4j filter (peer),
-     alternating variants over rounds, at 1 and 16 connections;
+     alternating variants over rounds, each warmed up until its rate settles, at 1 and 16 connections;
   2. start-up: exec java -> first 200 on initialize, with and without the agent, interleaved;
   3. memory: heap after a forced GC and RSS, with and without the agent, and with the agent after
      many requests carrying distinct tokens;
@@ -45,9 +45,15 @@ CACHE_SIZE = 10_000          # the agent's default mcpauth.token-cache.size (not
 FILL = 12_000                # tokens sent first to a cold-cache server: more than the cache holds
 TOKEN_MAX_AGE_S = 3600       # re-mint token files older than this (tokens live 2 h)
 
-FULL = dict(rounds=3, warmup=5, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
+# Warm-up runs in 5 s chunks at 16 connections until the JIT has settled: the last SETTLE_WINDOW
+# chunks within SETTLE_SPREAD of each other, after at least settle_min and at most settle_max chunks.
+# On 2 shared cores a fixed 5 s warm-up measured the JIT still compiling (the rate kept rising for
+# 40-60 s, and longer with the agent, which has more to compile), not the steady state.
+SETTLE_CHUNK_S, SETTLE_WINDOW, SETTLE_SPREAD = 5, 3, 1.10
+
+FULL = dict(rounds=3, warmup=5, settle_min=6, settle_max=20, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
             mem_checkpoint=100_000, mem_warmup=10, startup_runs=10, class_runs=3, jmh_rounds=3)
-QUICK = dict(rounds=1, warmup=2, duration=3, cold_pool=25_000, mem_pool=25_000, mem_requests=100_000,
+QUICK = dict(rounds=1, warmup=2, settle_min=1, settle_max=2, duration=3, cold_pool=25_000, mem_pool=25_000, mem_requests=100_000,
              mem_checkpoint=10_000, mem_warmup=3, startup_runs=3, class_runs=1, jmh_rounds=1)
 
 VARIANTS = [  # key, label
@@ -336,8 +342,20 @@ def http_overhead(env, cfg):
                     sent = r["next_offset"]
                     results.append(dict(round=rnd, variant=key, phase="fill", **r))
                 offset = 0
-                for phase, t, c, secs, lat in (("warmup", 2, 16, cfg["warmup"], False),
-                                                ("c1", 1, 1, cfg["duration"], True),
+                rates = []
+                while len(rates) < cfg["settle_max"]:
+                    r = wrk(env.port, 2, 16, SETTLE_CHUNK_S, *region, offset, latency=False)
+                    offset = r["next_offset"]
+                    rates.append(r["rps"])
+                    results.append(dict(round=rnd, variant=key, phase="settle", **r))
+                    last = rates[-SETTLE_WINDOW:]
+                    if (len(rates) >= cfg["settle_min"] and len(last) == SETTLE_WINDOW
+                            and max(last) <= SETTLE_SPREAD * min(last)):
+                        break
+                settled = len(rates) < cfg["settle_max"] or max(rates[-SETTLE_WINDOW:]) <= SETTLE_SPREAD * min(rates[-SETTLE_WINDOW:])
+                results.append(dict(round=rnd, variant=key, phase="settled", chunks=len(rates), settled=settled))
+                log(f"  settled after {len(rates) * SETTLE_CHUNK_S} s: {settled} ({', '.join(f'{x:,.0f}' for x in rates)} req/s)")
+                for phase, t, c, secs, lat in (("c1", 1, 1, cfg["duration"], True),
                                                 ("c16", 2, 16, cfg["duration"], True)):
                     r = wrk(env.port, t, c, secs, *region, offset, latency=lat)
                     offset = r["next_offset"]
@@ -535,7 +553,9 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
     # 1
     rounds = cfg["rounds"]
     L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) a,b,c,d alternating, "
-             f"each a fresh JVM: {cfg['warmup']} s warm-up at 16 conns, then {cfg['duration']} s at 1 and at 16")
+             f"each a fresh JVM: warm-up at 16 conns in {SETTLE_CHUNK_S} s chunks until {SETTLE_WINDOW} in a row are within "
+             f"{(SETTLE_SPREAD - 1) * 100:.0f} % ({cfg['settle_min'] * SETTLE_CHUNK_S}..{cfg['settle_max'] * SETTLE_CHUNK_S} s), "
+             f"then {cfg['duration']} s at 1 and at 16")
     L.append("| variant | conns | req/s | req/s ÷ unprotected, per round | p50 µs | p99 µs |")
     L.append("|---|---:|---:|---|---:|---:|")
     runs = {(r["round"], r["variant"], r["phase"]): r for r in http if r["phase"] in ("c1", "c16")}
@@ -552,6 +572,16 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
             deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
             parts.append(f"{key}{conns} {fmt_delta(deltas)}")
     L.append("- Added p50 vs unprotected, per round median (min..max), variant+connections: " + "; ".join(parts) + ".")
+    settle = [r for r in http if r["phase"] == "settled"]
+    if settle:
+        parts = []
+        for key, label in VARIANTS:
+            mine = [r for r in settle if r["variant"] == key]
+            secs = [r["chunks"] * SETTLE_CHUNK_S for r in mine]
+            unsettled = sum(1 for r in mine if not r["settled"])
+            parts.append(f"{key} {fmt_int(med(secs))} s ({min(secs)}..{max(secs)})"
+                         + (f", {unsettled} round(s) not settled at the limit" if unsettled else ""))
+        L.append("- Warm-up until the rate settled, per variant, median (min..max): " + "; ".join(parts) + ".")
     total = sum(r.get("requests", 0) for r in http)
     cold = [r for r in http if r["phase"] == "cold-positions"]
     L.append(f"- Every request answered 2xx: {total:,} requests in all wrk runs, 0 non-2xx, 0 socket errors "

@@ -101,6 +101,51 @@ class StartupConfigurationTest extends WithIdentityProvider {
   }
 
   @Test
+  void theAgentsLogGoesToItsFileAtItsLevel(@TempDir Path dir) throws IOException {
+    Path log = dir.resolve("mcpauth.log");
+    try (Fixture server = Fixture.builder().protectedBy(idp).property("mcpauth.log.file", log.toString()).start()) {
+      assertEquals(401, Http.post(server.url(), Http.INITIALIZE, "Authorization", "Bearer not.a.token").statusCode());
+      String denied = awaitLine(log, "denied POST /mcp: 401");
+      assertTrue(denied.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ mcpauth INFO  denied POST /mcp: 401 .*"), denied);
+      awaitLine(log, "protecting MCP transports");
+      assertTrue(server.agentLog().isEmpty(), "nothing of the agent on standard error: " + server.output());
+      assertFalse(Files.readString(log).contains("not.a.token"), "never the token");
+    }
+
+    Path quiet = dir.resolve("quiet.log");
+    try (Fixture server = Fixture.builder().protectedBy(idp)
+        .property("mcpauth.log.file", quiet.toString())
+        .property("mcpauth.log.level", "WARN")
+        .start()) {
+      // the denial is logged, at INFO, before the 401 is written: once it is answered, it was dropped
+      assertEquals(401, Http.post(server.url(), Http.INITIALIZE, "Authorization", "Bearer not.a.token").statusCode());
+      assertTrue(!Files.exists(quiet) || Files.readString(quiet).isEmpty(), "no INFO line at WARN");
+      assertTrue(server.agentLog().isEmpty(), server.output());
+    }
+  }
+
+  private static String awaitLine(Path file, String text) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file)) {
+        for (String line : Files.readAllLines(file)) {
+          if (line.contains(text)) {
+            return line;
+          }
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("no line with '" + text + "' in " + file + ": "
+        + (Files.exists(file) ? Files.readString(file) : "(no file)"));
+  }
+
+  @Test
   void theHostsLogbackConfigurationIsNeverRead(@TempDir Path dir) throws IOException {
     // A configuration logback would choke on, loudly: if anything of the agent's read it (the agent
     // once shipped a relocated logback), status lines ("|-ERROR ...") would appear and the agent's
