@@ -48,10 +48,11 @@ TOKEN_MAX_AGE_S = 3600       # re-mint token files older than this (tokens live 
 # Warm-up runs in 5 s chunks at 16 connections until the JIT has settled: the last SETTLE_WINDOW
 # chunks within SETTLE_SPREAD of each other, after at least settle_min and at most settle_max chunks.
 # On 2 shared cores a fixed 5 s warm-up measured the JIT still compiling (the rate kept rising for
-# 40-60 s, and longer with the agent, which has more to compile), not the steady state.
+# 40-70 s, and longer with the agent, which has more to compile), not the steady state; and the rate
+# can rest on a plateau for 20 s before the hottest methods are compiled, hence the 60 s minimum.
 SETTLE_CHUNK_S, SETTLE_WINDOW, SETTLE_SPREAD = 5, 3, 1.10
 
-FULL = dict(rounds=3, warmup=5, settle_min=6, settle_max=20, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
+FULL = dict(rounds=3, warmup=5, settle_min=12, settle_max=24, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
             mem_checkpoint=100_000, mem_warmup=10, startup_runs=10, class_runs=3, jmh_rounds=3)
 QUICK = dict(rounds=1, warmup=2, settle_min=1, settle_max=2, duration=3, cold_pool=25_000, mem_pool=25_000, mem_requests=100_000,
              mem_checkpoint=10_000, mem_warmup=3, startup_runs=3, class_runs=1, jmh_rounds=1)
