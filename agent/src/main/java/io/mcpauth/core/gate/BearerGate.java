@@ -220,7 +220,10 @@ public final class BearerGate implements Gate {
         sessions.remove(sessionId);
       }
     }
-    api.attributes(request).putAll(caller.entries());
+    Map<String, Object> entries = caller.entries();
+    Map<String, Object> attributes = api.attributes(request);
+    attributes.putAll(entries);
+    attributes.put(TransportContexts.CALLER_ATTRIBUTE, entries);
     TransportContexts.ensureWrapped(handler, (r, name) -> api.attributes(r).get(name));
     if (messages == null || !"POST".equals(method)) {
       return null;
