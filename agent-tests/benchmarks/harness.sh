@@ -5,7 +5,7 @@
 # report and saves it to agent-tests/benchmarks/target/harness/report.md (raw numbers: results.json,
 # server logs: logs/).
 #
-#   agent-tests/benchmarks/harness.sh            # full run, ~25-30 min on 2 cores
+#   agent-tests/benchmarks/harness.sh            # full run, ~35-40 min on 2 cores
 #   agent-tests/benchmarks/harness.sh --quick    # validation: 1 round, short runs, small pools (~5 min)
 #   agent-tests/benchmarks/harness.sh --no-build # use the jars already built
 #   agent-tests/benchmarks/harness.sh --report-only  # re-print the report from target/harness/results.json

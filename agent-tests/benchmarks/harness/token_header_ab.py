@@ -1,0 +1,44 @@
+"""What carrying a bearer token costs, apart from checking it: steady-state A/B at 16 connections of the
+unprotected fixture without a token (a), the same fixture sent the same Authorization header the agent
+variants carry (n; it ignores the header), and the agent with a warm cache (c). Each server warms up
+until its rate settles, as in harness.py, then 10 s at 16 connections; variants alternate per round.
+
+  python3 agent-tests/benchmarks/harness/token_header_ab.py [ROUNDS]   # after harness.sh built the jars
+"""
+import importlib.util
+import os
+import statistics
+import sys
+
+rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+sys.argv = ["harness.py"]
+spec = importlib.util.spec_from_file_location("h", os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py"))
+h = importlib.util.module_from_spec(spec); spec.loader.exec_module(h)
+class Env: pass
+env = Env(); h.setup(env, {"cold_pool": 10, "mem_pool": 10})
+fixture = ["-jar", str(h.FIXTURE), "--port", str(env.port), "--transport", "stateless"]
+V = {"a": (["java", *fixture], ("none", 0, 1)),
+     "n": (["java", *fixture], (env.tokens, 0, 1)),
+     "c": (["java", f"-javaagent:{h.AGENT}", f"-Dmcpauth.issuer={env.issuer}", f"-Dmcpauth.resource={env.resource}", *fixture], (env.tokens, 0, 1))}
+res = {k: [] for k in V}
+try:
+    for rnd in range(rounds):
+        for k in (("a", "n", "c") if rnd % 2 == 0 else ("c", "n", "a")):
+            cmd, region = V[k]
+            proc = h.PROCS.start(f"hab-{k}", [str(x) for x in cmd], ready=r"MCP server listening on")
+            try:
+                rates, off = [], 0
+                while len(rates) < 24:
+                    r = h.wrk(env.port, 2, 16, 5, *region, off, latency=False); off = r["next_offset"]; rates.append(r["rps"])
+                    last = rates[-3:]
+                    if len(rates) >= 12 and max(last) <= 1.10 * min(last): break
+                r = h.wrk(env.port, 2, 16, 10, *region, off, latency=True)
+                res[k].append((r["rps"], r["p50_us"], len(rates) * 5))
+                print(rnd, k, round(r["rps"]), r["p50_us"], "settled", len(rates) * 5, "s", flush=True)
+            finally:
+                h.PROCS.stop(proc)
+finally:
+    h.PROCS.stop_all()
+for x, y in (("n", "a"), ("c", "a"), ("c", "n")):
+    rs = [p[0] / q[0] for p, q in zip(res[x], res[y])]
+    print(f"{x}/{y} per round {[round(v, 2) for v in rs]} median {statistics.median(rs):.2f}")
