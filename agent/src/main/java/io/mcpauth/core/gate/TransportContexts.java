@@ -8,7 +8,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -27,9 +26,6 @@ final class TransportContexts {
   interface AttributeReader {
     Object read(Object request, String name) throws Throwable;
   }
-
-  /** The extractors installed so far: a transport's field is checked against them by identity. */
-  private static volatile Object[] installed = new Object[0];
 
   private static final ClassValue<Field> EXTRACTOR_FIELD = new ClassValue<>() {
     @Override
@@ -66,31 +62,13 @@ final class TransportContexts {
     synchronized (transport) {
       current = field.get(transport);
       if (!isOurs(current)) {
-        field.set(transport, install(wrap(field.getType(), current, attributes)));
+        field.set(transport, wrap(field.getType(), current, attributes));
       }
     }
   }
 
   private static boolean isOurs(Object extractor) {
-    for (Object ours : installed) {
-      if (ours == extractor) {
-        return true;
-      }
-    }
-    // a transport wrapped before the list filled up, or by another copy of this class
     return extractor instanceof Proxy && Proxy.getInvocationHandler(extractor) instanceof CallerExtractor;
-  }
-
-  private static Object install(Object extractor) {
-    synchronized (TransportContexts.class) {
-      Object[] now = installed;
-      if (now.length < 16) {
-        Object[] more = Arrays.copyOf(now, now.length + 1);
-        more[now.length] = extractor;
-        installed = more;
-      }
-    }
-    return extractor;
   }
 
   private static Object wrap(Class<?> extractorType, Object original, AttributeReader attributes)
