@@ -144,6 +144,27 @@ class VerifiedTokenCacheTest {
   }
 
   @Test
+  @DisplayName("evicting live entries goes on past the end of the table: every newcomer is cached, the size stays bounded")
+  void evictionCursorWrapsAround() throws Exception {
+    int max = 8;
+    VerifiedTokenCache cache = new VerifiedTokenCache(max, clock, revocations);
+    int sinceEmpty = 0;
+    for (int i = 0; i < 10 * max; i++) {
+      String newcomer = token("n" + i, 3000);
+      VerifiedToken verified = cache.verify(newcomer, verifier);
+      int runs = verifierRuns();
+      assertSame(verified, cache.verify(newcomer, verifier), "newcomer " + i + " was cached");
+      assertEquals(runs, verifierRuns());
+      assertEquals(Math.min(++sinceEmpty, max), cache.size());
+      if (i == 5 * max) {
+        cache.invalidate(t -> true); // entries gone behind the cursor's back
+        assertEquals(0, cache.size());
+        sinceEmpty = 0;
+      }
+    }
+  }
+
+  @Test
   @DisplayName("invalidate(predicate) removes exactly the matching entries")
   void invalidate() throws Exception {
     VerifiedTokenCache cache = new VerifiedTokenCache(100, clock, revocations);
