@@ -3,7 +3,12 @@ unprotected fixture without a token (a), the same fixture sent the same Authoriz
 variants carry (n; it ignores the header), and the agent with a warm cache (c). Each server warms up
 until its rate settles, as in harness.py, then 10 s at 16 connections; variants alternate per round.
 
-  python3 agent-tests/benchmarks/harness/token_header_ab.py [ROUNDS]   # after harness.sh built the jars
+  python3 agent-tests/benchmarks/harness/token_header_ab.py [ROUNDS] [HEADER_CACHE_SIZE]   # after harness.sh built the jars
+
+HEADER_CACHE_SIZE, when given, is passed to every variant as -Djetty.httpConfig.headerCacheSize (the
+fixture's Jetty per-connection header field cache; 0 turns it off). With Jetty's default cache, a
+profile showed the repeated 709-byte token costing ~56 us per request in HttpParser$FieldCache.getBest,
+~12 us with the cache off.
 """
 import importlib.util
 import os
@@ -11,15 +16,16 @@ import statistics
 import sys
 
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+jetty = [f"-Djetty.httpConfig.headerCacheSize={int(sys.argv[2])}"] if len(sys.argv) > 2 else []
 sys.argv = ["harness.py"]
 spec = importlib.util.spec_from_file_location("h", os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py"))
 h = importlib.util.module_from_spec(spec); spec.loader.exec_module(h)
 class Env: pass
 env = Env(); h.setup(env, {"cold_pool": 10, "mem_pool": 10})
 fixture = ["-jar", str(h.FIXTURE), "--port", str(env.port), "--transport", "stateless"]
-V = {"a": (["java", *fixture], ("none", 0, 1)),
-     "n": (["java", *fixture], (env.tokens, 0, 1)),
-     "c": (["java", f"-javaagent:{h.AGENT}", f"-Dmcpauth.issuer={env.issuer}", f"-Dmcpauth.resource={env.resource}", *fixture], (env.tokens, 0, 1))}
+V = {"a": (["java", *jetty, *fixture], ("none", 0, 1)),
+     "n": (["java", *jetty, *fixture], (env.tokens, 0, 1)),
+     "c": (["java", *jetty, f"-javaagent:{h.AGENT}", f"-Dmcpauth.issuer={env.issuer}", f"-Dmcpauth.resource={env.resource}", *fixture], (env.tokens, 0, 1))}
 res = {k: [] for k in V}
 try:
     for rnd in range(rounds):
@@ -39,6 +45,7 @@ try:
                 h.PROCS.stop(proc)
 finally:
     h.PROCS.stop_all()
+print("Jetty header cache:", jetty[0].split("=")[1] if jetty else "default")
 for x, y in (("n", "a"), ("c", "a"), ("c", "n")):
     rs = [p[0] / q[0] for p, q in zip(res[x], res[y])]
     print(f"{x}/{y} per round {[round(v, 2) for v in rs]} median {statistics.median(rs):.2f}")

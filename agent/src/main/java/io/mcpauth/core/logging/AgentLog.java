@@ -5,9 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +28,6 @@ public final class AgentLog {
     final String label = String.format("%-5s", name());
   }
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 
   private static volatile Level threshold = Level.INFO;
   private static volatile String file;
@@ -74,7 +72,7 @@ public final class AgentLog {
       test.accept(level + " " + message + causes(cause));
     }
     StringBuilder line = new StringBuilder(64 + message.length())
-        .append(OffsetDateTime.now(ZoneId.systemDefault()).format(TIME))
+        .append(timestamp(System.currentTimeMillis()))
         .append(" mcpauth ").append(level.label).append(' ').append(message);
     if (cause != null) {
       // The cause and the frame that threw it: enough to find the fault, short enough for one event.
@@ -151,5 +149,31 @@ public final class AgentLog {
   /** Tests only: also hands each line, as "LEVEL message | Cause: text", to {@code sink}; null stops. */
   static void capture(Consumer<String> sink) {
     capture = sink;
+  }
+
+  /**
+   * ISO 8601 in UTC with milliseconds, {@code 2026-11-26T17:45:04.012Z}. UTC and hand-formatted because
+   * the system zone and a DateTimeFormatter pattern cost about 16 ms of start-up on the first line
+   * (the time-zone database and the formatter's parser), on the thread that fetches the keys.
+   */
+  static String timestamp(long epochMilli) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(
+        Math.floorDiv(epochMilli, 1000), (int) Math.floorMod(epochMilli, 1000) * 1_000_000, ZoneOffset.UTC);
+    StringBuilder out = new StringBuilder(24);
+    pad(out, t.getYear(), 4).append('-');
+    pad(out, t.getMonthValue(), 2).append('-');
+    pad(out, t.getDayOfMonth(), 2).append('T');
+    pad(out, t.getHour(), 2).append(':');
+    pad(out, t.getMinute(), 2).append(':');
+    pad(out, t.getSecond(), 2).append('.');
+    return pad(out, (int) Math.floorMod(epochMilli, 1000), 3).append('Z').toString();
+  }
+
+  private static StringBuilder pad(StringBuilder out, int value, int width) {
+    String digits = Integer.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      out.append('0');
+    }
+    return out.append(digits);
   }
 }
