@@ -7,8 +7,9 @@ until its rate settles, as in harness.py, then 10 s at 16 connections; variants 
 
 HEADER_CACHE_SIZE, when given, is passed to every variant as -Djetty.httpConfig.headerCacheSize (the
 fixture's Jetty per-connection header field cache; 0 turns it off). With Jetty's default cache, a
-profile showed the repeated 709-byte token costing ~56 us per request in HttpParser$FieldCache.getBest,
-~12 us with the cache off.
+profile showed the repeated 709-byte token costing ~54 us per request in HttpParser$FieldCache.getBest,
+~12 us with the cache off once HttpParser.parseFields was compiled; but with the cache off parseFields
+often stays interpreted for minutes, so those servers rarely settle at a comparable rate (README).
 """
 import importlib.util
 import os
