@@ -28,7 +28,6 @@ public final class AgentLog {
     final String label = String.format("%-5s", name());
   }
 
-
   private static volatile Level threshold = Level.INFO;
   private static volatile String file;
   private static volatile PrintStream out;
