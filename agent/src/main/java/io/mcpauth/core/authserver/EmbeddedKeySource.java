@@ -30,7 +30,7 @@ final class EmbeddedKeySource implements KeySource {
     if (current == null || current.version() != version) {
       try {
         current = new Snapshot(version, new JwksParser().parse(signingKeys.jwks(clock.instant().getEpochSecond())));
-      } catch (org.jose4j.lang.JoseException e) {
+      } catch (JwksParser.InvalidJwksException e) {
         throw new IllegalStateException("the embedded authorization server's own JWKS does not parse", e);
       }
       snapshot = current;

@@ -2,9 +2,8 @@ package io.mcpauth.core.keys;
 
 import java.io.IOException;
 import java.net.URI;
+import io.mcpauth.core.json.StrictJson;
 import java.util.Map;
-import org.jose4j.json.JsonUtil;
-import org.jose4j.lang.JoseException;
 
 /**
  * Finds the issuer's {@code jwks_uri}: RFC 8414 metadata at the path-inserted well-known URL
@@ -44,8 +43,8 @@ public final class IssuerMetadata {
   private static URI jwksUriFrom(String json, URI issuer) throws IOException {
     Map<String, Object> metadata;
     try {
-      metadata = JsonUtil.parseJson(json);
-    } catch (JoseException | RuntimeException e) {
+      metadata = StrictJson.parseObject(json, "metadata");
+    } catch (StrictJson.MalformedJsonException e) {
       throw new IOException("metadata is not a JSON object");
     }
     if (!issuer.toString().equals(metadata.get("issuer"))) {

@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.core.token.TestTokens.Signer;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
-import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +31,7 @@ class JwksParserTest {
   private final Signer ec = TestTokens.ec();
   private final Signer ed = TestTokens.ed25519();
 
-  private static KeySet parse(String json) throws JoseException {
+  private static KeySet parse(String json) throws JwksParser.InvalidJwksException {
     return new JwksParser().parse(json);
   }
 
@@ -46,7 +50,7 @@ class JwksParserTest {
 
   @Test
   @DisplayName("RSA, EC and OKP public keys are kept and found by kid")
-  void usableKeys() throws JoseException {
+  void usableKeys() throws JwksParser.InvalidJwksException {
     KeySet keys = parse(jwks(rsa.publicJwk(), ec.publicJwk("alg", "ES256", "use", "sig"), ed.publicJwk("alg", "EdDSA")));
     assertEquals(3, keys.size());
     assertEquals("RSA", keys.byKid("rsa-1").keyType());
@@ -61,10 +65,10 @@ class JwksParserTest {
   @DisplayName("§0.4 / JWK tc 1, 25, 26: a symmetric (oct) key anywhere refuses the whole set")
   void octKeyRefusesTheSet() {
     Map<String, Object> oct = Map.of("kty", "oct", "k", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", "kid", "h");
-    JoseException e = assertThrows(JoseException.class, () -> parse(jwks(rsa.publicJwk(), oct)));
+    JwksParser.InvalidJwksException e = assertThrows(JwksParser.InvalidJwksException.class, () -> parse(jwks(rsa.publicJwk(), oct)));
     assertTrue(e.getMessage().contains("symmetric"));
     for (int tcId : new int[] {1, 2, 4, 25, 26}) {
-      assertThrows(JoseException.class, () -> parse(wycheproofKeySet(tcId)), "JWK tc " + tcId);
+      assertThrows(JwksParser.InvalidJwksException.class, () -> parse(wycheproofKeySet(tcId)), "JWK tc " + tcId);
     }
   }
 
@@ -73,7 +77,7 @@ class JwksParserTest {
   @DisplayName("RS-SEC-33: private key material in any key refuses the whole set")
   void privateMembersRefuseTheSet(String member) {
     Map<String, Object> leaky = rsa.publicJwk(member, "AQAB");
-    JoseException e = assertThrows(JoseException.class, () -> parse(jwks(ec.publicJwk(), leaky)));
+    JwksParser.InvalidJwksException e = assertThrows(JwksParser.InvalidJwksException.class, () -> parse(jwks(ec.publicJwk(), leaky)));
     assertTrue(e.getMessage().contains("private"));
   }
 
@@ -81,12 +85,12 @@ class JwksParserTest {
   @DisplayName("a real private JWK (jose4j output with private parts) refuses the set")
   void realPrivateJwk() {
     String privateJson = rsa.jwk.toJson(org.jose4j.jwk.JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE);
-    assertThrows(JoseException.class, () -> parse("{\"keys\":[" + privateJson + "]}"));
+    assertThrows(JwksParser.InvalidJwksException.class, () -> parse("{\"keys\":[" + privateJson + "]}"));
   }
 
   @Test
   @DisplayName("§0.4 / JWK tc 4: a duplicate kid makes neither key usable; other keys stay")
-  void duplicateKid() throws JoseException {
+  void duplicateKid() throws JwksParser.InvalidJwksException {
     Signer twin = Signer.rsa("rsa-1", "RS256");
     KeySet keys = parse(jwks(rsa.publicJwk(), twin.publicJwk(), ec.publicJwk()));
     assertNull(keys.byKid("rsa-1"));
@@ -98,7 +102,7 @@ class JwksParserTest {
 
   @Test
   @DisplayName("RS-SEC-23 / JWK tc 8: RSA keys shorter than 2048 bits are skipped")
-  void shortRsaKey() throws JoseException {
+  void shortRsaKey() throws Exception {
     RsaJsonWebKey small = RsaJwkGenerator.generateJwk(1024);
     small.setKeyId("small");
     JwksParser parser = new JwksParser();
@@ -111,7 +115,7 @@ class JwksParserTest {
 
   @Test
   @DisplayName("RS-SEC-23 / JWK tc 9: exponent 1 or an even exponent is skipped; e=3 is kept")
-  void badExponent() throws JoseException {
+  void badExponent() throws JwksParser.InvalidJwksException {
     assertEquals(0, parse(wycheproofKeySet(9)).size());
     assertEquals(0, parse(jwks(rsa.publicJwk("e", "AQ"))).size());
     assertEquals(0, parse(jwks(rsa.publicJwk("e", "Ag"))).size());
@@ -121,14 +125,14 @@ class JwksParserTest {
 
   @Test
   @DisplayName("§0.4 / JWK tc 7: a key with the ROCA fingerprint is skipped")
-  void rocaKey() throws JoseException {
+  void rocaKey() throws JwksParser.InvalidJwksException {
     assertEquals(0, parse(wycheproofKeySet(7)).size());
     assertEquals(1, parse(wycheproofKeySet(5)).size(), "the ordinary RSA key of tc 5 is kept");
   }
 
   @Test
   @DisplayName("§0.4 / JWK tc 19, 20, 23, 24: alg/curve or alg/kty mismatches and unknown algs are skipped")
-  void algorithmMismatch() throws JoseException {
+  void algorithmMismatch() throws JwksParser.InvalidJwksException {
     for (int tcId : new int[] {19, 20, 23, 24}) {
       assertEquals(0, parse(wycheproofKeySet(tcId)).size(), "JWK tc " + tcId);
     }
@@ -147,7 +151,7 @@ class JwksParserTest {
 
   @Test
   @DisplayName("RS-SEC-19 / JWK tc 6, 21: use other than sig, or key_ops without verify, is skipped")
-  void encryptionKeys() throws JoseException {
+  void encryptionKeys() throws JwksParser.InvalidJwksException {
     assertEquals(0, parse(wycheproofKeySet(6)).size());
     assertEquals(0, parse(wycheproofKeySet(21)).size());
     assertEquals(0, parse(jwks(rsa.publicJwk("use", "enc"))).size());
@@ -159,7 +163,7 @@ class JwksParserTest {
 
   @Test
   @DisplayName("RS-SEC-33 / JWK tc 22: an EC point that is not on the curve is rejected")
-  void invalidEcPoint() throws JoseException {
+  void invalidEcPoint() throws JwksParser.InvalidJwksException {
     assertEquals(0, parse(wycheproofKeySet(22)).size());
     // y + 1: no longer on P-256
     Map<String, Object> jwk = ec.publicJwk();
@@ -170,7 +174,7 @@ class JwksParserTest {
 
   @Test
   @DisplayName("unsupported key types and curves, non-string kids and unreadable keys are skipped")
-  void otherSkips() throws JoseException {
+  void otherSkips() throws JwksParser.InvalidJwksException {
     assertEquals(0, parse(jwks(Map.of("kty", "foo", "kid", "x"))).size());
     assertEquals(0, parse(jwks(ec.publicJwk("crv", "secp256k1"))).size());
     assertEquals(0, parse(jwks(ed.publicJwk("crv", "X25519"))).size());
@@ -190,10 +194,38 @@ class JwksParserTest {
 
   @Test
   @DisplayName("a skipped key leaves the others usable, and the set is immutable")
-  void skipIsLocal() throws JoseException {
+  void skipIsLocal() throws JwksParser.InvalidJwksException {
     KeySet keys = parse(jwks(rsa.publicJwk("use", "enc"), ec.publicJwk()));
     assertEquals(1, keys.size());
     assertSame(keys.byKid("ec-1"), keys.keys().get(0));
     assertThrows(UnsupportedOperationException.class, () -> keys.keys().clear());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Ed25519", "Ed448"})
+  @DisplayName("an OKP key (RFC 8037) becomes the same JDK key, and x of the wrong length is skipped")
+  void edwardsKeys(String curve) throws Exception {
+    PublicKey generated = KeyPairGenerator.getInstance(curve).generateKeyPair().getPublic();
+    byte[] encoded = generated.getEncoded();
+    byte[] x = Arrays.copyOfRange(encoded, 12, encoded.length); // after the 12-byte SubjectPublicKeyInfo prefix
+    KeySet keys = parse(jwks(Map.of("kty", "OKP", "crv", curve, "kid", "ed", "x", TestTokens.b64(x))));
+    assertEquals(1, keys.size());
+    assertTrue(Arrays.equals(encoded, keys.byKid("ed").key().getEncoded()));
+    byte[] shorter = Arrays.copyOf(x, x.length - 1);
+    assertEquals(0, parse(jwks(Map.of("kty", "OKP", "crv", curve, "x", TestTokens.b64(shorter)))).size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"P-256", "P-384", "P-521"})
+  @DisplayName("an EC key becomes the same JDK key on its named curve")
+  void ecKeys(String curve) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec(Map.of("P-256", "secp256r1", "P-384", "secp384r1", "P-521", "secp521r1").get(curve)));
+    ECPublicKey generated = (ECPublicKey) generator.generateKeyPair().getPublic();
+    KeySet keys = parse(jwks(Map.of("kty", "EC", "crv", curve, "kid", "ec",
+        "x", TestTokens.b64(generated.getW().getAffineX().toByteArray()),
+        "y", TestTokens.b64(generated.getW().getAffineY().toByteArray()))));
+    assertEquals(1, keys.size());
+    assertTrue(Arrays.equals(generated.getEncoded(), keys.byKid("ec").key().getEncoded()));
   }
 }

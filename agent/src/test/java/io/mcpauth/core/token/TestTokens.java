@@ -94,7 +94,7 @@ public final class TestTokens {
   public static KeySet keySet(String jwksJson) {
     try {
       return new JwksParser().parse(jwksJson);
-    } catch (JoseException e) {
+    } catch (JwksParser.InvalidJwksException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }

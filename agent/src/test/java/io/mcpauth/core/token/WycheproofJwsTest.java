@@ -60,7 +60,7 @@ class WycheproofJwsTest {
     KeySet keys;
     try {
       keys = new JwksParser().parse(jwks);
-    } catch (JoseException | RuntimeException e) {
+    } catch (JwksParser.InvalidJwksException | RuntimeException e) {
       return new Outcome(false, "JWKS refused: " + e.getMessage());
     }
     if (keys.size() == 0) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jose4j.json.JsonUtil;
-import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,7 +55,7 @@ class WycheproofPrimitiveTest {
       "rsa_pss_2048_sha256_mgf1_32_test.json, PS256, 108",
       "ed25519_test.json, EdDSA, 151"})
   @DisplayName("RS-SEC-22/23: Wycheproof primitive vectors through JwsAlgorithm + length rule")
-  void primitiveVectors(String file, String algorithmName, int expectedTests) throws JoseException {
+  void primitiveVectors(String file, String algorithmName, int expectedTests) throws JwksParser.InvalidJwksException {
     JwsAlgorithm algorithm = JwsAlgorithm.of(algorithmName);
     Map<String, Object> document = TestData.json("wycheproof/" + file);
     int total = 0;
