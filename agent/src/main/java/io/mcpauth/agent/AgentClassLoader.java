@@ -50,7 +50,13 @@ final class AgentClassLoader extends ClassLoader {
     }
     byte[] bytes;
     try (InputStream in = jar.getInputStream(entry)) {
-      bytes = in.readAllBytes();
+      // The jar stores its entries uncompressed and their sizes are known: one exact read, no
+      // inflater and no growing buffers, for the ~200 classes the agent defines while the JVM starts.
+      long size = entry.getSize();
+      bytes = size < 0 ? in.readAllBytes() : new byte[(int) size];
+      if (size >= 0 && in.readNBytes(bytes, 0, bytes.length) != bytes.length) {
+        throw new IOException("short read of " + entry.getName());
+      }
     } catch (IOException e) {
       throw new ClassNotFoundException(name, e);
     }

@@ -42,27 +42,36 @@ final class ScopePolicySettings {
   ScopePolicy parse() {
     Map<String, Object> file = policyFile();
     Map<ConfigKey, Map<String, List<String>>> rules = new LinkedHashMap<>();
-    FAMILIES.forEach((member, family) -> {
+    // Plain loops: this runs in premain, where each lambda or stream costs start-up time.
+    for (Map.Entry<String, ConfigKey> entry : FAMILIES.entrySet()) {
+      String member = entry.getKey();
+      ConfigKey family = entry.getValue();
       Map<String, List<String>> merged = new LinkedHashMap<>();
-      parser.sources.rules(family).forEach((name, value) ->
-          merged.put(name, parser.scopes(family.ruleFamily() + name, value)));
+      for (Map.Entry<String, String> rule : parser.sources.rules(family).entrySet()) {
+        merged.put(rule.getKey(), parser.scopes(family.ruleFamily() + rule.getKey(), rule.getValue()));
+      }
       if (file != null && file.get(member) instanceof Map<?, ?> fromFile) {
-        fromFile.forEach((name, value) -> {
-          String where = policyFileName() + ": " + member + "." + LogText.printable((String) name);
-          if (!(value instanceof String scopes)) {
+        for (Map.Entry<?, ?> rule : fromFile.entrySet()) {
+          String name = (String) rule.getKey();
+          String where = policyFileName() + ": " + member + "." + LogText.printable(name);
+          if (!(rule.getValue() instanceof String scopes)) {
             parser.errors.add(where + " must be a string of scopes");
           } else if (merged.containsKey(name)) {
-            parser.errors.add(where + " is also set by " + family.ruleFamily() + LogText.printable((String) name)
+            parser.errors.add(where + " is also set by " + family.ruleFamily() + LogText.printable(name)
                 + "; set each rule in one place");
           } else {
-            merged.put((String) name, parser.scopes(where, scopes));
+            merged.put(name, parser.scopes(where, scopes));
           }
-        });
+        }
       }
-      merged.keySet().stream().filter(String::isBlank).findFirst().ifPresent(blank ->
-          parser.errors.add(family.ruleFamily() + " needs a name after the prefix"));
+      for (String name : merged.keySet()) {
+        if (name.isBlank()) {
+          parser.errors.add(family.ruleFamily() + " needs a name after the prefix");
+          break;
+        }
+      }
       rules.put(family, merged);
-    });
+    }
     return new ScopePolicy(parser.scopes(ConfigKey.SCOPES_REQUIRED), rules.get(ConfigKey.SCOPES_METHOD),
         rules.get(ConfigKey.SCOPES_TOOL), rules.get(ConfigKey.SCOPES_PROMPT), rules.get(ConfigKey.SCOPES_RESOURCE),
         rules.get(ConfigKey.SCOPES_IMPLIES));

@@ -16,11 +16,11 @@ final class ProtectedResourceMetadata {
   private final String rootPath = "/.well-known/oauth-protected-resource";
 
   /** @param issuers every trusted issuer, the primary one first (clients usually take the first) */
-  ProtectedResourceMetadata(URI resource, List<URI> issuers, List<String> requiredScopes) {
+  ProtectedResourceMetadata(URI resource, List<String> issuers, List<String> requiredScopes) {
     this.path = AgentConfig.protectedResourceMetadataPath(resource);
     List<String> scopes = new ArrayList<>(requiredScopes);
     String document = "{\"resource\":" + quote(resource.toString())
-        + ",\"authorization_servers\":" + array(issuers.stream().map(URI::toString).toList())
+        + ",\"authorization_servers\":" + array(issuers)
         + (scopes.isEmpty() ? "" : ",\"scopes_supported\":" + array(scopes))
         + ",\"bearer_methods_supported\":[\"header\"]}";
     // RS-04: browser-based clients such as the MCP Inspector read it cross-origin.

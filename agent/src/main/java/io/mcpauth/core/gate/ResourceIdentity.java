@@ -4,6 +4,7 @@ import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.TrustedIssuer;
 import io.mcpauth.core.rpc.OriginCheck;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,11 +63,10 @@ final class ResourceIdentity {
 
   private View view(URI resource) {
     List<String> scopes = config.requiredScopes();
-    List<String> origins = new java.util.ArrayList<>(config.allowedOrigins());
+    List<String> origins = new ArrayList<>(config.allowedOrigins());
     origins.add(resource.toString());
     return new View(resource.toString(), new Challenges(resource, scopes),
-        new ProtectedResourceMetadata(resource, config.trustedIssuers().stream().map(TrustedIssuer::issuer).toList(),
-            advertisedScopes()),
+        new ProtectedResourceMetadata(resource, issuers(), advertisedScopes()),
         new OriginCheck(origins, OriginCheck.isLoopbackHost(resource.getHost())));
   }
 
@@ -80,6 +80,21 @@ final class ResourceIdentity {
     if (!named.isEmpty() || !config.embeddedAuthServer()) {
       return named;
     }
-    return config.authServer().scopes().stream().filter(scope -> !scope.equals("offline_access")).toList();
+    List<String> offered = new ArrayList<>();
+    for (String scope : config.authServer().scopes()) {
+      if (!scope.equals("offline_access")) {
+        offered.add(scope);
+      }
+    }
+    return offered;
+  }
+
+  /** Every trusted issuer, the primary one first. Loops, not streams: the gate is built in premain. */
+  private List<String> issuers() {
+    List<String> issuers = new ArrayList<>();
+    for (TrustedIssuer trusted : config.trustedIssuers()) {
+      issuers.add(trusted.issuer().toString());
+    }
+    return issuers;
   }
 }

@@ -12,19 +12,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class StreamDeadlines {
 
-  private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-    Thread thread = new Thread(runnable, "mcpauth-streams");
-    thread.setDaemon(true);
-    return thread;
-  });
+  /** Created with the first SSE stream, not in premain: most servers never open one. */
+  private static final class Timer {
+    static final ScheduledThreadPoolExecutor INSTANCE = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "mcpauth-streams");
+      thread.setDaemon(true);
+      return thread;
+    });
 
-  StreamDeadlines() {
-    timer.setRemoveOnCancelPolicy(true);
+    static {
+      INSTANCE.setRemoveOnCancelPolicy(true);
+    }
   }
 
   void endAt(ServletApi api, Object asyncContext, long expiresAtEpochSecond, String subject) {
     long delayMillis = Math.max(0, expiresAtEpochSecond * 1000 - System.currentTimeMillis());
-    timer.schedule(() -> {
+    Timer.INSTANCE.schedule(() -> {
       try {
         api.complete(asyncContext);
         AgentLog.info("ended an SSE stream of subject {}: its token expired", LogText.printable(subject));

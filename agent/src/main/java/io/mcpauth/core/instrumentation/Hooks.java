@@ -89,8 +89,9 @@ final class Hooks {
 
   private static Map<String, Kind> kinds() {
     Map<String, Kind> kinds = new HashMap<>();
-    TRANSPORTS.keySet().forEach(name -> kinds.put(name,
-        name.startsWith(SDK + "HttpServlet") ? Kind.SERVLET_TRANSPORT : Kind.SPRING_TRANSPORT));
+    for (String name : TRANSPORTS.keySet()) {
+      kinds.put(name, name.startsWith(SDK + "HttpServlet") ? Kind.SERVLET_TRANSPORT : Kind.SPRING_TRANSPORT);
+    }
     kinds.put(SSE_SESSION_TRANSPORT, Kind.SSE_SESSION);
     kinds.put(STREAMABLE_SESSION_TRANSPORT, Kind.SSE_SESSION);
     kinds.put(HTTP_SERVLET, Kind.SERVLET_SERVICE);
@@ -110,7 +111,9 @@ final class Hooks {
 
   private static Set<String> simpleNames() {
     Set<String> names = new java.util.HashSet<>();
-    TRANSPORTS.keySet().forEach(name -> names.add(name.substring(name.lastIndexOf('/') + 1)));
+    for (String name : TRANSPORTS.keySet()) {
+      names.add(name.substring(name.lastIndexOf('/') + 1));
+    }
     return Set.copyOf(names);
   }
 
@@ -119,6 +122,10 @@ final class Hooks {
    * entry points the agent does not hook by name. It is refused rather than left open.
    */
   static boolean isRelocatedTransport(String internalName) {
+    // Every class the JVM loads passes here: the suffix test keeps the common case cheap.
+    if (!internalName.endsWith("Transport") && !internalName.endsWith("TransportProvider")) {
+      return false;
+    }
     int slash = internalName.lastIndexOf('/');
     return slash > 0 && !KINDS.containsKey(internalName)
         && TRANSPORT_SIMPLE_NAMES.contains(internalName.substring(slash + 1));

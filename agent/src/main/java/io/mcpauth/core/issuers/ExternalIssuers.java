@@ -81,7 +81,9 @@ public final class ExternalIssuers {
 
   /** Starts every issuer's first key fetch in the background, so the first request rarely waits. */
   public void prefetch() {
-    keySources.forEach(JwksKeySource::prefetch);
+    for (JwksKeySource keys : keySources) {
+      keys.prefetch();
+    }
   }
 
   /** One line naming each issuer and how its tokens are checked, unless there is just one issuer with a JWKS. */

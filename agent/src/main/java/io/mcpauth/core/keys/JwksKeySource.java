@@ -5,9 +5,10 @@ import io.mcpauth.core.token.KeySet;
 import io.mcpauth.core.token.KeySource;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -37,7 +38,7 @@ public final class JwksKeySource implements KeySource {
   private volatile long loadedAt;
   private volatile URI jwksUri;
   private long lastFetchStartedAt;
-  private CompletableFuture<KeySet> inFlight;
+  private Future<KeySet> inFlight;
   private boolean everStarted;
 
   public JwksKeySource(URI issuer, URI jwksUri, HttpFetcher fetcher, Executor executor, LongSupplier nanoClock,
@@ -95,7 +96,7 @@ public final class JwksKeySource implements KeySource {
    * Returns the fetch in flight, or starts one if the rate limit allows, or returns null. At most
    * one fetch runs at a time and new ones start at most once per window.
    */
-  private synchronized CompletableFuture<KeySet> startFetch(boolean force) {
+  private synchronized Future<KeySet> startFetch(boolean force) {
     if (inFlight != null && !inFlight.isDone()) {
       return inFlight;
     }
@@ -106,9 +107,10 @@ public final class JwksKeySource implements KeySource {
     }
     everStarted = true;
     lastFetchStartedAt = now;
-    CompletableFuture<KeySet> fetch = new CompletableFuture<>();
+    // A FutureTask, not a CompletableFuture: that one initialises the ForkJoinPool, here in premain.
+    FutureTask<KeySet> fetch = new FutureTask<>(this::fetchNow);
     inFlight = fetch;
-    executor.execute(() -> fetch.complete(fetchNow()));
+    executor.execute(fetch);
     return fetch;
   }
 
@@ -147,7 +149,7 @@ public final class JwksKeySource implements KeySource {
     }
   }
 
-  private KeySet await(CompletableFuture<KeySet> fetch) {
+  private KeySet await(Future<KeySet> fetch) {
     if (fetch == null) {
       return keys;
     }

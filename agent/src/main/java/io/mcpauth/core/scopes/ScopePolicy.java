@@ -3,7 +3,7 @@ package io.mcpauth.core.scopes;
 import io.mcpauth.core.rpc.RpcMessage;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,21 +48,31 @@ public final class ScopePolicy {
     this.tools = Map.copyOf(tools);
     this.prompts = Map.copyOf(prompts);
     this.resources = Map.copyOf(resources);
+    // Plain loops: the policy is built in premain, where each lambda or stream costs start-up time.
     List<Map.Entry<String, List<String>>> prefixes = new ArrayList<>();
-    resources.forEach((uri, scopes) -> {
+    for (Map.Entry<String, List<String>> rule : resources.entrySet()) {
+      String uri = rule.getKey();
       if (uri.endsWith(ANY) && !uri.equals(ANY)) {
-        prefixes.add(Map.entry(uri.substring(0, uri.length() - 1), List.copyOf(scopes)));
+        prefixes.add(Map.entry(uri.substring(0, uri.length() - 1), List.copyOf(rule.getValue())));
       }
-    });
-    prefixes.sort(Comparator.comparingInt((Map.Entry<String, List<String>> e) -> e.getKey().length()).reversed());
+    }
+    if (prefixes.size() > 1) {
+      prefixes.sort((a, b) -> Integer.compare(b.getKey().length(), a.getKey().length())); // longest first
+    }
     this.resourcePrefixes = List.copyOf(prefixes);
     this.grantedBy = closure(implies);
-    this.toolCalls = new HashMap<>();
-    tools.forEach((name, rule) -> toolCalls.put(name, union(needsForMethod("tools/call"), rule)));
+    this.toolCalls = withMethodNeeds(tools, needsForMethod("tools/call"));
     this.anyToolCall = union(needsForMethod("tools/call"), tools.getOrDefault(ANY, List.of()));
-    this.promptGets = new HashMap<>();
-    prompts.forEach((name, rule) -> promptGets.put(name, union(needsForMethod("prompts/get"), rule)));
+    this.promptGets = withMethodNeeds(prompts, needsForMethod("prompts/get"));
     this.anyPromptGet = union(needsForMethod("prompts/get"), prompts.getOrDefault(ANY, List.of()));
+  }
+
+  private static Map<String, List<String>> withMethodNeeds(Map<String, List<String>> rules, List<String> methodNeeds) {
+    Map<String, List<String>> needs = new HashMap<>();
+    for (Map.Entry<String, List<String>> rule : rules.entrySet()) {
+      needs.put(rule.getKey(), union(methodNeeds, rule.getValue()));
+    }
+    return needs;
   }
 
   /** A policy with only the scopes every request needs. */
@@ -84,7 +94,11 @@ public final class ScopePolicy {
   public List<String> namedScopes() {
     LinkedHashSet<String> all = new LinkedHashSet<>(everyRequest);
     for (Map<String, List<String>> rules : List.of(methods, tools, prompts, resources)) {
-      rules.keySet().stream().sorted().forEach(name -> all.addAll(rules.get(name)));
+      List<String> names = new ArrayList<>(rules.keySet());
+      Collections.sort(names);
+      for (String name : names) {
+        all.addAll(rules.get(name));
+      }
     }
     return List.copyOf(all);
   }
