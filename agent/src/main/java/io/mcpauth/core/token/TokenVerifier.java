@@ -12,8 +12,9 @@ import java.util.Set;
 /**
  * Verifies a JWT access token (RFC 9068) for this resource server: strict compact parsing, a
  * header allow-list, the algorithm pinned to a JWKS key, the signature through the JDK, then the
- * claims. jose4j parses the JWKS; the token's JSON goes through the strict {@link StrictJson}; the
- * checks jose4j leaves open by default (../shared/design/security-corpus.md §0) are all made here.
+ * claims. The keys come from {@link JwksParser}; the token's JSON goes through the strict
+ * {@link StrictJson}; the checks a JOSE library such as jose4j leaves open by default
+ * (../shared/design/security-corpus.md §0) are all made here.
  */
 public final class TokenVerifier implements AccessTokenVerifier {
 
