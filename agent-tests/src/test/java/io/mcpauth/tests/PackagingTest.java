@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The shipped jar as a host application's class loader sees it. */
 class PackagingTest {
 
-  private static final long SIZE_BUDGET = 8L * 1024 * 1024;
+  /** The core and ASM, stored uncompressed, are 1.3 MB: a dependency slipping back in would show here. */
+  private static final long SIZE_BUDGET = 2L * 1024 * 1024;
 
   @Test
   void manifestDeclaresEveryEntryPointAndNoLauncherAgent() throws IOException {
