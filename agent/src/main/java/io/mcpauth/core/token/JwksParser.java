@@ -45,7 +45,7 @@ public final class JwksParser {
   private static final Map<String, String> CURVE_OF_ALG = Map.of("ES256", "P-256", "ES384", "P-384", "ES512", "P-521");
   private static final Map<String, String> STANDARD_NAME_OF_CURVE =
       Map.of("P-256", "secp256r1", "P-384", "secp384r1", "P-521", "secp521r1");
-  /** DER SubjectPublicKeyInfo up to the key bytes (RFC 8410 §4), and the key length (RFC 8032 §5.1.5, §5.2.5). */
+  /** DER SubjectPublicKeyInfo up to the key bytes (RFC 8410 §4); the keys are 32 and 57 bytes (RFC 8032 §5.1.5, §5.2.5). */
   private static final byte[] ED25519_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
   private static final byte[] ED448_PREFIX = {0x30, 0x43, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x71, 0x03, 0x3a, 0x00};
 
