@@ -1,8 +1,8 @@
 package io.mcpauth.core.keys;
 
+import io.mcpauth.core.json.StrictJson;
 import java.io.IOException;
 import java.net.URI;
-import io.mcpauth.core.json.StrictJson;
 import java.util.Map;
 
 /**
