@@ -130,7 +130,7 @@ class JdkOnlyLauncherTest {
     Set<String> types = referencedTypes(readAll(classesRoot().resolve("io/mcpauth/core/gate/BearerGate.class")));
     assertTrue(types.contains("io/mcpauth/agent/bootstrap/Gate"), types.toString());
     assertTrue(types.contains("io/mcpauth/core/token/TokenVerifier"), types.toString());
-    Set<String> hookTypes = referencedTypes(readAll(classesRoot().resolve("io/mcpauth/core/instrumentation/Hooks.class")));
+    Set<String> hookTypes = referencedTypes(readAll(classesRoot().resolve("io/mcpauth/core/instrumentation/MethodBodyRewrites.class")));
     List<String> foreign = new ArrayList<>();
     for (String type : hookTypes) {
       if (!type.startsWith(AGENT) && !isJdkType(type, ClassLoader.getPlatformClassLoader())) {

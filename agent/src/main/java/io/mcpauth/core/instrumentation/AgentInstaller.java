@@ -11,9 +11,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * Puts the gate into the MCP transports. The transformer decides by class name alone, and the only
- * library it loads is ASM (a few dozen classes), only when a target class loads: a full
- * instrumentation framework costs most of a second of start-up for the handful of methods we hook.
+ * Puts the gate into the MCP transports. The transformer decides by class name alone, and writes
+ * the prologues into the few target classes itself ({@link ProloguePatcher}); ASM loads only for
+ * the rewrites inside method bodies that some settings need: a full instrumentation framework costs
+ * most of a second of start-up for the handful of methods we hook.
  */
 public final class AgentInstaller implements ClassFileTransformer {
 

@@ -1,16 +1,11 @@
 package io.mcpauth.core.instrumentation;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * What the agent hooks, by exact class name and method descriptor (../shared/design/sdk-transport-map.md §6.1):
@@ -61,13 +56,16 @@ final class Hooks {
   private static final String DISPATCHER_HANDLE =
       "(Lorg/springframework/web/server/ServerWebExchange;)Lreactor/core/publisher/Mono;";
 
-  private static final Set<String> SERVLET_ENTRY_POINTS = Set.of("doGet", "doPost", "doDelete");
-  private static final Set<String> SPRING_ENTRY_POINTS =
-      Set.of("handleGet", "handlePost", "handleDelete", "handleSseConnection", "handleMessage");
+  private static final String BRIDGE = "io/mcpauth/agent/bootstrap/AuthBridge";
+  private static final List<String> SERVLET_ENTRY_POINTS = List.of("doGet", "doPost", "doDelete");
+  private static final List<String> SPRING_ENTRY_POINTS =
+      List.of("handleGet", "handlePost", "handleDelete", "handleSseConnection", "handleMessage");
 
   /** Each transport and the entry points it must declare for the gate to cover it. */
   static final Map<String, List<String>> TRANSPORTS = transports();
   private static final Map<String, Kind> KINDS = kinds();
+  /** Per kind, the prologue each hooked method gets, by name and descriptor. */
+  private static final Map<Kind, Map<String, ProloguePatcher.Prologue>> PROLOGUES = prologues();
 
   private Hooks() {}
 
@@ -100,6 +98,32 @@ final class Hooks {
     kinds.put("io/modelcontextprotocol/server/McpAsyncServer", Kind.TOOL_LIST);
     kinds.put("io/modelcontextprotocol/server/McpStatelessAsyncServer", Kind.TOOL_LIST);
     return Map.copyOf(kinds);
+  }
+
+  private static Map<Kind, Map<String, ProloguePatcher.Prologue>> prologues() {
+    Map<Kind, Map<String, ProloguePatcher.Prologue>> prologues = new EnumMap<>(Kind.class);
+    Map<String, ProloguePatcher.Prologue> servlet = new HashMap<>();
+    for (String name : SERVLET_ENTRY_POINTS) {
+      servlet.put(name + SERVLET_METHOD, new ProloguePatcher.Prologue(ProloguePatcher.Shape.SERVLET_ENTRY, "servletEntry"));
+    }
+    Map<String, ProloguePatcher.Prologue> spring = new HashMap<>();
+    for (String name : SPRING_ENTRY_POINTS) {
+      for (String descriptor : List.of(WEBMVC_HANDLER, WEBFLUX_HANDLER)) {
+        spring.put(name + descriptor, new ProloguePatcher.Prologue(ProloguePatcher.Shape.RETURN_IF_NONNULL, "springEntry"));
+      }
+    }
+    ProloguePatcher.Prologue servletService =
+        new ProloguePatcher.Prologue(ProloguePatcher.Shape.RETURN_IF_TRUE, "servletService");
+    prologues.put(Kind.SERVLET_TRANSPORT, Map.copyOf(servlet));
+    prologues.put(Kind.SPRING_TRANSPORT, Map.copyOf(spring));
+    prologues.put(Kind.SERVLET_SERVICE, Map.of("service" + SERVLET_METHOD, servletService));
+    // Tomcat's valve: its Request and Response are the container's HttpServletRequest/Response
+    prologues.put(Kind.TOMCAT_CONTEXT_VALVE, Map.of("invoke" + VALVE_INVOKE, servletService));
+    prologues.put(Kind.WEBFLUX_DISPATCHER, Map.of("handle" + DISPATCHER_HANDLE,
+        new ProloguePatcher.Prologue(ProloguePatcher.Shape.RETURN_IF_NONNULL, "webFluxDispatch")));
+    prologues.put(Kind.SSE_SESSION, Map.of());
+    prologues.put(Kind.TOOL_LIST, Map.of());
+    return prologues;
   }
 
   static boolean isTarget(String internalName) {
@@ -149,13 +173,23 @@ final class Hooks {
    */
   static byte[] hook(String internalName, byte[] classFile, boolean replayBodies) {
     Kind kind = KINDS.get(internalName);
-    ClassReader reader = new ClassReader(classFile);
-    // Passing the reader keeps the constant pool and copies untouched methods as they are.
-    ClassWriter writer = new ClassWriter(reader, 0);
     boolean transport = kind == Kind.SERVLET_TRANSPORT || kind == Kind.SPRING_TRANSPORT;
-    HookVisitor visitor = new HookVisitor(writer, kind, internalName, SESSION_CONSTRUCTORS.get(internalName),
-        replayBodies && transport ? internalName : null);
-    reader.accept(visitor, 0);
+    boolean replaying = replayBodies && transport;
+    ProloguePatcher.Patched patched = ProloguePatcher.patch(classFile, PROLOGUES.get(kind), BRIDGE);
+    List<String> hooked = new ArrayList<>(patched.hooked);
+    byte[] result = patched.classFile;
+    int bodyReads = 0;
+    int toolListReads = 0;
+    if (kind == Kind.SSE_SESSION || kind == Kind.TOOL_LIST || replaying) {
+      MethodBodyRewrites rewrites = MethodBodyRewrites.of(result, kind, internalName,
+          SESSION_CONSTRUCTORS.get(internalName), replaying ? internalName : null);
+      result = rewrites.classFile;
+      bodyReads = rewrites.bodyReads[0];
+      toolListReads = rewrites.toolListReads[0];
+      if (rewrites.sessionHooked) {
+        hooked.add("<init>");
+      }
+    }
     List<String> required = switch (kind) {
       case SERVLET_SERVICE -> List.of("service");
       case SSE_SESSION -> List.of("<init>");
@@ -166,103 +200,20 @@ final class Hooks {
     };
     List<String> missing = new ArrayList<>();
     for (String name : required) {
-      if (!visitor.hooked.contains(name)) {
+      if (!hooked.contains(name)) {
         missing.add(name);
       }
     }
-    if (kind == Kind.TOOL_LIST && visitor.toolListReads[0] == 0) {
+    if (kind == Kind.TOOL_LIST && toolListReads == 0) {
       missing.add("tools/list handler reading the tool list");
     }
-    if (replayBodies && transport && visitor.bodyReads[0] == 0) {
+    if (replaying && bodyReads == 0) {
       missing.add("read of the request body");
     }
     if (!missing.isEmpty()) {
       throw new UnsupportedShapeException(internalName, missing);
     }
-    return writer.toByteArray();
-  }
-
-  private static final class HookVisitor extends ClassVisitor {
-    final Set<String> hooked = new LinkedHashSet<>();
-    private final Kind kind;
-    private final String sessionConstructor;
-    /** The transport whose body reads go through the gate; null to leave them alone. */
-    private final String replayingTransport;
-    final int[] bodyReads = new int[1];
-    final int[] toolListReads = new int[1];
-    private final String internalName;
-    private int version;
-
-    HookVisitor(ClassVisitor next, Kind kind, String internalName, String sessionConstructor, String replayingTransport) {
-      super(Opcodes.ASM9, next);
-      this.kind = kind;
-      this.internalName = internalName;
-      this.sessionConstructor = sessionConstructor;
-      this.replayingTransport = replayingTransport;
-    }
-
-    @Override
-    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-      this.version = version;
-      super.visit(version, access, name, signature, superName, interfaces);
-    }
-
-    @Override
-    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-      MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-      if (replayingTransport != null && (access & Opcodes.ACC_ABSTRACT) == 0) {
-        // lambdas too: WebFlux reads the body inside the Mono it returns
-        method = new BodyReadRewriter(method, replayingTransport, bodyReads);
-      }
-      if (kind == Kind.TOOL_LIST && (access & Opcodes.ACC_ABSTRACT) == 0) {
-        return ToolListRewriter.of(method, internalName, access, name, descriptor, toolListReads);
-      }
-      if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT)) != 0) {
-        return method;
-      }
-      switch (kind) {
-        case SERVLET_TRANSPORT:
-          if (SERVLET_ENTRY_POINTS.contains(name) && SERVLET_METHOD.equals(descriptor)) {
-            hooked.add(name);
-            return new ServletEntryPrologue(method, version);
-          }
-          break;
-        case SSE_SESSION:
-          if (name.equals("<init>") && descriptor.equals(sessionConstructor)) {
-            hooked.add(name);
-            return new SessionStartedEpilogue(method);
-          }
-          break;
-        case SERVLET_SERVICE:
-          if (name.equals("service") && SERVLET_METHOD.equals(descriptor)) {
-            hooked.add(name);
-            return new BridgeCallPrologue(method, "servletService", version);
-          }
-          break;
-        case TOMCAT_CONTEXT_VALVE:
-          // its Request and Response are the container's HttpServletRequest/Response
-          if (name.equals("invoke") && VALVE_INVOKE.equals(descriptor)) {
-            hooked.add(name);
-            return new BridgeCallPrologue(method, "servletService", version);
-          }
-          break;
-        case SPRING_TRANSPORT:
-          if (SPRING_ENTRY_POINTS.contains(name) && (WEBMVC_HANDLER.equals(descriptor) || WEBFLUX_HANDLER.equals(descriptor))) {
-            hooked.add(name);
-            return new ReplacingPrologue(method, "springEntry", descriptor, version);
-          }
-          break;
-        case WEBFLUX_DISPATCHER:
-          if (name.equals("handle") && DISPATCHER_HANDLE.equals(descriptor)) {
-            hooked.add(name);
-            return new ReplacingPrologue(method, "webFluxDispatch", descriptor, version);
-          }
-          break;
-        default:
-          break;
-      }
-      return method;
-    }
+    return result;
   }
 
   static final class UnsupportedShapeException extends RuntimeException {
