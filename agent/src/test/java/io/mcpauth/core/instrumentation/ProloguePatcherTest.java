@@ -245,12 +245,12 @@ class ProloguePatcherTest {
   }
 
   /**
-   * @param home where the class came from: its package's other classes are loaded from there in
-   *     the same fresh loader, so that no class of it is paired with a copy from another loader
+   * @param home where the class came from: the SDK's other classes are loaded from that jar into
+   *     the same fresh loader, so that none of them is paired with a copy (or a test fake) of another
+   *     loader; null for a class whose nested classes alone are to be loaded anew
    */
   private static Class<?> define(String name, byte[] classFile, URL home) throws Exception {
-    String packagePrefix = name.substring(0, name.lastIndexOf('.') + 1);
-    String homeBase = home == null ? null : home.toString().substring(0, home.toString().length() - (name.length() + 6));
+    String jarBase = home == null ? null : home.toString().substring(0, home.toString().length() - (name.length() + 6));
     ClassLoader loader = new ClassLoader(ProloguePatcherTest.class.getClassLoader()) {
       @Override
       protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
@@ -262,15 +262,19 @@ class ProloguePatcherTest {
           if (className.equals(name)) {
             return defineClass(className, classFile, 0, classFile.length);
           }
-          boolean sibling = className.startsWith(name + "$")
-              || (home != null && className.startsWith(packagePrefix.substring(0, packagePrefix.indexOf('.') + 1)));
-          if (sibling) {
+          String path = className.replace('.', '/') + ".class";
+          URL copy = null;
+          if (jarBase != null && className.startsWith("io.modelcontextprotocol.")) {
+            copy = resource(jarBase + path);
+          } else if (className.startsWith(name + "$")) {
+            copy = getParent().getResource(path);
+          }
+          if (copy != null) {
             try {
-              byte[] bytes = read(new URL(homeBase != null ? homeBase + className.replace('.', '/') + ".class"
-                  : ProloguePatcherTest.class.getClassLoader().getResource(className.replace('.', '/') + ".class").toString()));
+              byte[] bytes = read(copy);
               return defineClass(className, bytes, 0, bytes.length);
-            } catch (IOException | NullPointerException e) {
-              // not in that jar: the parent's
+            } catch (IOException e) {
+              throw new ClassNotFoundException(className, e);
             }
           }
           return super.loadClass(className, resolve);
@@ -278,5 +282,16 @@ class ProloguePatcherTest {
       }
     };
     return Class.forName(name, true, loader);
+  }
+
+  /** The URL if it can be read, else null. */
+  private static URL resource(String url) {
+    try {
+      URL resource = new URL(url);
+      resource.openStream().close();
+      return resource;
+    } catch (IOException e) {
+      return null;
+    }
   }
 }
