@@ -109,7 +109,7 @@ final class ProloguePatcher {
     if (u4(0) != 0xCAFEBABE) {
       throw new IllegalArgumentException("not a class file");
     }
-    boolean framesRequired = u2(6) >= 50;
+    boolean framesRequired = u2(6) >= 50; // version 50 (Java 6) on: type checking by stack map frames, JVMS §4.10.1
     int poolCount = u2(8);
     int[] entries = new int[poolCount];
     int offset = 10;
