@@ -10,7 +10,9 @@ Variants, each a fresh JVM per run, order reversed every other run:
   NAME         -javaagent:AGENT_JAR configured like harness.py's start-up section (default: mcpauth=the
                harness's copy of the shipped jar); give several to compare builds
 The two empty agents are compiled into target/harness/empty-agents with the JDK's javac and jar.
-Reports medians: total, time to the fixture's "listening" line, listening -> first 200, and the JVM's CPU.
+Reports medians: total, time to the fixture's "listening" line, listening -> first 200, and the JVM's CPU;
+with two or more NAMEs, also each one against the first, run by run: the runs of one round start back to
+back, so their difference shares the machine's state (median and quartiles of the paired differences).
 """
 import importlib.util
 import os
@@ -102,3 +104,10 @@ for name, rs in results.items():
     total = statistics.median(r["total"] for r in rs)
     print(f"| {name} | {total:,.0f} | {total - base:+,.0f} | {statistics.median(r['listening'] for r in rs):,.0f} "
           f"| {statistics.median(r['total'] - r['listening'] for r in rs):,.0f} | {statistics.median(r['cpu'] for r in rs):,.0f} |")
+
+names = list(named or {"mcpauth": None})
+for other in names[1:]:
+    diffs = sorted(b["total"] - a["total"] for a, b in zip(results[names[0]], results[other]))
+    quarter = len(diffs) // 4
+    print(f"paired, {other} - {names[0]}: median {statistics.median(diffs):+,.0f} ms, quartiles "
+          f"{diffs[quarter]:+,.0f}..{diffs[3 * len(diffs) // 4]:+,.0f}, faster in {sum(d < 0 for d in diffs)} of {len(diffs)} runs")
