@@ -12,11 +12,11 @@ import java.util.Map;
  * {@code Code} attribute gets the prologue in front, and the offsets that count from the start of
  * its code move with it. Every other byte is copied as it is.
  *
- * <p>This is the whole of what start-up needs from bytecode engineering, so it is done without ASM:
+ * <p>This is all the bytecode engineering the JVM's start needs, so it is done without ASM:
  * loading, verifying and interpreting ASM's reader and writer for the two or three classes hooked
- * at start-up cost ~35 ms of CPU on the main thread, and ~40 JIT compilations, for ten to sixteen
- * bytes per method. ASM still rewrites calls inside method bodies, which only some configurations
- * need ({@link MethodBodyRewrites}).
+ * at start-up cost ~35 ms of CPU on the main thread, and ~40 JIT compilations, for twelve to sixteen
+ * bytes per method. ASM still rewrites calls inside method bodies, which only some settings need,
+ * and the session transports' constructors, which load with the first stream ({@link MethodBodyRewrites}).
  *
  * <p>Each prologue ends on a 4-byte boundary, so the padding of the original's {@code tableswitch}
  * and {@code lookupswitch} stays right (JVMS §6.5), and puts its one stack map frame before the
