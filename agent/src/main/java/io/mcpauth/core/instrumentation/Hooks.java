@@ -176,8 +176,8 @@ final class Hooks {
     boolean transport = kind == Kind.SERVLET_TRANSPORT || kind == Kind.SPRING_TRANSPORT;
     boolean replaying = replayBodies && transport;
     ProloguePatcher.Patched patched = ProloguePatcher.patch(classFile, PROLOGUES.get(kind), BRIDGE);
-    List<String> hooked = new ArrayList<>(patched.hooked);
-    byte[] result = patched.classFile;
+    List<String> hooked = new ArrayList<>(patched.hooked());
+    byte[] result = patched.classFile();
     int bodyReads = 0;
     int toolListReads = 0;
     if (kind == Kind.SSE_SESSION || kind == Kind.TOOL_LIST || replaying) {

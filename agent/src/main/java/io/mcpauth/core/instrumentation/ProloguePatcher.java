@@ -57,26 +57,10 @@ final class ProloguePatcher {
   }
 
   /** A prologue: its shape and the bridge method it calls. */
-  static final class Prologue {
-    final Shape shape;
-    final String bridgeMethod;
-
-    Prologue(Shape shape, String bridgeMethod) {
-      this.shape = shape;
-      this.bridgeMethod = bridgeMethod;
-    }
-  }
+  record Prologue(Shape shape, String bridgeMethod) {}
 
   /** The patched class file and the names of the methods that got their prologue. */
-  static final class Patched {
-    final byte[] classFile;
-    final List<String> hooked;
-
-    Patched(byte[] classFile, List<String> hooked) {
-      this.classFile = classFile;
-      this.hooked = hooked;
-    }
-  }
+  record Patched(byte[] classFile, List<String> hooked) {}
 
   private static final int ACC_STATIC = 0x0008;
   private static final int ACC_NATIVE = 0x0100;
@@ -165,10 +149,10 @@ final class ProloguePatcher {
     for (int i = 0; i < codes.size(); i++) {
       Prologue prologue = chosen.get(i);
       String descriptor = utf8(entries, u2(codes.get(i)[1] + 4));
-      String cast = prologue.shape == Shape.SERVLET_ENTRY ? SERVLET_RESPONSE
-          : prologue.shape == Shape.RETURN_IF_NONNULL ? returnType(descriptor) : null;
+      String cast = prologue.shape() == Shape.SERVLET_ENTRY ? SERVLET_RESPONSE
+          : prologue.shape() == Shape.RETURN_IF_NONNULL ? returnType(descriptor) : null;
       references[i] = new int[] {
-          pool.methodRef(bridge, prologue.bridgeMethod, prologue.shape.bridgeDescriptor),
+          pool.methodRef(bridge, prologue.bridgeMethod(), prologue.shape().bridgeDescriptor),
           cast == null ? 0 : pool.classRef(cast),
           pool.classRef("java/lang/Object"),
           framesRequired ? pool.utf8("StackMapTable") : 0};
@@ -187,7 +171,7 @@ final class ProloguePatcher {
       int code = codes.get(i)[0];
       out.bytes(in, copied, code - copied);
       copied = code + 6 + u4(code + 2);
-      writeCode(out, entries, code, chosen.get(i).shape, references[i], framesRequired);
+      writeCode(out, entries, code, chosen.get(i).shape(), references[i], framesRequired);
     }
     out.bytes(in, copied, in.length - copied);
     return new Patched(out.toByteArray(), hooked);
