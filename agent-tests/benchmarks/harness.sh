@@ -9,6 +9,7 @@
 #   agent-tests/benchmarks/harness.sh --quick    # validation: 1 round, short runs, small pools (~5 min)
 #   agent-tests/benchmarks/harness.sh --no-build # use the jars already built
 #   agent-tests/benchmarks/harness.sh --report-only  # re-print the report from target/harness/results.json
+#   agent-tests/benchmarks/harness.sh --jetty-header-cache=512  # every server with Jetty's header cache at 512
 #
 # Everything listens on 127.0.0.1 only; every process started is stopped on exit. Minted tokens are
 # cached in target/harness/ (keyed by the issuer key, issuer and resource) and re-minted after 1 h.
@@ -24,8 +25,9 @@ for arg in "$@"; do
     --quick) ARGS+=("$arg") ;;
     --skip=*) ARGS+=(--skip "${arg#--skip=}") ;;
     --report-only) ARGS+=("$arg"); BUILD=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $arg (use --quick, --no-build)" >&2; exit 2 ;;
+    --jetty-header-cache=*) ARGS+=(--jetty-header-cache "${arg#*=}") ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
 

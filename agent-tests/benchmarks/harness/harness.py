@@ -44,15 +44,20 @@ LUA = HERE / "mcp.lua"
 CACHE_SIZE = 10_000          # the agent's default mcpauth.token-cache.size (not overridden here)
 FILL = 12_000                # tokens sent first to a cold-cache server: more than the cache holds
 TOKEN_MAX_AGE_S = 3600       # re-mint token files older than this (tokens live 2 h)
+JETTY_DEFAULT_HEADER_CACHE = 1024  # Jetty 12.1's HttpConfiguration: it caches header values up to this length
+JETTY_OPTS = []              # --jetty-header-cache N: -Djetty.httpConfig.headerCacheSize=N for every server JVM
 
-# Warm-up runs in 5 s chunks at 16 connections until the JIT has settled: the last SETTLE_WINDOW
-# chunks within SETTLE_SPREAD of each other, after at least settle_min and at most settle_max chunks.
-# On 2 shared cores a fixed 5 s warm-up measured the JIT still compiling (the rate kept rising for
-# 40-70 s, and longer with the agent, which has more to compile), not the steady state; and the rate
-# can rest on a plateau for 20 s before the hottest methods are compiled, hence the 60 s minimum.
+# Warm-up runs in 5 s chunks at 16 connections until the JIT has settled: after at least settle_min and
+# at most settle_max chunks, the last SETTLE_WINDOW chunks within SETTLE_SPREAD of each other and the
+# JIT's compile queues empty after the last one (jcmd Compiler.queue). On 2 shared cores a fixed 5 s
+# warm-up measured the JIT still compiling (the rate kept rising for 40-70 s, and longer with the agent,
+# which has more to compile), not the steady state. A steady rate alone is not enough either: with a
+# long header Jetty parses character by character, the C2 task for HttpParser.parseFields was seen
+# waiting in the queue for 60-90 s, queued 3 s after start, while the rate held a plateau at a quarter
+# of what it reached once the task ran.
 SETTLE_CHUNK_S, SETTLE_WINDOW, SETTLE_SPREAD = 5, 3, 1.10
 
-FULL = dict(rounds=3, warmup=5, settle_min=12, settle_max=24, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
+FULL = dict(rounds=3, warmup=5, settle_min=12, settle_max=36, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
             mem_checkpoint=100_000, mem_warmup=10, startup_runs=10, class_runs=3, jmh_rounds=3)
 QUICK = dict(rounds=1, warmup=2, settle_min=1, settle_max=2, duration=3, cold_pool=25_000, mem_pool=25_000, mem_requests=100_000,
              mem_checkpoint=10_000, mem_warmup=3, startup_runs=3, class_runs=1, jmh_rounds=1)
@@ -232,12 +237,12 @@ class Env:
 def java_cmd_server(env, variant, port):
     fixture = ["-jar", FIXTURE, "--port", port, "--transport", "stateless"]
     if variant == "a":
-        return ["java", *fixture]
+        return ["java", *JETTY_OPTS, *fixture]
     if variant in ("b", "c", "agent"):
-        return ["java", f"-javaagent:{AGENT}", f"-Dmcpauth.issuer={env.issuer}",
+        return ["java", *JETTY_OPTS, f"-javaagent:{AGENT}", f"-Dmcpauth.issuer={env.issuer}",
                 f"-Dmcpauth.resource={env.resource}", *fixture]
     if variant == "d":
-        return ["java", "-cp", TOOLS, "io.mcpauth.bench.harness.PeerMcpServer", "--port", port,
+        return ["java", *JETTY_OPTS, "-cp", TOOLS, "io.mcpauth.bench.harness.PeerMcpServer", "--port", port,
                 "--issuer", env.issuer, "--resource", env.resource]
     raise ValueError(variant)
 
@@ -317,6 +322,36 @@ def count_lines(path):
 
 # ---------------------------------------------------------------- 1. HTTP overhead
 
+def compile_queue(pid):
+    """How many methods wait in the JVM's JIT compile queues (C1 and C2), by jcmd Compiler.queue."""
+    out = run(["jcmd", pid, "Compiler.queue"]).stdout
+    waiting, in_queue = 0, False
+    for line in out.splitlines():
+        if line.endswith("compile queue:"):
+            in_queue = True
+        elif in_queue and re.match(r"\s*\d+\s", line):
+            waiting += 1
+    return waiting
+
+
+def settle(port, pid, region, offset, cfg, results, tags):
+    """Warm-up chunks until the rate and the JIT settle (see SETTLE_*); returns (rates, offset, settled)."""
+    rates = []
+    while len(rates) < cfg["settle_max"]:
+        r = wrk(port, 2, 16, SETTLE_CHUNK_S, *region, offset, latency=False)
+        offset = r["next_offset"]
+        rates.append(r["rps"])
+        queued = compile_queue(pid)
+        results.append(dict(tags, phase="settle", compile_queue=queued, **r))
+        last = rates[-SETTLE_WINDOW:]
+        if (len(rates) >= cfg["settle_min"] and len(last) == SETTLE_WINDOW
+                and max(last) <= SETTLE_SPREAD * min(last) and queued == 0):
+            results.append(dict(tags, phase="settled", chunks=len(rates), settled=True))
+            return rates, offset, True
+    results.append(dict(tags, phase="settled", chunks=len(rates), settled=False))
+    return rates, offset, False
+
+
 def http_overhead(env, cfg):
     rounds, results = cfg["rounds"], []
     cold_lo, cold_hi = FILL, cfg["cold_pool"]
@@ -342,19 +377,8 @@ def http_overhead(env, cfg):
                     r = wrk(env.port, 2, 16, 3, *pre, sent, latency=False)
                     sent = r["next_offset"]
                     results.append(dict(round=rnd, variant=key, phase="fill", **r))
-                offset = 0
-                rates = []
-                while len(rates) < cfg["settle_max"]:
-                    r = wrk(env.port, 2, 16, SETTLE_CHUNK_S, *region, offset, latency=False)
-                    offset = r["next_offset"]
-                    rates.append(r["rps"])
-                    results.append(dict(round=rnd, variant=key, phase="settle", **r))
-                    last = rates[-SETTLE_WINDOW:]
-                    if (len(rates) >= cfg["settle_min"] and len(last) == SETTLE_WINDOW
-                            and max(last) <= SETTLE_SPREAD * min(last)):
-                        break
-                settled = len(rates) < cfg["settle_max"] or max(rates[-SETTLE_WINDOW:]) <= SETTLE_SPREAD * min(rates[-SETTLE_WINDOW:])
-                results.append(dict(round=rnd, variant=key, phase="settled", chunks=len(rates), settled=settled))
+                rates, offset, settled = settle(env.port, proc.pid, region, 0, cfg, results,
+                                                dict(round=rnd, variant=key))
                 log(f"  settled after {len(rates) * SETTLE_CHUNK_S} s: {settled} ({', '.join(f'{x:,.0f}' for x in rates)} req/s)")
                 for phase, t, c, secs, lat in (("c1", 1, 1, cfg["duration"], True),
                                                 ("c16", 2, 16, cfg["duration"], True)):
@@ -549,83 +573,87 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
     L.append(f"{now:%Y-%m-%d %H:%M} UTC, {(now - started_at).total_seconds() / 60:.0f} min; {machine()}; "
              f"git {git_state()}, agent jar sha256 {agent_sha}…; load average {load0} → "
              f"{load_end}. Client (wrk) and servers share the machine, loopback only; "
-             f"every JVM runs copies of the jars taken at the start.")
+             f"every JVM runs copies of the jars taken at the start. Jetty's header cache: "
+             + (f"{args.jetty_header_cache} (`--jetty-header-cache`), for every server" if args.jetty_header_cache is not None
+                else f"Jetty's default ({JETTY_DEFAULT_HEADER_CACHE}), so a token of up to {JETTY_DEFAULT_HEADER_CACHE} characters is cached per connection")
+             + ".")
     L.append("")
-    # 1
-    rounds = cfg["rounds"]
-    L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) a,b,c,d alternating, "
-             f"each a fresh JVM: warm-up at 16 conns in {SETTLE_CHUNK_S} s chunks until {SETTLE_WINDOW} in a row are within "
-             f"{(SETTLE_SPREAD - 1) * 100:.0f} % ({cfg['settle_min'] * SETTLE_CHUNK_S}..{cfg['settle_max'] * SETTLE_CHUNK_S} s), "
-             f"then {cfg['duration']} s at 1 and at 16")
-    L.append("| variant | conns | req/s | req/s ÷ unprotected, per round | p50 µs | p99 µs |")
-    L.append("|---|---:|---:|---|---:|---:|")
-    runs = {(r["round"], r["variant"], r["phase"]): r for r in http if r["phase"] in ("c1", "c16")}
-    for phase, conns in (("c1", 1), ("c16", 16)):
-        for key, label in VARIANTS:
-            rr = [runs[(n, key, phase)] for n in range(1, rounds + 1)]
-            base = [runs[(n, "a", phase)] for n in range(1, rounds + 1)]
-            ratio = "–" if key == "a" else fmt_ratio([x["rps"] / y["rps"] for x, y in zip(rr, base)])
-            L.append(f"| {label} | {conns} | {fmt_int(med([x['rps'] for x in rr]))} | {ratio} | "
-                     f"{fmt_int(med([x['p50_us'] for x in rr]))} | {fmt_int(med([x['p99_us'] for x in rr]))} |")
-    parts = []
-    for phase, conns in (("c16", 16), ("c1", 1)):
-        for key, label in VARIANTS[1:]:
-            deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
-            parts.append(f"{key}{conns} {fmt_delta(deltas)}")
-    L.append("- Added p50 vs unprotected, per round median (min..max), variant+connections: " + "; ".join(parts) + ".")
-    settle = [r for r in http if r["phase"] == "settled"]
-    if settle:
+    if http:  # 1
+        rounds = cfg["rounds"]
+        L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) a,b,c,d alternating, "
+                 f"each a fresh JVM: warm-up at 16 conns in {SETTLE_CHUNK_S} s chunks until {SETTLE_WINDOW} in a row are within "
+                 f"{(SETTLE_SPREAD - 1) * 100:.0f} % and the JIT's compile queues are empty "
+                 f"({cfg['settle_min'] * SETTLE_CHUNK_S}..{cfg['settle_max'] * SETTLE_CHUNK_S} s), "
+                 f"then {cfg['duration']} s at 1 and at 16")
+        L.append("| variant | conns | req/s | req/s ÷ unprotected, per round | p50 µs | p99 µs |")
+        L.append("|---|---:|---:|---|---:|---:|")
+        runs = {(r["round"], r["variant"], r["phase"]): r for r in http if r["phase"] in ("c1", "c16")}
+        for phase, conns in (("c1", 1), ("c16", 16)):
+            for key, label in VARIANTS:
+                rr = [runs[(n, key, phase)] for n in range(1, rounds + 1)]
+                base = [runs[(n, "a", phase)] for n in range(1, rounds + 1)]
+                ratio = "–" if key == "a" else fmt_ratio([x["rps"] / y["rps"] for x, y in zip(rr, base)])
+                L.append(f"| {label} | {conns} | {fmt_int(med([x['rps'] for x in rr]))} | {ratio} | "
+                         f"{fmt_int(med([x['p50_us'] for x in rr]))} | {fmt_int(med([x['p99_us'] for x in rr]))} |")
         parts = []
-        for key, label in VARIANTS:
-            mine = [r for r in settle if r["variant"] == key]
-            secs = [r["chunks"] * SETTLE_CHUNK_S for r in mine]
-            unsettled = sum(1 for r in mine if not r["settled"])
-            parts.append(f"{key} {fmt_int(med(secs))} s ({min(secs)}..{max(secs)})"
-                         + (f", {unsettled} round(s) not settled at the limit" if unsettled else ""))
-        L.append("- Warm-up until the rate settled, per variant, median (min..max): " + "; ".join(parts) + ".")
-    total = sum(r.get("requests", 0) for r in http)
-    cold = [r for r in http if r["phase"] == "cold-positions"]
-    L.append(f"- Every request answered 2xx: {total:,} requests in all wrk runs, 0 non-2xx, 0 socket errors "
-             f"(each run also pre-checked: 200 with the echo, 401 without a token for b, c, d).")
-    L.append(f"- Cold cache: a pool of {cfg['cold_pool']:,} distinct tokens ({env.token_len} bytes, RS256, kid, typ at+jwt). "
-             f"Every server first gets {FILL:,} requests at 16 conns; for the cold one they carry tokens 1..{FILL:,} (more "
-             f"than the {CACHE_SIZE:,} the cache holds) and the warm-up and measured runs then rotate over the other "
-             f"{cfg['cold_pool'] - FILL:,}; per server at most "
-             f"{max(c['sent'] for c in cold):,} positions were used, so a token came back at the earliest "
-             f"{cfg['cold_pool'] - FILL:,} requests later. Warm cache and peer: one token. Tokens: {env.mint_note}.")
-    L.append("")
-    # 2
+        for phase, conns in (("c16", 16), ("c1", 1)):
+            for key, label in VARIANTS[1:]:
+                deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
+                parts.append(f"{key}{conns} {fmt_delta(deltas)}")
+        L.append("- Added p50 vs unprotected, per round median (min..max), variant+connections: " + "; ".join(parts) + ".")
+        settle = [r for r in http if r["phase"] == "settled"]
+        if settle:
+            parts = []
+            for key, label in VARIANTS:
+                mine = [r for r in settle if r["variant"] == key]
+                secs = [r["chunks"] * SETTLE_CHUNK_S for r in mine]
+                unsettled = sum(1 for r in mine if not r["settled"])
+                parts.append(f"{key} {fmt_int(med(secs))} s ({min(secs)}..{max(secs)})"
+                             + (f", {unsettled} round(s) not settled at the limit" if unsettled else ""))
+            L.append("- Warm-up until the rate and the JIT settled, per variant, median (min..max): " + "; ".join(parts) + ".")
+        total = sum(r.get("requests", 0) for r in http)
+        cold = [r for r in http if r["phase"] == "cold-positions"]
+        L.append(f"- Every request answered 2xx: {total:,} requests in all wrk runs, 0 non-2xx, 0 socket errors "
+                 f"(each run also pre-checked: 200 with the echo, 401 without a token for b, c, d).")
+        L.append(f"- Cold cache: a pool of {cfg['cold_pool']:,} distinct tokens ({env.token_len} bytes, RS256, kid, typ at+jwt). "
+                 f"Every server first gets {FILL:,} requests at 16 conns; for the cold one they carry tokens 1..{FILL:,} (more "
+                 f"than the {CACHE_SIZE:,} the cache holds) and the warm-up and measured runs then rotate over the other "
+                 f"{cfg['cold_pool'] - FILL:,}; per server at most "
+                 f"{max(c['sent'] for c in cold):,} positions were used, so a token came back at the earliest "
+                 f"{cfg['cold_pool'] - FILL:,} requests later. Warm cache and peer: one token. Tokens: {env.mint_note}.")
+        L.append("")
     timed = [r for r in starts if r.get("kind") != "classes"]
-    cls = [r for r in starts if r.get("kind") == "classes"]
-    t_none = [r["ms"] for r in timed if r["variant"] == "none"]
-    t_agent = [r["ms"] for r in timed if r["variant"] == "agent"]
-    L.append(f"## 2. Start-up: exec java → first 200 on `initialize` ({len(t_none)} runs each, interleaved)")
-    L.append("| variant | median ms | min..max ms | first answer of any status, median ms | JVM CPU time (user+sys) at first 200, median ms | classes loaded at first 200 (2 s later) |")
-    L.append("|---|---:|---|---:|---:|---:|")
-    for variant, label, ts in (("none", "fixture, no agent", t_none), ("agent", "fixture + agent", t_agent)):
-        c = [r for r in cls if r["variant"] == variant]
-        lst = [r["first_response_ms"] for r in timed if r["variant"] == variant]
-        L.append(f"| {label} | {fmt_int(med(ts))} | {fmt_int(min(ts))}..{fmt_int(max(ts))} | "
-                 f"{fmt_int(med(lst))} | {fmt_int(med([r['cpu_ms'] for r in timed if r['variant'] == variant]))} | "
-                 f"{fmt_int(med([x['classes_at_first_200'] for x in c]))} ({fmt_int(med([x['classes_2s_later'] for x in c]))}) |")
-    own = [r["agent_started_in_ms"] for r in timed if r["variant"] == "agent" and r["agent_started_in_ms"] is not None]
-    L.append(f"- Difference of medians: {med(t_agent) - med(t_none):+,.0f} ms. The agent's own log line "
-             + (f"\"started in N ms\": median {fmt_int(med(own))} ms ({fmt_int(min(own))}..{fmt_int(max(own))}), "
-                f"{len(own)} of {len(t_agent)} runs." if own else "\"started in\" was not found in its output.")
-             + f" Classes: `-Xlog:class+load` lines in {len(cls) // 2} separate untimed run(s) per variant.")
-    L.append("")
-    # 3
-    L.append("## 3. Memory: heap used after `jcmd GC.run` (×2) and VmRSS; default JVM flags")
-    L.append("| state | heap used MiB | heap committed MiB | RSS MiB |")
-    L.append("|---|---:|---:|---:|")
-    for s in mem_states:
-        L.append(f"| {s['state']} | {s['heap_used_kb'] / 1024:,.1f} | {s['heap_committed_kb'] / 1024:,.0f} | "
-                 f"{s['rss_kb'] / 1024:,.0f} |")
-    L.append(f"- Distinct tokens: a pool of {cfg['mem_pool']:,} tokens sent in rotation by wrk at 16 connections "
-             f"(a token repeats every {cfg['mem_pool']:,} requests, {cfg['mem_pool'] / CACHE_SIZE:g}× the cache size), "
-             f"{cfg['mem_requests'] / cfg['mem_pool']:.0f} passes; not {cfg['mem_requests']:,} separately minted tokens. "
-             f"GC: {mem_states[0]['gc']}.")
-    L.append("")
+    if timed:  # 2
+        cls = [r for r in starts if r.get("kind") == "classes"]
+        t_none = [r["ms"] for r in timed if r["variant"] == "none"]
+        t_agent = [r["ms"] for r in timed if r["variant"] == "agent"]
+        L.append(f"## 2. Start-up: exec java → first 200 on `initialize` ({len(t_none)} runs each, interleaved)")
+        L.append("| variant | median ms | min..max ms | first answer of any status, median ms | JVM CPU time (user+sys) at first 200, median ms | classes loaded at first 200 (2 s later) |")
+        L.append("|---|---:|---|---:|---:|---:|")
+        for variant, label, ts in (("none", "fixture, no agent", t_none), ("agent", "fixture + agent", t_agent)):
+            c = [r for r in cls if r["variant"] == variant]
+            lst = [r["first_response_ms"] for r in timed if r["variant"] == variant]
+            L.append(f"| {label} | {fmt_int(med(ts))} | {fmt_int(min(ts))}..{fmt_int(max(ts))} | "
+                     f"{fmt_int(med(lst))} | {fmt_int(med([r['cpu_ms'] for r in timed if r['variant'] == variant]))} | "
+                     f"{fmt_int(med([x['classes_at_first_200'] for x in c]))} ({fmt_int(med([x['classes_2s_later'] for x in c]))}) |")
+        own = [r["agent_started_in_ms"] for r in timed if r["variant"] == "agent" and r["agent_started_in_ms"] is not None]
+        L.append(f"- Difference of medians: {med(t_agent) - med(t_none):+,.0f} ms. The agent's own log line "
+                 + (f"\"started in N ms\": median {fmt_int(med(own))} ms ({fmt_int(min(own))}..{fmt_int(max(own))}), "
+                    f"{len(own)} of {len(t_agent)} runs." if own else "\"started in\" was not found in its output.")
+                 + f" Classes: `-Xlog:class+load` lines in {len(cls) // 2} separate untimed run(s) per variant.")
+        L.append("")
+    if mem_states:  # 3
+        L.append("## 3. Memory: heap used after `jcmd GC.run` (×2) and VmRSS; default JVM flags")
+        L.append("| state | heap used MiB | heap committed MiB | RSS MiB |")
+        L.append("|---|---:|---:|---:|")
+        for s in mem_states:
+            L.append(f"| {s['state']} | {s['heap_used_kb'] / 1024:,.1f} | {s['heap_committed_kb'] / 1024:,.0f} | "
+                     f"{s['rss_kb'] / 1024:,.0f} |")
+        L.append(f"- Distinct tokens: a pool of {cfg['mem_pool']:,} tokens sent in rotation by wrk at 16 connections "
+                 f"(a token repeats every {cfg['mem_pool']:,} requests, {cfg['mem_pool'] / CACHE_SIZE:g}× the cache size), "
+                 f"{cfg['mem_requests'] / cfg['mem_pool']:.0f} passes; not {cfg['mem_requests']:,} separately minted tokens. "
+                 f"GC: {mem_states[0]['gc']}.")
+        L.append("")
     # 4
     L.append(f"## 4. Hot path: `rounds.sh {cfg['jmh_rounds']}` (JMH, same machine, after the above)")
     L.extend(jmh_table.strip().splitlines())
@@ -640,7 +668,12 @@ def main():
     parser.add_argument("--quick", action="store_true", help="1 round, short runs, small pools")
     parser.add_argument("--skip", default="", help="comma list of sections to skip (http,startup,memory,jmh), for debugging")
     parser.add_argument("--report-only", action="store_true", help="re-print the report from results.json")
+    parser.add_argument("--jetty-header-cache", type=int, metavar="N",
+                        help="Jetty's per-connection header cache size for every server (default: Jetty's, "
+                             f"{JETTY_DEFAULT_HEADER_CACHE}); values longer than N are not cached")
     args = parser.parse_args()
+    if args.jetty_header_cache is not None:
+        JETTY_OPTS.append(f"-Djetty.httpConfig.headerCacheSize={args.jetty_header_cache}")
     cfg = QUICK if args.quick else FULL
     skip = set(filter(None, args.skip.split(",")))
     if args.report_only:
@@ -656,7 +689,7 @@ def main():
     started_at = datetime.datetime.now(datetime.timezone.utc)
     load0 = Path("/proc/loadavg").read_text().split()[0]
     env = Env()
-    results = {"config": cfg, "quick": args.quick}
+    results = {"config": cfg, "quick": args.quick, "jetty_header_cache": args.jetty_header_cache}
     try:
         setup(env, cfg)
         http = http_overhead(env, cfg) if "http" not in skip else []
@@ -678,9 +711,6 @@ def main():
                            finished_at=datetime.datetime.now(datetime.timezone.utc).isoformat(),
                            load_end=Path("/proc/loadavg").read_text().split()[0])
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
-    if skip:
-        log(f"sections skipped: {sorted(skip)}; no report")
-        return 0
     return render(results, load_end=None)
 
 
@@ -688,7 +718,7 @@ def render(results, load_end):
     meta = results["meta"]
     env = Env()
     env.token_len, env.mint_note = meta["token_len"], meta["mint_note"]
-    args = argparse.Namespace(quick=results["quick"])
+    args = argparse.Namespace(quick=results["quick"], jetty_header_cache=results.get("jetty_header_cache"))
     text = report(env, results["config"], args, results["http"], results["startup"], results["memory"]["states"],
                   results["jmh"], datetime.datetime.fromisoformat(meta["started_at"]), meta["load0"],
                   datetime.datetime.fromisoformat(meta["finished_at"]), meta["load_end"])

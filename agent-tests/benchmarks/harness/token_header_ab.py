@@ -1,15 +1,15 @@
 """What carrying a bearer token costs, apart from checking it: steady-state A/B at 16 connections of the
 unprotected fixture without a token (a), the same fixture sent the same Authorization header the agent
 variants carry (n; it ignores the header), and the agent with a warm cache (c). Each server warms up
-until its rate settles, as in harness.py, then 10 s at 16 connections; variants alternate per round.
+until its rate and the JIT settle (harness.settle), then 10 s at 16 connections; variants alternate per round.
 
   python3 agent-tests/benchmarks/harness/token_header_ab.py [ROUNDS] [HEADER_CACHE_SIZE]   # after harness.sh built the jars
 
 HEADER_CACHE_SIZE, when given, is passed to every variant as -Djetty.httpConfig.headerCacheSize (the
 fixture's Jetty per-connection header field cache; 0 turns it off). With Jetty's default cache, a
 profile showed the repeated 709-byte token costing ~54 us per request in HttpParser$FieldCache.getBest,
-~12 us with the cache off once HttpParser.parseFields was compiled; but with the cache off parseFields
-often stays interpreted for minutes, so those servers rarely settle at a comparable rate (README).
+~12 us with the cache off once HttpParser.parseFields was compiled. A size below the token's length
+(512 here) keeps the cache for the other headers and stops caching the token.
 """
 import importlib.util
 import os
@@ -34,14 +34,10 @@ try:
             cmd, region = V[k]
             proc = h.PROCS.start(f"hab-{k}", [str(x) for x in cmd], ready=r"MCP server listening on")
             try:
-                rates, off = [], 0
-                while len(rates) < 24:
-                    r = h.wrk(env.port, 2, 16, 5, *region, off, latency=False); off = r["next_offset"]; rates.append(r["rps"])
-                    last = rates[-3:]
-                    if len(rates) >= 12 and max(last) <= 1.10 * min(last): break
+                rates, off, settled = h.settle(env.port, proc.pid, region, 0, h.FULL, [], {})
                 r = h.wrk(env.port, 2, 16, 10, *region, off, latency=True)
                 res[k].append((r["rps"], r["p50_us"], len(rates) * 5))
-                print(rnd, k, round(r["rps"]), r["p50_us"], "settled", len(rates) * 5, "s", flush=True)
+                print(rnd, k, round(r["rps"]), r["p50_us"], "settled" if settled else "NOT settled", len(rates) * 5, "s", flush=True)
             finally:
                 h.PROCS.stop(proc)
 finally:

@@ -29,6 +29,7 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -87,6 +88,12 @@ public final class PeerMcpServer {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
+    // The same Jetty setting as the fixture's, so that --jetty-header-cache applies to every variant.
+    String headerCacheSize = System.getProperty("jetty.httpConfig.headerCacheSize");
+    if (headerCacheSize != null) {
+      connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
+          .setHeaderCacheSize(Integer.parseInt(headerCacheSize));
+    }
     server.addConnector(connector);
 
     ServletContextHandler context = new ServletContextHandler();
