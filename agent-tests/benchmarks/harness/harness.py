@@ -601,11 +601,11 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
                 deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
                 parts.append(f"{key}{conns} {fmt_delta(deltas)}")
         L.append("- Added p50 vs unprotected, per round median (min..max), variant+connections: " + "; ".join(parts) + ".")
-        settle = [r for r in http if r["phase"] == "settled"]
-        if settle:
+        settled_rows = [r for r in http if r["phase"] == "settled"]
+        if settled_rows:
             parts = []
             for key, label in VARIANTS:
-                mine = [r for r in settle if r["variant"] == key]
+                mine = [r for r in settled_rows if r["variant"] == key]
                 secs = [r["chunks"] * SETTLE_CHUNK_S for r in mine]
                 unsettled = sum(1 for r in mine if not r["settled"])
                 parts.append(f"{key} {fmt_int(med(secs))} s ({min(secs)}..{max(secs)})"
