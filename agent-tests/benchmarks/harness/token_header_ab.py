@@ -15,16 +15,17 @@ import statistics
 import sys
 
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-jetty = [f"-Djetty.httpConfig.headerCacheSize={int(sys.argv[2])}"] if len(sys.argv) > 2 else []
+header_cache = int(sys.argv[2]) if len(sys.argv) > 2 else None
 sys.argv = ["harness.py"]
 spec = importlib.util.spec_from_file_location("h", os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness.py"))
 h = importlib.util.module_from_spec(spec); spec.loader.exec_module(h)
+if header_cache is not None:
+    h.JETTY_OPTS.append(f"-Djetty.httpConfig.headerCacheSize={header_cache}")
 class Env: pass
 env = Env(); h.setup(env, {"cold_pool": 10, "mem_pool": 10})
-fixture = ["-jar", str(h.FIXTURE), "--port", str(env.port), "--transport", "stateless"]
-V = {"a": (["java", *jetty, *fixture], ("none", 0, 1)),
-     "n": (["java", *jetty, *fixture], (env.tokens, 0, 1)),
-     "c": (["java", *jetty, f"-javaagent:{h.AGENT}", f"-Dmcpauth.issuer={env.issuer}", f"-Dmcpauth.resource={env.resource}", *fixture], (env.tokens, 0, 1))}
+V = {"a": (h.java_cmd_server(env, "a", env.port), ("none", 0, 1)),
+     "n": (h.java_cmd_server(env, "a", env.port), (env.tokens, 0, 1)),
+     "c": (h.java_cmd_server(env, "c", env.port), (env.tokens, 0, 1))}
 res = {k: [] for k in V}
 try:
     for rnd in range(rounds):
@@ -40,7 +41,7 @@ try:
                 h.PROCS.stop(proc)
 finally:
     h.PROCS.stop_all()
-print("Jetty header cache:", jetty[0].split("=")[1] if jetty else "default")
+print("Jetty header cache:", "default" if header_cache is None else header_cache)
 for x, y in (("n", "a"), ("c", "a"), ("c", "n")):
     rs = [p[0] / q[0] for p, q in zip(res[x], res[y])]
     print(f"{x}/{y} per round {[round(v, 2) for v in rs]} median {statistics.median(rs):.2f}")
