@@ -69,19 +69,29 @@ public final class BearerGate implements Gate {
     String method = api.method(request);
     String path = api.requestUri(request);
     String host = first(api.headers(request, "Host"));
-    Object decision = decide(method, path, host, first(api.headers(request, "Origin")), api.headers(request, "Authorization"),
-        true);
+    Enumeration<String> origins = api.headers(request, "Origin");
+    String origin = first(origins);
+    if (origin != null && origins.hasMoreElements()) {
+      return deny(Challenges.AMBIGUOUS_ORIGIN, method, path, "more than one Origin header");
+    }
+    Object decision = decide(method, path, host, origin, api.headers(request, "Authorization"), true);
     if (decision instanceof Reply denial) {
       return denial;
     }
     VerifiedToken token = (VerifiedToken) decision;
     CallerIdentity caller = CallerIdentity.of(token);
     SessionStyle style = SessionStyle.of(servlet.getClass());
-    String sessionId = switch (style) {
-      case STREAMABLE -> first(api.headers(request, "Mcp-Session-Id"));
-      case LEGACY_SSE -> "POST".equals(method) ? SessionStyle.sessionIdParameter(api.queryString(request)) : null;
+    // The session is read exactly as the transport reads it: the header's fields, or getParameter's
+    // decoding of the query and a form body (a name spelled session%49d is sessionId to the SDK too).
+    String[] sessionIds = switch (style) {
+      case STREAMABLE -> values(api.headers(request, "Mcp-Session-Id"));
+      case LEGACY_SSE -> "POST".equals(method) ? api.parameterValues(request, "sessionId") : null;
       case NONE -> null;
     };
+    if (sessionIds != null && sessionIds.length > 1) {
+      return deny(Challenges.AMBIGUOUS_SESSION, method, path, "the session is named more than once");
+    }
+    String sessionId = sessionIds == null || sessionIds.length == 0 ? null : sessionIds[0];
     if (sessionId != null) {
       Reply refused = checkSession(sessions.match(sessionId, caller), method, path, caller);
       if (refused != null) {
@@ -158,8 +168,10 @@ public final class BearerGate implements Gate {
     ServletApi api = ServletApi.of(servlet.getClass());
     Reply reply;
     try {
-      reply = beforeService(servlet.getClass().getName(), api.method(request), api.requestUri(request),
-          first(api.headers(request, "Host")));
+      String method = api.method(request);
+      Reply refusal = GatedMethods.refusal(servlet.getClass(), method);
+      reply = refusal != null ? deny(refusal, method, api.requestUri(request), "method not gated by the transport")
+          : beforeService(servlet.getClass().getName(), method, api.requestUri(request), first(api.headers(request, "Host")));
     } catch (Throwable e) {
       AgentLog.error("denied a request: 503, the authorization check failed", e);
       reply = Challenges.UNAVAILABLE;
@@ -200,17 +212,27 @@ public final class BearerGate implements Gate {
     String path = api.path(request);
     String host = api.host(request);
     boolean mayWait = api.mayWait(request);
-    Object decision = decide(method, path, host, api.header(request, "Origin"), api.authorization(request), mayWait);
+    List<String> origins = api.headerValues(request, "Origin");
+    if (origins.size() > 1) {
+      return deny(Challenges.AMBIGUOUS_ORIGIN, method, path, "more than one Origin header");
+    }
+    Object decision = decide(method, path, host, origins.isEmpty() ? null : origins.get(0), api.authorization(request),
+        mayWait);
     if (decision instanceof Reply denial) {
       return denial;
     }
     VerifiedToken token = (VerifiedToken) decision;
     CallerIdentity caller = CallerIdentity.of(token);
-    String sessionId = switch (SessionStyle.of(handler.getClass())) {
-      case STREAMABLE -> api.header(request, "Mcp-Session-Id");
-      case LEGACY_SSE -> "POST".equals(method) ? api.queryParam(request, "sessionId") : null;
-      case NONE -> null;
+    // As the SDK's Spring transports read it: the header, or param() (WebMVC) / queryParam() (WebFlux).
+    List<String> sessionIds = switch (SessionStyle.of(handler.getClass())) {
+      case STREAMABLE -> api.headerValues(request, "Mcp-Session-Id");
+      case LEGACY_SSE -> "POST".equals(method) ? api.parameterValues(request, "sessionId") : List.of();
+      case NONE -> List.of();
     };
+    if (sessionIds.size() > 1) {
+      return deny(Challenges.AMBIGUOUS_SESSION, method, path, "the session is named more than once");
+    }
+    String sessionId = sessionIds.isEmpty() ? null : sessionIds.get(0);
     if (sessionId != null) {
       Reply refused = checkSession(sessions.bindIfUnknown(sessionId, caller), method, path, caller);
       if (refused != null) {
@@ -385,6 +407,22 @@ public final class BearerGate implements Gate {
 
   private static String first(Enumeration<String> values) {
     return values != null && values.hasMoreElements() ? values.nextElement() : null;
+  }
+
+  /** Every value of a header, or null when there is none. */
+  private static String[] values(Enumeration<String> values) {
+    if (values == null || !values.hasMoreElements()) {
+      return null;
+    }
+    String one = values.nextElement();
+    if (!values.hasMoreElements()) {
+      return new String[] {one};
+    }
+    List<String> all = new java.util.ArrayList<>(List.of(one));
+    while (values.hasMoreElements()) {
+      all.add(values.nextElement());
+    }
+    return all.toArray(new String[0]);
   }
 
   /**

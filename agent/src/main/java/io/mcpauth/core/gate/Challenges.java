@@ -58,6 +58,27 @@ final class Challenges {
   static final Reply SESSION_NOT_FOUND = new Reply(404, new String[] {"Cache-Control", "no-store"},
       body("invalid_request", "Session not found"));
 
+  /**
+   * A session named twice: two {@code Mcp-Session-Id} fields, or {@code sessionId} given more than once
+   * in any spelling the container decodes to that name. Which one the transport would use is not the
+   * gate's to guess.
+   */
+  static final Reply AMBIGUOUS_SESSION = new Reply(400, new String[] {"Cache-Control", "no-store"},
+      body("invalid_request", "The request names its session more than once"));
+
+  /** Two Origin fields: the Origin check could judge one and a later reader see the other. */
+  static final Reply AMBIGUOUS_ORIGIN = new Reply(400, new String[] {"Cache-Control", "no-store"},
+      body("invalid_request", "The request has more than one Origin header"));
+
+  /**
+   * A method the transport servlet would answer without any of its gated entry points (TRACE, which
+   * {@code HttpServlet} answers by echoing every request header, OPTIONS, or one it does not know).
+   */
+  static Reply methodNotAllowed(String allow) {
+    return new Reply(405, new String[] {"Allow", allow, "Cache-Control", "no-store"},
+        body("invalid_request", "This method is not allowed on the MCP endpoint"));
+  }
+
   static final Reply UNAVAILABLE = new Reply(503, new String[] {"Retry-After", "5"},
       body("temporarily_unavailable", "The authorization server is not available"));
 

@@ -33,7 +33,7 @@ final class ServletApi {
   private final MethodHandle setContentType;
   private final MethodHandle setCharacterEncoding;
   private final MethodHandle getWriter;
-  private final MethodHandle getQueryString;
+  private final MethodHandle getParameterValues;
   private final MethodHandle getAttribute;
   private final MethodHandle setAttribute;
   private final MethodHandle removeAttribute;
@@ -55,7 +55,7 @@ final class ServletApi {
     setContentType = virtual(lookup, response, "setContentType", MethodType.methodType(void.class, String.class));
     setCharacterEncoding = virtual(lookup, response, "setCharacterEncoding", MethodType.methodType(void.class, String.class));
     getWriter = virtual(lookup, response, "getWriter", MethodType.methodType(PrintWriter.class));
-    getQueryString = virtual(lookup, request, "getQueryString", MethodType.methodType(String.class));
+    getParameterValues = virtual(lookup, request, "getParameterValues", MethodType.methodType(String[].class, String.class));
     Class<?> servletRequest = Class.forName("jakarta.servlet.ServletRequest", false, loader);
     getAttribute = virtual(lookup, request, "getAttribute", MethodType.methodType(Object.class, String.class));
     setAttribute = virtual(lookup, request, "setAttribute", MethodType.methodType(void.class, String.class, Object.class));
@@ -101,8 +101,12 @@ final class ServletApi {
     return (Enumeration<String>) (Enumeration<?>) getHeaders.invokeExact(request, name);
   }
 
-  String queryString(Object request) throws Throwable {
-    return (String) getQueryString.invokeExact(request);
+  /**
+   * Every value of parameter {@code name}, or null: the container's own decoding of names and values,
+   * over the query string and a form body alike, so exactly what {@code getParameter} gives the transport.
+   */
+  String[] parameterValues(Object request, String name) throws Throwable {
+    return (String[]) getParameterValues.invokeExact(request, name);
   }
 
   Object attribute(Object request, String name) throws Throwable {

@@ -49,7 +49,7 @@ final class SpringApi {
     MethodHandle contentType;
     MethodHandle body;
     MethodHandle attributes;
-    MethodHandle queryParam;
+    MethodHandle parameters;
     /** WebMVC: {@code ServerRequest.servletRequest()}. */
     MethodHandle servletRequest;
     /** WebFlux: the request body as one bounded buffer, and Reactor's operators to continue with it. */
@@ -109,9 +109,10 @@ final class SpringApi {
     Class<?> bodyType = bodyMethod.equals("body") ? response : load("reactor.core.publisher.Mono");
     f.body = LOOKUP.findVirtual(bodyBuilder, bodyMethod, MethodType.methodType(bodyType, Object.class));
     f.attributes = objectReceiver(LOOKUP.findVirtual(request, "attributes", MethodType.methodType(java.util.Map.class)));
-    // WebMvc's param() reads the query string (and form fields); WebFlux's queryParam() only the query
-    f.queryParam = objectReceiver(LOOKUP.findVirtual(request, bodyMethod.equals("body") ? "param" : "queryParam",
-        MethodType.methodType(java.util.Optional.class, String.class)));
+    // What the SDK's param() (WebMVC: query string and form fields) and queryParam() (WebFlux: the query)
+    // read from; every value of a name, so that a repeated one is seen
+    f.parameters = objectReceiver(LOOKUP.findVirtual(request, bodyMethod.equals("body") ? "params" : "queryParams",
+        MethodType.methodType(load("org.springframework.util.MultiValueMap"))));
     if (bodyMethod.equals("body")) {
       f.servletRequest = objectReceiver(LOOKUP.findVirtual(request, "servletRequest",
           MethodType.methodType(load("jakarta.servlet.http.HttpServletRequest"))));
@@ -178,15 +179,23 @@ final class SpringApi {
 
   /** The request's (first) header {@code name}, or null. */
   String header(Object request, String name) throws Throwable {
+    List<String> values = headerValues(request, name);
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  /** Every value of header {@code name}; empty when there is none. */
+  List<String> headerValues(Object request, String name) throws Throwable {
     Flavour f = flavourOf(request);
     @SuppressWarnings("unchecked")
     List<String> values = (List<String>) f.header.invoke(f.headers.invoke(request), name);
-    return values == null || values.isEmpty() ? null : values.get(0);
+    return values == null ? List.of() : values;
   }
 
-  /** The query parameter {@code name}, or null. */
-  String queryParam(Object request, String name) throws Throwable {
-    return (String) ((java.util.Optional<?>) flavourOf(request).queryParam.invoke(request, name)).orElse(null);
+  /** Every value of parameter {@code name} as the SDK's handlers read parameters; empty when there is none. */
+  List<String> parameterValues(Object request, String name) throws Throwable {
+    @SuppressWarnings("unchecked")
+    List<String> values = ((java.util.Map<String, List<String>>) flavourOf(request).parameters.invoke(request)).get(name);
+    return values == null ? List.of() : values;
   }
 
   @SuppressWarnings("unchecked")

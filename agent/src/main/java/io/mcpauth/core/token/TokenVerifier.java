@@ -14,7 +14,7 @@ import java.util.Set;
  * header allow-list, the algorithm pinned to a JWKS key, the signature through the JDK, then the
  * claims. The keys come from {@link JwksParser}; the token's JSON goes through the strict
  * {@link StrictJson}; the checks a JOSE library such as jose4j leaves open by default
- * (../shared/design/security-corpus.md §0) are all made here.
+ * (see docs/threat-model.md) are all made here.
  */
 public final class TokenVerifier implements AccessTokenVerifier {
 
@@ -73,9 +73,15 @@ public final class TokenVerifier implements AccessTokenVerifier {
     Map<String, Object> header = json(jws.header, "header");
     JwsAlgorithm algorithm = algorithm(header);
     checkType(header.get("typ"));
+    Map<String, Object> claims = json(jws.payload, "claims");
+    // Before any key lookup: a token naming another issuer must not make us fetch this one's keys
+    // (an unknown kid would), as the several-issuers router refuses an unknown iss before its verifiers.
+    if (!issuer.equals(claims.get("iss"))) {
+      throw new TokenRejectedException("iss is not the configured issuer");
+    }
     VerificationKey key = key(header.get("kid"), algorithm, mayWait);
     verifySignature(jws, algorithm, key);
-    return claims(json(jws.payload, "claims"));
+    return claims(claims);
   }
 
   private JwsAlgorithm algorithm(Map<String, Object> header) throws TokenRejectedException {
@@ -172,10 +178,8 @@ public final class TokenVerifier implements AccessTokenVerifier {
     }
   }
 
+  /** The claims of a token whose issuer and signature are checked. */
   private VerifiedToken claims(Map<String, Object> claims) throws TokenRejectedException {
-    if (!issuer.equals(claims.get("iss"))) {
-      throw new TokenRejectedException("iss is not the configured issuer");
-    }
     checkAudience(claims.get("aud"));
     long now = clock.instant().getEpochSecond();
     Long exp = Claims.numericDate(claims, "exp");
