@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gate on the streamable transport (SDK 2.1.0), request by request: what gets through, what
- * is refused, and what the refusal says. IDs from ../shared/design/security-corpus.md.
+ * is refused, and what the refusal says. The IDs are explained in docs/requirement-ids.md.
  */
 class GateBehaviourTest {
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the agent hooks, by exact class name and method descriptor (../shared/design/sdk-transport-map.md §6.1):
+ * What the agent hooks, by exact class name and method descriptor (listed in docs/transports.md):
  * <ul>
  *   <li>the MCP Java SDK servlet transports: {@code doGet}, {@code doPost}, {@code doDelete}, the
  *       same from SDK 0.17.0 to 2.1.0; no transport overrides {@code service()};

@@ -14,7 +14,7 @@ import java.util.Set;
  * header allow-list, the algorithm pinned to a JWKS key, the signature through the JDK, then the
  * claims. The keys come from {@link JwksParser}; the token's JSON goes through the strict
  * {@link StrictJson}; the checks a JOSE library such as jose4j leaves open by default
- * (see docs/threat-model.md) are all made here.
+ * (RS-SEC-18, RS-SEC-20, RS-SEC-22 and RS-SEC-38 in docs/requirement-ids.md) are all made here.
  */
 public final class TokenVerifier implements AccessTokenVerifier {
 
