@@ -133,7 +133,9 @@ final class DocumentFetches {
       executor.execute(() -> run(url, started, fetch));
     } catch (RejectedExecutionException e) {
       finish(url, started);
-      throw busy("too many client metadata documents are being fetched");
+      ClientMetadataException busy = busy("too many client metadata documents are being fetched");
+      started.result().completeExceptionally(busy); // a request that joined meanwhile learns it too
+      throw busy;
     }
     return started;
   }
