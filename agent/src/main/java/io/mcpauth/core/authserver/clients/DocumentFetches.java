@@ -36,6 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The deadline bounds the wait in every step, DNS included; a fetch thread that is still in the
  * system resolver at the deadline keeps its slot until the resolver returns.
+ *
+ * <p>Why a request thread waits at all instead of handing its exchange to the fetch and returning
+ * (com.sun.net.httpserver allows answering from another thread): the callers (the authorization
+ * endpoint, client authentication at three endpoints) stay plain synchronous code, a POST body
+ * needs no keeping for a re-run, and the permits bound what waiting can cost to 2 of 8 threads.
  */
 final class DocumentFetches {
 
