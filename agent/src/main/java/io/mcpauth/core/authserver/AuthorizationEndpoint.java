@@ -245,6 +245,12 @@ final class AuthorizationEndpoint {
     try {
       client = clients.find(clientId);
     } catch (ClientMetadataException e) {
+      if (e.retryAfterSeconds() > 0) {
+        exchange.addHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        errorPage(exchange, 503, "Busy", "The client's metadata document cannot be fetched right now (" + e.getMessage()
+            + "); try again in a few seconds.");
+        return null;
+      }
       errorPage(exchange, 400, "Unknown client", "The client's metadata document cannot be used: " + e.getMessage());
       return null;
     }

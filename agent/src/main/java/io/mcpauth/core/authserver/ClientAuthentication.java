@@ -52,6 +52,9 @@ final class ClientAuthentication {
     try {
       client = clients.find(clientId);
     } catch (ClientMetadataException e) {
+      if (e.retryAfterSeconds() > 0) {
+        throw OAuthError.temporarilyUnavailable(e.getMessage(), e.retryAfterSeconds());
+      }
       throw invalidClient("the client's metadata document cannot be used", authorization != null);
     }
     if (client == null) {

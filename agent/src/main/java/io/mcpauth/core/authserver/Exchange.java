@@ -136,6 +136,9 @@ final class Exchange {
     if (error.basicChallenge()) {
       addHeader("WWW-Authenticate", "Basic realm=\"mcpauth\"");
     }
+    if (error.retryAfterSeconds() > 0) {
+      addHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
+    }
     json(error.status, error.json(), "Cache-Control", "no-store", "Pragma", "no-cache");
   }
 

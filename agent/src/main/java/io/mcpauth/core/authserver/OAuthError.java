@@ -23,6 +23,25 @@ class OAuthError extends Exception {
     return new OAuthError(400, "invalid_grant", description);
   }
 
+  /**
+   * 503 with Retry-After: the request may succeed later, nothing is wrong with it. RFC 6749 names
+   * {@code temporarily_unavailable} for the authorization endpoint only; the token endpoint has no
+   * better code, and {@code invalid_client} would tell the client its registration is void.
+   */
+  static OAuthError temporarilyUnavailable(String description, long retryAfterSeconds) {
+    return new OAuthError(503, "temporarily_unavailable", description) {
+      @Override
+      long retryAfterSeconds() {
+        return retryAfterSeconds;
+      }
+    };
+  }
+
+  /** Seconds for a Retry-After field; 0 for none. */
+  long retryAfterSeconds() {
+    return 0;
+  }
+
   /** RFC 6749 §5.2: a 401 after Basic authentication carries a matching WWW-Authenticate. */
   boolean basicChallenge() {
     return false;

@@ -33,15 +33,20 @@ import javax.net.ssl.SSLSocketFactory;
  * is resolved once, every address in the answer must be globally reachable (one special-use
  * address refuses the lot), and the connection goes to a checked address, never to a later DNS
  * answer. The fetch follows no redirect, accepts status 200 only, and is bounded by one deadline
- * and a size cap (AS-C3, AS-SEC-46). DNS resolution itself is bounded by the system resolver's
- * own timeouts, not by this deadline.
+ * and a size cap (AS-C3, AS-SEC-46).
+ *
+ * <p>Fetches run on threads of their own, never on the server's request threads, and are limited
+ * ({@link DocumentFetches}): at most {@link #MAX_FETCHES} at once, {@link #MAX_FETCHES_PER_HOST}
+ * to one host, and at most {@link #MAX_WAITING} request threads wait for them, each no longer than
+ * the deadline, DNS included. Beyond a limit the request is refused at once with
+ * {@link ClientMetadataException#busy}; the rest of the server keeps serving.
  *
  * <p>Every failure is {@code invalid_client} (AS-C3 allows {@code invalid_client} or
  * {@code invalid_request}; the client_id is the thing that cannot be used). Failures are not
  * cached, so a fixed document works on the next attempt; successes are kept for the document's
  * Cache-Control max-age clamped to [cacheMin, cacheMax] (AS-C7).
  *
- * <p>Thread-safe. Concurrent first requests for one URL may each fetch it.
+ * <p>Thread-safe. Concurrent first requests for one URL share one fetch.
  */
 public final class ClientMetadataDocuments {
 
@@ -55,6 +60,18 @@ public final class ClientMetadataDocuments {
 
   public static final int MAX_CACHED_DOCUMENTS = 1000;
 
+  /** Fetches in flight at once, over all hosts. */
+  public static final int MAX_FETCHES = 4;
+
+  /** Fetches in flight at once to one host: one slow host cannot take every fetch slot. */
+  public static final int MAX_FETCHES_PER_HOST = 2;
+
+  /**
+   * Request threads that may wait for a fetch at once: 2 of the server's 8 (AuthServer), so that
+   * documents that never arrive leave 6 for the token endpoint, the JWKS and everything else.
+   */
+  public static final int MAX_WAITING = 2;
+
   private final Duration timeout;
   private final int maxBytes;
   private final AddressPolicy addressPolicy;
@@ -64,6 +81,7 @@ public final class ClientMetadataDocuments {
   private final Resolver resolver;
   private final PinnedHttpsGet http;
   private final LongSupplier nanoTime;
+  private final DocumentFetches fetches;
   private final MetadataCache cache = new MetadataCache(MAX_CACHED_DOCUMENTS);
 
   /** Production wiring: the system resolver, the JDK's trust store, {@link System#nanoTime()}. */
@@ -91,6 +109,13 @@ public final class ClientMetadataDocuments {
   ClientMetadataDocuments(Duration timeout, int maxBytes, boolean allowPrivateAddresses,
       TrustedHosts trustedHosts, Duration cacheMin, Duration cacheMax, Resolver resolver,
       PinnedHttpsGet http, LongSupplier nanoTime) {
+    this(timeout, maxBytes, allowPrivateAddresses, trustedHosts, cacheMin, cacheMax, resolver, http, nanoTime,
+        DocumentFetches.withOwnThreads(MAX_FETCHES, MAX_FETCHES_PER_HOST, MAX_WAITING, timeout));
+  }
+
+  ClientMetadataDocuments(Duration timeout, int maxBytes, boolean allowPrivateAddresses,
+      TrustedHosts trustedHosts, Duration cacheMin, Duration cacheMax, Resolver resolver,
+      PinnedHttpsGet http, LongSupplier nanoTime, DocumentFetches fetches) {
     if (cacheMin.compareTo(cacheMax) > 0) {
       throw new IllegalArgumentException("cacheMin is longer than cacheMax");
     }
@@ -103,9 +128,15 @@ public final class ClientMetadataDocuments {
     this.resolver = resolver;
     this.http = http;
     this.nanoTime = nanoTime;
+    this.fetches = fetches;
   }
 
-  /** The metadata of the client whose client_id is {@code clientIdUrl}, from the cache or fetched now. */
+  /**
+   * The metadata of the client whose client_id is {@code clientIdUrl}, from the cache or fetched now.
+   *
+   * @throws ClientMetadataException {@code invalid_client} when the document cannot be used;
+   *     {@link ClientMetadataException#busy} when too many fetches are in flight to fetch it now
+   */
   public ClientMetadata fetch(String clientIdUrl) throws ClientMetadataException {
     String shapeProblem = ClientIdUrl.problem(clientIdUrl);
     if (shapeProblem != null) {
@@ -119,7 +150,11 @@ public final class ClientMetadataDocuments {
     if (!trustedHosts.permits(url.getHost())) {
       throw refuse("the client_id host is not trusted by this server");
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    return fetches.fetch(clientIdUrl, url.getHost().toLowerCase(Locale.ROOT), deadline -> load(clientIdUrl, url, deadline));
+  }
+
+  /** One fetch, on a fetch thread: resolve, check, GET, validate, cache. */
+  private ClientMetadata load(String clientIdUrl, URI url, long deadline) throws ClientMetadataException {
     Response response = get(url, checkedAddresses(url.getHost()), deadline);
     int status = response.head().status();
     if (status >= 300 && status < 400) {

@@ -21,6 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -549,6 +554,48 @@ class ClientMetadataDocumentsTest {
     documents.fetch(url());
     assertEquals(2, server.requests().size(), "expired: fetched again");
     assertEquals(2, resolutions.get(), "and resolved again");
+  }
+
+  @DisplayName("concurrent first requests for one document share one fetch; a new URL beyond the fetch limit is refused at once as busy")
+  @Test
+  void concurrentRequestsShareOneFetch() throws Exception {
+    CountDownLatch answer = new CountDownLatch(1);
+    server.handler((request, out) -> {
+      assertTrue(answer.await(30, TimeUnit.SECONDS), "the test released the document");
+      out.write(TlsTestServer.response(200, document(url())).getBytes(StandardCharsets.UTF_8));
+    });
+    DocumentFetches fetches = new DocumentFetches(1, 1, 2, TIMEOUT, Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "test-cimd-fetch");
+      thread.setDaemon(true);
+      return thread;
+    }));
+    ClientMetadataDocuments documents = new ClientMetadataDocuments(TIMEOUT, 16384, true, TrustedHosts.ANY, CACHE_MIN,
+        CACHE_MAX, host -> {
+          resolutions.incrementAndGet();
+          return List.of(InetAddress.getLoopbackAddress());
+        }, new PinnedHttpsGet(() -> trusting, PinnedHttpsGet.DIRECT), clock::get, fetches);
+    ExecutorService requests = Executors.newFixedThreadPool(2);
+    try {
+      Future<ClientMetadata> first = requests.submit(() -> documents.fetch(url()));
+      Future<ClientMetadata> second = requests.submit(() -> documents.fetch(url()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (fetches.waiting() < 2) {
+        assertTrue(System.nanoTime() < deadline, "both requests wait for the fetch");
+        Thread.sleep(1);
+      }
+      ClientMetadataException busy = assertThrows(ClientMetadataException.class, () -> documents.fetch(url("/other.json")));
+      assertEquals(ClientMetadataException.TEMPORARILY_UNAVAILABLE, busy.error(), busy.description());
+      assertTrue(busy.retryAfterSeconds() >= 1);
+
+      answer.countDown();
+      assertEquals(REDIRECTS, first.get(30, TimeUnit.SECONDS).redirectUris());
+      assertEquals(REDIRECTS, second.get(30, TimeUnit.SECONDS).redirectUris());
+      assertEquals(1, server.requests().size(), "one fetch for both requests");
+      assertEquals(1, resolutions.get());
+    } finally {
+      answer.countDown();
+      requests.shutdownNow();
+    }
   }
 
   @DisplayName("AS-SEC-46: an error is not cached: a fixed document works on the next attempt")
