@@ -13,9 +13,13 @@ import io.mcpauth.tests.support.OAuthDriver;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -99,6 +103,21 @@ class ClientCredentialsAttackTest extends AuthServerAttackSupport {
       legacy.close();
     }
     LogHygiene.assertNoSecretLogged("the legacy fixture", legacy.fixture().output(), List.of(legacySecret));
+  }
+
+  @Test
+  @DisplayName("Finding 1: an access token issued to a self-registered client before the fix (no grant, no service credential) is refused")
+  void legacyClientCredentialsTokenIsRefused() throws Exception {
+    // Such tokens were minted by the AS's own key, so they are forged here with that key, exactly as
+    // the old token endpoint minted them for a self-registered client (client_credentials had no grant_id).
+    String clientId = "AnonRegisteredClient12";
+    long now = System.currentTimeMillis() / 1000;
+    String claims = "\"iss\":\"" + server.issuer() + "\",\"sub\":\"" + clientId + "\",\"aud\":\"" + resource()
+        + "\",\"client_id\":\"" + clientId + "\",\"scope\":\"mcp:tools\",\"iat\":" + now + ",\"exp\":" + (now + 600)
+        + ",\"jti\":\"legacy-" + now + "\"";
+    assertAccepted(signWithTheServersKey("{" + claims + ",\"grant_id\":\"a-user-grant\"}"),
+        "control: the same token with a grant is one the resource server accepts, so the forging is faithful");
+    assertRefused(signWithTheServersKey("{" + claims + "}"), "a client-credentials token of a self-registered client");
   }
 
   @Test
@@ -232,6 +251,23 @@ class ClientCredentialsAttackTest extends AuthServerAttackSupport {
     }
     String accessToken = secret((String) OAuthDriver.json(token.body()).get("access_token"));
     return "/token issued an access token with no user, and the MCP endpoint answers it " + atResourceServer(accessToken);
+  }
+
+  /** An RS256 at+jwt signed with the AS's active key from its data folder (keys.json: the last key signs). */
+  private String signWithTheServersKey(String claimsJson) throws Exception {
+    Map<String, Object> stored = OAuthDriver.json(Files.readString(server.dataDir().resolve("keys.json")));
+    List<?> keys = (List<?>) stored.get("keys");
+    Map<?, ?> active = (Map<?, ?>) keys.get(keys.size() - 1);
+    PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(
+        new PKCS8EncodedKeySpec(Base64.getDecoder().decode((String) active.get("private"))));
+    Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
+    String header = "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + active.get("kid") + "\"}";
+    String signingInput = base64url.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+        + base64url.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
+    Signature signature = Signature.getInstance("SHA256withRSA");
+    signature.initSign(key);
+    signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+    return secret(signingInput + "." + base64url.encodeToString(signature.sign()));
   }
 
   private static byte[] sha256(String value) throws NoSuchAlgorithmException {

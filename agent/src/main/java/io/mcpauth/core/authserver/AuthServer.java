@@ -98,6 +98,12 @@ public final class AuthServer {
         log.execute(() -> AgentLog.warn("authorization server: no users yet, so nobody can sign in. Add one with: "
             + "java -jar mcpauth-agent.jar user add --users-file {} --username NAME", as.usersFile()));
       }
+      int selfRegisteredMachines = clientStore.countRegisteredFor("client_credentials");
+      if (selfRegisteredMachines > 0) {
+        log.execute(() -> AgentLog.warn("authorization server: {} clients registered themselves for client_credentials "
+            + "before that grant was closed to open registration; they get no such token any more. Create the ones you "
+            + "trust with: java -jar mcpauth-agent.jar client add --client-id NAME --scope SCOPES", selfRegisteredMachines));
+      }
       if (!as.tls() && !as.bindAddress().isLoopbackAddress()) {
         log.execute(() -> AgentLog.warn("authorization server: serving PLAIN HTTP on non-loopback {} because "
             + "mcpauth.as.insecure-http=true; it must sit behind a TLS-terminating proxy", as.bindAddress().getHostAddress()));

@@ -97,6 +97,13 @@ public final class ClientStore {
     return clients.get(clientId);
   }
 
+  /** How many stored clients list {@code grantType} in their registered metadata. */
+  public synchronized int countRegisteredFor(String grantType) {
+    return (int) clients.values().stream()
+        .filter(c -> c.metadata().get("grant_types") instanceof List<?> grants && grants.contains(grantType))
+        .count();
+  }
+
   public synchronized int size() {
     return clients.size();
   }
