@@ -100,7 +100,7 @@ public final class AuthServer {
       }
       int selfRegisteredMachines = clientStore.countRegisteredFor("client_credentials");
       if (selfRegisteredMachines > 0) {
-        log.execute(() -> AgentLog.warn("authorization server: {} clients registered themselves for client_credentials "
+        log.execute(() -> AgentLog.warn("authorization server: {} stored client(s) registered themselves for client_credentials "
             + "before that grant was closed to open registration; they get no such token any more. Create the ones you "
             + "trust with: java -jar mcpauth-agent.jar client add --client-id NAME --scope SCOPES", selfRegisteredMachines));
       }
