@@ -1,5 +1,9 @@
 package io.mcpauth.core.authserver.serviceclients;
 
+import static io.mcpauth.core.cli.VerbOptions.wantsHelp;
+
+import io.mcpauth.core.cli.VerbOptions;
+import io.mcpauth.core.cli.VerbOptions.UsageException;
 import io.mcpauth.core.config.ConfigKey;
 import io.mcpauth.core.config.ConfigSources;
 import io.mcpauth.core.authserver.users.UsersFileLocation;
@@ -9,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,12 +97,6 @@ public final class ClientCommand {
 
   public static int run(String[] args) {
     return new ClientCommand(System.out, System.err, ConfigSources.fromProcess(), Clock.systemUTC()).execute(args);
-  }
-
-  private static final class UsageException extends Exception {
-    UsageException(String message) {
-      super(message);
-    }
   }
 
   int execute(String[] args) {
@@ -203,10 +200,6 @@ public final class ClientCommand {
     return 1;
   }
 
-  private static boolean wantsHelp(String[] args) {
-    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
-  }
-
   private int help(String usage) {
     out.println(usage);
     return 0;
@@ -244,39 +237,9 @@ public final class ClientCommand {
     return file != null ? UsersFileLocation.toPath(file) : ServiceClientsLocation.of(settings);
   }
 
-  /** {@code --name value} or {@code --name=value}, each at most once, and nothing else. */
   private static Map<String, String> options(String verb, String[] args, List<String> allowed) throws UsageException {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      String value = null;
-      int eq = name.indexOf('=');
-      if (name.startsWith("--") && eq > 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (name.equals("--client-secret") || name.equals("--secret")) {
-        throw new UsageException(verb + ": a secret is never taken from the command line: 'client add' and "
-            + "'client rotate-secret' generate one and print it once");
-      }
-      if (!allowed.contains(name)) {
-        // Only an option's name is repeated: a stray argument could be a secret pasted in the wrong place.
-        String what = name.matches("--?[A-Za-z0-9-]{1,40}") ? "option '" + name + "'" : "argument #" + (i + 1);
-        throw new UsageException(verb + ": unknown " + what + "; try 'java -jar mcpauth-agent.jar client " + verb + " --help'");
-      }
-      if (value == null) {
-        if (i + 1 == args.length) {
-          throw new UsageException(verb + ": " + name + " needs a value");
-        }
-        value = args[++i];
-      }
-      if (value.isEmpty()) {
-        throw new UsageException(verb + ": " + name + " needs a value");
-      }
-      if (options.put(name, value) != null) {
-        throw new UsageException(verb + ": " + name + " is given twice");
-      }
-    }
-    return options;
+    String never = "a secret is never taken from the command line: 'client add' and 'client rotate-secret' generate "
+        + "one and print it once";
+    return VerbOptions.parse("client", verb, args, allowed, Map.of("--client-secret", never, "--secret", never));
   }
 }
