@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * {@code /token}: the authorization-code grant with PKCE, refresh-token rotation with reuse
- * detection, and client credentials for service clients (made by the operator, never by registration). A refresh token is
- * {@code <grant id>.<secret>}: the grant id finds the family even when a rotated-out token is
- * replayed, which then revokes the whole family (AS-SEC-34).
+ * detection, and client credentials for service clients (made by the operator, never by open
+ * registration). A refresh token is {@code <grant id>.<secret>}: the grant id finds the family even
+ * when a rotated-out token is replayed, which then revokes the whole family (AS-SEC-34).
  */
 final class TokenEndpoint {
 
