@@ -46,7 +46,7 @@ class AuthServerRateLimitAttackTest extends AuthServerAttackSupport {
     OAuthDriver driver = browser();
     loginClient = publicClient(driver);
     guessingClient = publicClient(driver);
-    confidential = confidentialClient(driver, "client_secret_basic", "[\"client_credentials\"]");
+    confidential = confidentialClient(driver, "client_secret_basic", "[\"authorization_code\"]");
   }
 
   @Test

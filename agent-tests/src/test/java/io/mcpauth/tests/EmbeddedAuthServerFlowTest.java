@@ -168,7 +168,7 @@ class EmbeddedAuthServerFlowTest {
     Map<String, Object> tokens = browser.tokens(client, resource, "mcp:tools", "alice", server.password());
     remember(tokens);
     OAuthDriver.Client resourceServer = browser.registerConfidential("resource server", "client_secret_basic",
-        "[\"client_credentials\"]");
+        "[\"authorization_code\"]");
     secrets.add(resourceServer.secret());
     String accessToken = (String) tokens.get("access_token");
 
@@ -189,13 +189,15 @@ class EmbeddedAuthServerFlowTest {
   }
 
   @Test
-  @DisplayName("EXT-01: client credentials for a confidential client, whose token the resource server accepts")
+  @DisplayName("EXT-01: client credentials for a service client made with 'client add', whose token the resource server accepts")
   void clientCredentials() {
     OAuthDriver browser = new OAuthDriver(server.issuer());
-    OAuthDriver.Client service = browser.registerConfidential("service", "client_secret_post", "[\"client_credentials\"]");
+    EmbeddedAuthServer.CommandResult added = server.client("add", "--client-id", "service", "--scope", "mcp:tools");
+    assertEquals(0, added.exit(), added.stderr());
+    OAuthDriver.Client service = new OAuthDriver.Client("service", added.value("client_secret"), null);
     secrets.add(service.secret());
-    HttpResponse<String> response = browser.token(Map.of("grant_type", "client_credentials", "client_id", service.id(),
-        "client_secret", service.secret(), "resource", resource));
+    HttpResponse<String> response = browser.token(Map.of("grant_type", "client_credentials", "resource", resource),
+        "Authorization", OAuthDriver.basic(service));
     assertEquals(200, response.statusCode(), response.body());
     Map<String, Object> tokens = OAuthDriver.json(response.body());
     remember(tokens);

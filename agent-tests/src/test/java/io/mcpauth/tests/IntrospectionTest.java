@@ -59,7 +59,7 @@ class IntrospectionTest {
     secrets.add(a.password());
     browser = new OAuthDriver(a.issuer());
     OAuthDriver.Client resourceServer = browser.registerConfidential("mcp server B", "client_secret_basic",
-        "[\"client_credentials\"]");
+        "[\"authorization_code\"]");
     secrets.add(resourceServer.secret());
     resourceServerId = resourceServer.id();
     home = Files.createTempDirectory("mcpauth-introspection");

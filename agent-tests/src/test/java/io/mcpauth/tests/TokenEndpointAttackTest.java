@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.tests.support.EmbeddedAuthServer;
 import io.mcpauth.tests.support.OAuthDriver;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -71,7 +72,7 @@ class TokenEndpointAttackTest extends AuthServerAttackSupport {
   void codeReuseRevokes() {
     OAuthDriver driver = browser();
     OAuthDriver.Client client = publicClient(driver);
-    OAuthDriver.Client introspector = confidentialClient(driver, "client_secret_basic", "[\"client_credentials\"]");
+    OAuthDriver.Client introspector = confidentialClient(driver, "client_secret_basic", "[\"authorization_code\"]");
     OAuthDriver.Pkce pkce = OAuthDriver.pkce();
     String code = code(driver, client, pkce);
     Map<String, Object> first = ok(driver.redeem(client, code, pkce, resource()));
@@ -189,13 +190,16 @@ class TokenEndpointAttackTest extends AuthServerAttackSupport {
   @DisplayName("AS-SEC-31: wrong secret is 401 invalid_client (+Basic challenge); Basic plus client_secret is 400; an unregistered method is invalid_client")
   void clientAuthentication() {
     OAuthDriver driver = browser();
-    OAuthDriver.Client basicClient = confidentialClient(driver, "client_secret_basic", "[\"client_credentials\"]");
-    OAuthDriver.Client postClient = confidentialClient(driver, "client_secret_post", "[\"client_credentials\"]");
+    OAuthDriver.Client basicClient = confidentialClient(driver, "client_secret_basic", "[\"authorization_code\"]");
+    OAuthDriver.Client postClient = confidentialClient(driver, "client_secret_post", "[\"authorization_code\"]");
     OAuthDriver.Client publicClient = publicClient(driver);
-    Map<String, String> grant = Map.of("grant_type", "client_credentials", "resource", resource());
+    // A made-up code: a client that authenticates gets past client authentication to invalid_grant (400);
+    // one that does not is stopped at invalid_client (401). Registered clients get no client_credentials.
+    Map<String, String> grant = Map.of("grant_type", "authorization_code", "code", "made-up-code",
+        "code_verifier", OAuthDriver.pkce().verifier(), "resource", resource());
 
-    ok(driver.token(grant, "Authorization", OAuthDriver.basic(basicClient)));
-    ok(driver.token(postForm(grant, postClient.id(), postClient.secret())));
+    assertTokenError(driver.token(grant, "Authorization", OAuthDriver.basic(basicClient)), 400, "invalid_grant");
+    assertTokenError(driver.token(postForm(grant, postClient.id(), postClient.secret())), 400, "invalid_grant");
 
     HttpResponse<String> wrongBasic = driver.token(grant, "Authorization",
         OAuthDriver.basic(new OAuthDriver.Client(basicClient.id(), basicClient.secret() + "x", null)));
@@ -227,7 +231,7 @@ class TokenEndpointAttackTest extends AuthServerAttackSupport {
     assertTokenError(driver.postTo("/introspect", Map.of("token", accessToken, "client_id", client.id())), 401,
         "invalid_client");
     assertTokenError(driver.postTo("/introspect", Map.of("token", accessToken)), 401, "invalid_client");
-    OAuthDriver.Client introspector = confidentialClient(driver, "client_secret_basic", "[\"client_credentials\"]");
+    OAuthDriver.Client introspector = confidentialClient(driver, "client_secret_basic", "[\"authorization_code\"]");
     HttpResponse<String> wrong = driver.postTo("/introspect", Map.of("token", accessToken), "Authorization",
         OAuthDriver.basic(new OAuthDriver.Client(introspector.id(), "wrong", null)));
     assertTokenError(wrong, 401, "invalid_client");
@@ -244,9 +248,12 @@ class TokenEndpointAttackTest extends AuthServerAttackSupport {
     // stored hash through MessageDigest.isEqual (Secrets.matches), and PKCE and refresh tokens go
     // through the same constant-time comparisons. That is a code-review property.
     OAuthDriver driver = browser();
-    OAuthDriver.Client confidential = confidentialClient(driver, "client_secret_post", "[\"client_credentials\"]");
-    ok(driver.token(postForm(Map.of("grant_type", "client_credentials", "resource", resource()), confidential.id(),
-        confidential.secret())));
+    OAuthDriver.Client confidential = confidentialClient(driver, "client_secret_post", "[\"authorization_code\"]");
+    EmbeddedAuthServer.CommandResult service = server.client("add", "--client-id", "hashed-storage-bot", "--scope", "mcp:tools");
+    assertEquals(0, service.exit(), service.stderr());
+    String serviceSecret = secret(service.value("client_secret"));
+    ok(driver.token(Map.of("grant_type", "client_credentials", "resource", resource()), "Authorization",
+        OAuthDriver.basic(new OAuthDriver.Client("hashed-storage-bot", serviceSecret, null))));
     OAuthDriver.Client client = publicClient(driver);
     Map<String, Object> tokens = tokens(driver, client);
     String refreshSecret = ((String) tokens.get("refresh_token")).substring(((String) tokens.get("refresh_token")).indexOf('.') + 1);
@@ -263,12 +270,15 @@ class TokenEndpointAttackTest extends AuthServerAttackSupport {
       if (Files.isRegularFile(file)) {
         String text = Files.readString(file, StandardCharsets.ISO_8859_1);
         assertFalse(text.contains(confidential.secret()), file + " holds a client secret");
+        assertFalse(text.contains(serviceSecret), file + " holds a service client's secret");
         assertFalse(text.contains(refreshSecret), file + " holds a refresh token");
         assertFalse(text.contains((String) tokens.get("access_token")), file + " holds an access token");
       }
     }
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(clients)));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(server.dataDir().resolve("grants.json"))));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        server.dataDir().resolve("service-clients"))));
   }
 
   @Test
@@ -282,7 +292,7 @@ class TokenEndpointAttackTest extends AuthServerAttackSupport {
       String code = code(driver, client, pkce);
       Map<String, Object> tokens = ok(driver.redeem(client, code, pkce, resource()));
       String refresh = (String) tokens.get("refresh_token");
-      OAuthDriver.Client confidential = confidentialClient(driver, "client_secret_basic", "[\"client_credentials\"]");
+      OAuthDriver.Client confidential = confidentialClient(driver, "client_secret_basic", "[\"authorization_code\"]");
       for (String value : List.of(code, refresh.substring(refresh.indexOf('.') + 1), confidential.secret())) {
         assertTrue(value.matches("[A-Za-z0-9_-]+"), "base64url: " + value.length() + " characters");
         assertTrue(Base64.getUrlDecoder().decode(value).length >= 16, "at least 128 bits: " + value.length() + " characters");
@@ -441,7 +451,7 @@ class TokenEndpointAttackTest extends AuthServerAttackSupport {
   void wrongTypeHint() {
     OAuthDriver driver = browser();
     OAuthDriver.Client client = publicClient(driver);
-    OAuthDriver.Client introspector = confidentialClient(driver, "client_secret_basic", "[\"client_credentials\"]");
+    OAuthDriver.Client introspector = confidentialClient(driver, "client_secret_basic", "[\"authorization_code\"]");
     Map<String, Object> tokens = tokens(driver, client);
     String accessToken = (String) tokens.get("access_token");
     String refreshToken = (String) tokens.get("refresh_token");

@@ -49,6 +49,16 @@ public final class EmbeddedAuthServer implements AutoCloseable {
    * its metadata.
    */
   public static EmbeddedAuthServer start(Fixture.Builder builder, String username) {
+    return start(builder, username, dataDir -> { });
+  }
+
+  /** What a test puts in the data folder before the server starts, e.g. a store file an older version wrote. */
+  public interface DataPreparation {
+    void prepare(Path dataDir) throws IOException;
+  }
+
+  /** As {@link #start(Fixture.Builder, String)}, with {@code preparation} run on the data folder first. */
+  public static EmbeddedAuthServer start(Fixture.Builder builder, String username, DataPreparation preparation) {
     try {
       Path home = Files.createTempDirectory("mcpauth-e2e");
       Path dataDir = home.resolve("data");
@@ -60,6 +70,7 @@ public final class EmbeddedAuthServer implements AutoCloseable {
       Files.writeString(Files.createFile(passwordFile,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), password + "\n");
       addUser(dataDir.resolve("users"), username, password);
+      preparation.prepare(dataDir);
 
       int asPort = Fixture.freePort();
       Fixture fixture = builder
@@ -94,6 +105,48 @@ public final class EmbeddedAuthServer implements AutoCloseable {
       if (output.contains(password)) {
         throw new AssertionError("`user add` printed the password");
       }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What one run of the agent jar's command line printed, and its exit status. */
+  public record CommandResult(int exit, String stdout, String stderr) {
+
+    /** The value of a {@code name=value} line on standard output. */
+    public String value(String name) {
+      return stdout.lines().filter(line -> line.startsWith(name + "=")).map(line -> line.substring(name.length() + 1))
+          .findFirst().orElseThrow(() -> new AssertionError("no " + name + "= line in the output: " + stdout + stderr));
+    }
+  }
+
+  /**
+   * {@code java -Dmcpauth.as.data=DATA -jar mcpauth-agent.jar client ARGS}, as an operator would run it next to this
+   * server: the command finds the service-clients file from the same setting the server uses.
+   */
+  public CommandResult client(String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dmcpauth.as.data=" + dataDir,
+        "-jar", Fixture.agentJar().toAbsolutePath().toString(), "client"));
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile(home, "client-out", ".txt");
+      Path err = Files.createTempFile(home, "client-err", ".txt");
+      ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().keySet().removeIf(name -> name.startsWith("MCPAUTH_"));
+      Process process = builder.start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("`client " + String.join(" ", args) + "` did not finish in 60 s");
+      }
+      CommandResult result = new CommandResult(process.exitValue(), Files.readString(out), Files.readString(err));
+      Files.delete(out);
+      Files.delete(err);
+      return result;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

@@ -14,12 +14,17 @@ import java.util.Map;
 /**
  * Mints RFC 9068 JWT access tokens: {@code typ} at+jwt, RS256 with the active signing key, and
  * the claims {@code iss sub aud client_id scope iat exp jti}, plus {@code grant_id}, the grant the
- * token was issued under, so that revoking a grant reaches its access tokens too.
+ * token was issued under, so that revoking a grant reaches its access tokens too, or, for a service
+ * client, {@code credential_id}, the secret the token was bought with, so that removing the client or
+ * rotating its secret reaches its access tokens.
  */
 final class AccessTokens {
 
   /** A minted token and what it was minted with. */
   record Minted(String token, String jti, long expiresAt) {}
+
+  /** Names the service client's secret a token was bought with; see ServiceClients#admits. */
+  static final String SERVICE_CREDENTIAL_CLAIM = "credential_id";
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -39,8 +44,9 @@ final class AccessTokens {
     return lifetimeSeconds;
   }
 
-  Minted mint(String subject, String clientId, String resource, String scope, String grantId, long now)
-      throws IOException {
+  /** @param credentialId a service client's current credential, else null */
+  Minted mint(String subject, String clientId, String resource, String scope, String grantId, String credentialId,
+      long now) throws IOException {
     // A key past mcpauth.as.signing-key.max-age never signs: it is replaced first.
     keys.rotateIfOlderThan(keyMaxAge, now);
     SigningKeys.SigningKey key = keys.active();
@@ -61,6 +67,9 @@ final class AccessTokens {
     claims.put("jti", jti);
     if (grantId != null) {
       claims.put("grant_id", grantId);
+    }
+    if (credentialId != null) {
+      claims.put(SERVICE_CREDENTIAL_CLAIM, credentialId);
     }
     String signingInput = encode(JsonWriter.write(header)) + "." + encode(JsonWriter.write(claims));
     try {

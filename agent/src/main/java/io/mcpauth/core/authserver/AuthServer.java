@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.mcpauth.core.authserver.clients.ClientMetadataDocuments;
 import io.mcpauth.core.authserver.clients.TrustedHosts;
+import io.mcpauth.core.authserver.serviceclients.ServiceClients;
 import io.mcpauth.core.authserver.store.ClientStore;
 import io.mcpauth.core.authserver.store.DataDirectory;
 import io.mcpauth.core.authserver.store.GrantStore;
@@ -53,13 +54,16 @@ public final class AuthServer {
   private final URI issuer;
   private final AgentConfig agentConfig;
   private final GrantStore grants;
+  private final ServiceClients serviceClients;
   private final KeySource keySource;
   private final HttpServer server;
 
-  private AuthServer(URI issuer, AgentConfig agentConfig, GrantStore grants, KeySource keySource, HttpServer server) {
+  private AuthServer(URI issuer, AgentConfig agentConfig, GrantStore grants, ServiceClients serviceClients,
+      KeySource keySource, HttpServer server) {
     this.issuer = issuer;
     this.agentConfig = agentConfig;
     this.grants = grants;
+    this.serviceClients = serviceClients;
     this.keySource = keySource;
     this.server = server;
   }
@@ -80,16 +84,25 @@ public final class AuthServer {
       GrantStore grants = storeStep("grants", () -> GrantStore.open(data,
           as.refreshTokenLifetime().plus(tokenLifetime).toSeconds()));
       UserStore users = storeStep("users", () -> UserStore.open(as.usersFile()));
+      ServiceClients serviceClients = storeStep("service clients", () -> ServiceClients.open(as.serviceClientsFile()));
       KeySource keySource = new EmbeddedKeySource(keys, clock);
-      Routes routes = routes(bound, as, issuer.toString(), keys, clientStore, grants, users, keySource, clock);
+      AuthServer authServer = new AuthServer(issuer, bound, grants, serviceClients, keySource, server);
+      Routes routes = routes(bound, as, issuer.toString(), keys, clientStore, serviceClients, grants, users, keySource,
+          authServer.revocations(), clock);
       server.createContext("/", routes::dispatch);
       server.setExecutor(executor());
       startDaemon(server);
-      AuthServer authServer = new AuthServer(issuer, bound, grants, keySource, server);
       authServer.maintain(keys, clientStore, as, clock);
+      authServer.watch(serviceClients);
       if (storeStep("users", users::isEmpty)) {
         log.execute(() -> AgentLog.warn("authorization server: no users yet, so nobody can sign in. Add one with: "
             + "java -jar mcpauth-agent.jar user add --users-file {} --username NAME", as.usersFile()));
+      }
+      int selfRegisteredMachines = clientStore.countRegisteredFor("client_credentials");
+      if (selfRegisteredMachines > 0) {
+        log.execute(() -> AgentLog.warn("authorization server: {} stored client(s) registered themselves for client_credentials "
+            + "before that grant was closed to open registration; they get no such token any more. Create the ones you "
+            + "trust with: java -jar mcpauth-agent.jar client add --client-id NAME --scope SCOPES", selfRegisteredMachines));
       }
       if (!as.tls() && !as.bindAddress().isLoopbackAddress()) {
         log.execute(() -> AgentLog.warn("authorization server: serving PLAIN HTTP on non-loopback {} because "
@@ -117,9 +130,12 @@ public final class AuthServer {
     return keySource;
   }
 
-  /** Revocation as the resource server's cache sees it: by token id and by grant. */
+  /**
+   * Revocation as the resource server's cache sees it: by token id and by grant, and for a token of
+   * a service client, by its credential (the client removed, or its secret rotated).
+   */
   public VerifiedTokenCache.Revocations revocations() {
-    return token -> grants.isRevoked(token.jti(), grantId(token));
+    return token -> grants.isRevoked(token.jti(), grantId(token)) || serviceCredentialRevoked(token);
   }
 
   public void stop() {
@@ -130,15 +146,27 @@ public final class AuthServer {
     return token.claims().get("grant_id") instanceof String id ? id : null;
   }
 
+  /**
+   * A token without a grant came from the client-credentials grant: it passes only while it carries
+   * the current credential of a service client. One issued to a self-registered client (before that
+   * grant was closed to them) carries none, and is refused.
+   */
+  private boolean serviceCredentialRevoked(VerifiedToken token) {
+    return token.claims().get("grant_id") == null
+        && !(token.claims().get(AccessTokens.SERVICE_CREDENTIAL_CLAIM) instanceof String credential
+            && serviceClients.admits(credential, token.clientId()));
+  }
+
   private static Routes routes(AgentConfig bound, AuthServerConfig as, String issuer, SigningKeys keys,
-      ClientStore clientStore, GrantStore grants, UserStore users, KeySource keySource, Clock clock) {
+      ClientStore clientStore, ServiceClients serviceClients, GrantStore grants, UserStore users, KeySource keySource,
+      VerifiedTokenCache.Revocations revocations, Clock clock) {
     ClientMetadataDocuments documents = as.metadataDocuments()
         ? new ClientMetadataDocuments(as.metadataDocumentTimeout(), as.metadataDocumentMaxBytes(),
             as.metadataDocumentPrivateAddresses(), TrustedHosts.parse(String.join(",", as.metadataDocumentHosts())),
             as.metadataDocumentCacheMin(),
             as.metadataDocumentCacheMax())
         : null;
-    Clients clients = new Clients(clientStore, documents);
+    Clients clients = new Clients(clientStore, documents, serviceClients);
     ClientAuthentication authentication = new ClientAuthentication(clients);
     ResourcePolicy resources = new ResourcePolicy(bound.resource());
     AuthorizationCodes codes = new AuthorizationCodes();
@@ -152,8 +180,8 @@ public final class AuthServer {
     long lifetime = as.refreshTokenLifetime().toSeconds();
     TokenEndpoint token = new TokenEndpoint(authentication, codes, grants, tokens, resources, as.scopes(), idle, lifetime,
         new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), clock);
-    TokenLookup lookup = new TokenLookup(grants, new TokenVerifier(bound, Set.of(), keySource, clock), idle, lifetime,
-        clock);
+    TokenLookup lookup = new TokenLookup(grants, revocations, new TokenVerifier(bound, Set.of(), keySource, clock), idle,
+        lifetime, clock);
     RegistrationEndpoint registration = as.dynamicRegistration()
         ? new RegistrationEndpoint(clientStore, as.scopes(),
             new RateLimiter(as.registrationsPerMinute(), Duration.ofMinutes(1), System::nanoTime), as.maxClients(), clock)
@@ -240,6 +268,40 @@ public final class AuthServer {
       Thread.currentThread().interrupt();
       throw new StartException("interrupted while starting the authorization server", e);
     }
+  }
+
+  /**
+   * Every second: re-reads the service-clients file when the {@code client} command changed it, so
+   * that the resource server refuses the tokens of a removed client, or of a rotated secret, within
+   * a second (the check itself then reads memory only). A file that cannot be read refuses every
+   * service-client token until it reads well; that is logged once per failure, not every second.
+   */
+  private void watch(ServiceClients clients) {
+    Thread thread = new Thread(() -> {
+      String lastFailure = null;
+      while (true) {
+        try {
+          clients.refresh();
+          if (lastFailure != null) {
+            AgentLog.info("authorization server: the service-clients file {} reads well again", clients.path());
+            lastFailure = null;
+          }
+        } catch (IOException e) {
+          if (!e.getMessage().equals(lastFailure)) {
+            AgentLog.error("authorization server: {}; no service client gets or keeps a token until it is fixed",
+                e.getMessage());
+            lastFailure = e.getMessage();
+          }
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "mcpauth-as-service-clients");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Every ten minutes: expire unused clients, forget expired grants and revocations. */

@@ -3,18 +3,29 @@ package io.mcpauth.core.authserver;
 import io.mcpauth.core.authserver.clients.ClientMetadata;
 import io.mcpauth.core.authserver.clients.ClientMetadataDocuments;
 import io.mcpauth.core.authserver.clients.ClientMetadataException;
+import io.mcpauth.core.authserver.serviceclients.ServiceClient;
+import io.mcpauth.core.authserver.serviceclients.ServiceClients;
 import io.mcpauth.core.authserver.store.ClientStore;
+import io.mcpauth.core.logging.AgentLog;
+import java.io.IOException;
+import java.util.List;
 
-/** Finds a client by its {@code client_id}: an https URL is a metadata document, anything else a registration. */
+/**
+ * Finds a client by its {@code client_id}: an https URL is a metadata document, an id the server
+ * generated is a registration, and any other id a service client. The three kinds of id cannot
+ * overlap (AS-SEC-47, {@link ServiceClients#checkClientId}).
+ */
 final class Clients {
 
   private final ClientStore store;
   private final ClientMetadataDocuments documents;
+  private final ServiceClients serviceClients;
 
   /** @param documents null when Client ID Metadata Documents are switched off */
-  Clients(ClientStore store, ClientMetadataDocuments documents) {
+  Clients(ClientStore store, ClientMetadataDocuments documents, ServiceClients serviceClients) {
     this.store = store;
     this.documents = documents;
+    this.serviceClients = serviceClients;
   }
 
   /**
@@ -32,11 +43,31 @@ final class Clients {
       return new Client(clientId, null, metadata, true);
     }
     ClientStore.StoredClient stored = store.find(clientId);
-    return stored == null ? null
-        : new Client(stored.clientId(), stored.secretHash(), ClientMetadata.fromJson(stored.metadata()), false);
+    if (stored != null) {
+      return new Client(stored.clientId(), stored.secretHash(), ClientMetadata.fromJson(stored.metadata()), false);
+    }
+    return serviceClient(clientId);
   }
 
   ClientStore store() {
     return store;
+  }
+
+  /** A service client authenticates with HTTP Basic and has the client-credentials grant only. */
+  private Client serviceClient(String clientId) {
+    ServiceClient client;
+    try {
+      client = serviceClients.find(clientId);
+    } catch (IOException e) {
+      // Fail closed: the client is unknown until the file reads well again.
+      AgentLog.error("authorization server: {}", e.getMessage());
+      return null;
+    }
+    if (client == null) {
+      return null;
+    }
+    ClientMetadata metadata = new ClientMetadata(List.of(), null, List.of("client_credentials"), List.of(),
+        "client_secret_basic", client.scope(), "web", null, null);
+    return new Client(client.clientId(), client.secretHash(), metadata, false, client.credentialId());
   }
 }

@@ -16,7 +16,10 @@ import java.util.Map;
 
 /**
  * {@code /register}: open Dynamic Client Registration (RFC 7591), hardened per AS-D4: a body cap,
- * a rate limit per address, a cap on stored clients, and unused clients expire.
+ * a rate limit per address, a cap on stored clients, and unused clients expire. At the cap, the
+ * oldest client that never completed an authorization makes room: a flood of registrations costs
+ * only other never-used registrations, never a client a user has approved, and never locks out the
+ * next legitimate client. Registration is refused only when every stored client has been approved.
  */
 final class RegistrationEndpoint {
 
@@ -58,14 +61,19 @@ final class RegistrationEndpoint {
       } catch (ClientMetadataException e) {
         throw new OAuthError(400, e.error(), e.getMessage());
       }
-      if (store.size() >= maxClients) {
-        throw new OAuthError(429, "invalid_request", "this server holds the most clients it may (mcpauth.as.dcr.max-clients)");
-      }
       long now = clock.instant().getEpochSecond();
       String clientId = Secrets.identifier();
       String secret = "none".equals(metadata.tokenEndpointAuthMethod()) ? null : Secrets.random();
-      store.add(new ClientStore.StoredClient(clientId, secret == null ? null : Secrets.sha256(secret), now, 0,
-          metadata.toJson()));
+      List<String> evicted = store.addWithin(maxClients, new ClientStore.StoredClient(clientId,
+          secret == null ? null : Secrets.sha256(secret), now, 0, metadata.toJson()));
+      if (evicted == null) {
+        throw new OAuthError(429, "invalid_request", "this server holds the most clients it may "
+            + "(mcpauth.as.dcr.max-clients), and every one of them has been authorized by a user");
+      }
+      if (!evicted.isEmpty()) {
+        AgentLog.info("authorization server: at mcpauth.as.dcr.max-clients, deleted the oldest never-authorized client {}",
+            String.join(", ", evicted));
+      }
       Map<String, Object> response = new LinkedHashMap<>();
       response.put("client_id", clientId);
       response.put("client_id_issued_at", now);

@@ -7,27 +7,27 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Random identifiers and secrets (256 bits, AS-SEC-33) and the hashes they are stored as. */
-final class Secrets {
+public final class Secrets {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Secrets() {}
 
   /** 32 random bytes, base64url: codes, refresh tokens, client secrets, CSRF tokens, session ids. */
-  static String random() {
+  public static String random() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** A shorter random identifier (128 bits) for things that are not secrets: client and grant ids. */
-  static String identifier() {
+  public static String identifier() {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  static byte[] sha256(String value) {
+  public static byte[] sha256(String value) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
@@ -36,7 +36,7 @@ final class Secrets {
   }
 
   /** Constant-time comparison of a presented secret with a stored hash (AS-SEC-32). */
-  static boolean matches(String presented, byte[] storedHash) {
+  public static boolean matches(String presented, byte[] storedHash) {
     return presented != null && storedHash != null && MessageDigest.isEqual(sha256(presented), storedHash);
   }
 

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * {@code /token}: the authorization-code grant with PKCE, refresh-token rotation with reuse
- * detection, and client credentials for confidential clients. A refresh token is
- * {@code <grant id>.<secret>}: the grant id finds the family even when a rotated-out token is
- * replayed, which then revokes the whole family (AS-SEC-34).
+ * detection, and client credentials for service clients (made by the operator, never by open
+ * registration). A refresh token is {@code <grant id>.<secret>}: the grant id finds the family even
+ * when a rotated-out token is replayed, which then revokes the whole family (AS-SEC-34).
  */
 final class TokenEndpoint {
 
@@ -161,16 +161,23 @@ final class TokenEndpoint {
     return response(grant.subject(), client, grant.resource(), scope, grant.id(), grant.id() + "." + nextSecret, now);
   }
 
+  /**
+   * RFC 6749 §4.4: only for a client the operator arranged beforehand ({@code client add}). A client
+   * from open registration has no user and no operator behind it, so it never gets a token this way,
+   * even one registered for client_credentials before that rule (its stored metadata still says so).
+   */
   private Map<String, Object> clientCredentials(Client client, Parameters form, long now)
       throws OAuthError, Parameters.MalformedException, IOException {
-    if (client.isPublic()) {
-      throw new OAuthError(400, "unauthorized_client", "client_credentials needs a confidential client");
+    if (!client.isServiceClient()) {
+      throw new OAuthError(400, "unauthorized_client", "client_credentials is only for service clients, which the "
+          + "operator creates with 'java -jar mcpauth-agent.jar client add'");
     }
     requireGrant(client, "client_credentials");
     List<String> allowed = new ArrayList<>(scopesOnOffer);
     allowed.remove("offline_access");
-    if (client.metadata().scope() != null) {
-      allowed.retainAll(List.of(client.metadata().scope().split(" ")));
+    allowed.retainAll(List.of(client.metadata().scope().split(" ")));
+    if (allowed.isEmpty()) {
+      throw new OAuthError(400, "invalid_scope", "none of the client's scopes is on offer (mcpauth.as.scopes)");
     }
     String requested = form.single("scope");
     String scope = requested == null ? String.join(" ", allowed) : narrowedScope(requested, String.join(" ", allowed));
@@ -185,7 +192,7 @@ final class TokenEndpoint {
 
   private Map<String, Object> response(String subject, Client client, String resource, String scope, String grantId,
       String refreshToken, long now) throws IOException {
-    AccessTokens.Minted minted = tokens.mint(subject, client.clientId(), resource, scope, grantId, now);
+    AccessTokens.Minted minted = tokens.mint(subject, client.clientId(), resource, scope, grantId, client.credentialId(), now);
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("access_token", minted.token());
     response.put("token_type", "Bearer");

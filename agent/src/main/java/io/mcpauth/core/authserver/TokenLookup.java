@@ -4,6 +4,7 @@ import io.mcpauth.core.authserver.store.GrantStore;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedToken;
+import io.mcpauth.core.token.VerifiedTokenCache;
 import java.time.Clock;
 
 /**
@@ -17,14 +18,17 @@ final class TokenLookup {
   record Found(GrantStore.Grant refreshGrant, VerifiedToken accessToken) {}
 
   private final GrantStore grants;
+  private final VerifiedTokenCache.Revocations revocations;
   private final TokenVerifier verifier;
   private final long refreshIdleSeconds;
   private final long refreshLifetimeSeconds;
   private final Clock clock;
 
-  TokenLookup(GrantStore grants, TokenVerifier verifier, long refreshIdleSeconds, long refreshLifetimeSeconds,
-      Clock clock) {
+  /** @param revocations the resource server's: an access token it refuses is not active here either */
+  TokenLookup(GrantStore grants, VerifiedTokenCache.Revocations revocations, TokenVerifier verifier,
+      long refreshIdleSeconds, long refreshLifetimeSeconds, Clock clock) {
     this.grants = grants;
+    this.revocations = revocations;
     this.verifier = verifier;
     this.refreshIdleSeconds = refreshIdleSeconds;
     this.refreshLifetimeSeconds = refreshLifetimeSeconds;
@@ -51,8 +55,7 @@ final class TokenLookup {
     }
     try {
       VerifiedToken verified = verifier.verify(token);
-      Object grantId = verified.claims().get("grant_id");
-      if (grants.isRevoked(verified.jti(), grantId instanceof String id ? id : null)) {
+      if (revocations.isRevoked(verified)) {
         return null;
       }
       return new Found(null, verified);

@@ -1,9 +1,10 @@
 package io.mcpauth.core.cli;
 
+import io.mcpauth.core.authserver.serviceclients.ClientCommand;
 import io.mcpauth.core.authserver.users.UserCommand;
 import io.mcpauth.core.config.ConfigKey;
 
-/** {@code java -jar mcpauth-agent.jar ...}: the attach and user verbs, help and version. */
+/** {@code java -jar mcpauth-agent.jar ...}: the attach, user and client verbs, help and version. */
 public final class CommandLine {
 
   private CommandLine() {}
@@ -14,6 +15,9 @@ public final class CommandLine {
     }
     if (args.length > 0 && args[0].equals("user")) {
       System.exit(UserCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (args.length > 0 && args[0].equals("client")) {
+      System.exit(ClientCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
       System.out.println("""
@@ -28,6 +32,9 @@ public final class CommandLine {
 
           Manage the users of the embedded authorization server (try 'user --help'):
             java -jar mcpauth-agent.jar user add|remove|list [--username NAME] [--users-file FILE]
+
+          Manage its service clients, programs that get tokens with no user (try 'client --help'):
+            java -jar mcpauth-agent.jar client add|remove|list|rotate-secret [--client-id ID] [--scope "A B"] [--clients-file FILE]
 
           Protect a running JVM:
             java -jar mcpauth-agent.jar attach <pid> mcpauth.issuer=ISSUER mcpauth.resource=URL [--config FILE]

@@ -16,6 +16,7 @@ public record AuthServerConfig(
     URI issuer,
     Path dataDirectory,
     Path usersFile,
+    Path serviceClientsFile,
     List<String> scopes,
     Path tlsKeystore,
     String tlsKeystorePassword,
@@ -49,7 +50,7 @@ public record AuthServerConfig(
   }
 
   public AuthServerConfig withIssuer(URI boundIssuer) {
-    return new AuthServerConfig(port, bindAddress, boundIssuer, dataDirectory, usersFile, scopes, tlsKeystore,
+    return new AuthServerConfig(port, bindAddress, boundIssuer, dataDirectory, usersFile, serviceClientsFile, scopes, tlsKeystore,
         tlsKeystorePassword, insecureHttp, accessTokenLifetime, refreshTokenIdle, refreshTokenLifetime,
         signingKeyMaxAge, dynamicRegistration, registrationsPerMinute, maxClients, unusedClientExpiry,
         metadataDocuments, metadataDocumentHosts, metadataDocumentPrivateAddresses, metadataDocumentMaxBytes,

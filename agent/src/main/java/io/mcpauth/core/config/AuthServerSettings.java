@@ -33,6 +33,9 @@ final class AuthServerSettings {
     Path data = path(ConfigKey.AS_DATA);
     String usersValue = ConfigParser.blankToNull(parser.sources.get(ConfigKey.AS_USERS));
     Path users = usersValue != null ? path(ConfigKey.AS_USERS) : data == null ? null : data.resolve("users");
+    String serviceClientsValue = ConfigParser.blankToNull(parser.sources.get(ConfigKey.AS_SERVICE_CLIENTS));
+    Path serviceClients = serviceClientsValue != null ? path(ConfigKey.AS_SERVICE_CLIENTS)
+        : data == null ? null : data.resolve("service-clients");
     List<String> scopes = parser.scopes(ConfigKey.AS_SCOPES);
     if (scopes.isEmpty()) {
       parser.errors.add(ConfigKey.AS_SCOPES.key() + " must offer at least one scope");
@@ -48,6 +51,7 @@ final class AuthServerSettings {
         issuer,
         data,
         users,
+        serviceClients,
         scopes,
         keystore,
         parser.sources.get(ConfigKey.AS_TLS_KEYSTORE_PASSWORD),

@@ -116,6 +116,9 @@ public enum ConfigKey {
   AS_USERS("mcpauth.as.users", null,
       "Embedded authorization server: users file, default `DATA/users`. Managed with `java -jar mcpauth-agent.jar user`; "
           + "re-read when it changes."),
+  AS_SERVICE_CLIENTS("mcpauth.as.service-clients", null,
+      "Embedded authorization server: machine clients (client credentials), default `DATA/service-clients`. Managed with "
+          + "`java -jar mcpauth-agent.jar client`; re-read when it changes."),
   AS_SCOPES("mcpauth.as.scopes", "mcp:tools offline_access",
       "Embedded authorization server: scopes on offer. A request without `scope` gets all of them but `offline_access`."),
   AS_TLS_KEYSTORE("mcpauth.as.tls.keystore", null,
@@ -134,8 +137,9 @@ public enum ConfigKey {
           + "the old key stays in the JWKS until the tokens it signed have expired."),
   AS_DCR("mcpauth.as.dcr", "true", "Embedded authorization server: open Dynamic Client Registration (RFC 7591)."),
   AS_DCR_PER_MINUTE("mcpauth.as.dcr.per-minute", "20", "Registrations accepted per client address per minute (429 beyond)."),
-  AS_DCR_MAX_CLIENTS("mcpauth.as.dcr.max-clients", "1000", "Registered clients kept at most (registration answers 429 beyond)."),
-  AS_DCR_UNUSED_EXPIRY("mcpauth.as.dcr.unused-expiry", "7d",
+  AS_DCR_MAX_CLIENTS("mcpauth.as.dcr.max-clients", "1000",
+      "Registered clients kept at most: beyond, the oldest never-authorized client makes room; 429 when all have been authorized."),
+  AS_DCR_UNUSED_EXPIRY("mcpauth.as.dcr.unused-expiry", "1h",
       "A registered client that has not completed an authorization within this time is deleted."),
   AS_CIMD("mcpauth.as.cimd", "true", "Embedded authorization server: accept Client ID Metadata Documents (an https `client_id`)."),
   AS_CIMD_TRUSTED_HOSTS("mcpauth.as.cimd.trusted-hosts", "*",

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class RegistrationRequest {
 
-  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
+  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
   private static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
 
   private RegistrationRequest() {}
@@ -39,7 +39,7 @@ public final class RegistrationRequest {
       throw reader.refuse("client_id and client_secret are issued by the server, not chosen by the client");
     }
     String authMethod = authMethod(reader);
-    List<String> grantTypes = grantTypes(reader, authMethod);
+    List<String> grantTypes = grantTypes(reader);
     List<String> responseTypes = responseTypes(reader, grantTypes);
     List<String> redirectUris = reader.redirectUris();
     if (grantTypes.contains("authorization_code") && redirectUris.isEmpty()) {
@@ -71,10 +71,11 @@ public final class RegistrationRequest {
 
   /**
    * Default authorization_code. Never implicit or password (OAuth 2.1, AS-01). A refresh token only
-   * ever comes from an authorization code here, and client_credentials needs a client that can
-   * authenticate.
+   * ever comes from an authorization code here. Never client_credentials: RFC 6749 §4.4 is for a
+   * client arranged beforehand, and anyone who can reach /register would otherwise get tokens that
+   * no user approved; the operator creates such clients with {@code client add}.
    */
-  private static List<String> grantTypes(MetadataReader reader, String authMethod) throws ClientMetadataException {
+  private static List<String> grantTypes(MetadataReader reader) throws ClientMetadataException {
     List<String> grantTypes = reader.strings("grant_types");
     if (grantTypes == null) {
       return List.of("authorization_code");
@@ -82,23 +83,21 @@ public final class RegistrationRequest {
     if (grantTypes.isEmpty()) {
       throw reader.refuse("grant_types is empty");
     }
+    if (grantTypes.contains("client_credentials")) {
+      throw reader.refuse("client_credentials cannot be registered here: a registered client gets tokens only "
+          + "through a user's consent. Machine clients are created by the operator with "
+          + "'java -jar mcpauth-agent.jar client add'");
+    }
     if (!GRANT_TYPES.containsAll(grantTypes)) {
-      throw reader.refuse("grant_types may hold only authorization_code, refresh_token and client_credentials");
+      throw reader.refuse("grant_types may hold only authorization_code and refresh_token");
     }
     if (grantTypes.contains("refresh_token") && !grantTypes.contains("authorization_code")) {
       throw reader.refuse("grant_types has refresh_token without authorization_code");
     }
-    if (grantTypes.contains("client_credentials") && authMethod.equals("none")) {
-      throw reader.refuse("client_credentials needs a token_endpoint_auth_method other than none");
-    }
     return grantTypes;
   }
 
-  /**
-   * RFC 7591 §2.1: code goes with authorization_code and nothing else goes with anything. When
-   * absent, the default (code) applies only to a client with the authorization_code grant, so a
-   * client_credentials-only client need not send an empty list.
-   */
+  /** RFC 7591 §2.1: code goes with authorization_code, which every registered client has; the default is code. */
   private static List<String> responseTypes(MetadataReader reader, List<String> grantTypes) throws ClientMetadataException {
     boolean authorizationCode = grantTypes.contains("authorization_code");
     List<String> responseTypes = reader.strings("response_types");

@@ -2,8 +2,10 @@ package io.mcpauth.core.authserver.store;
 
 import io.mcpauth.core.json.JsonWriter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,8 +58,50 @@ public final class ClientStore {
     }
   }
 
+  /**
+   * Adds a client while keeping at most {@code maxClients}: when the store is full, the oldest
+   * clients that never completed an authorization make room (AS-D4: a flood of registrations must
+   * not lock legitimate clients out). A client that completed an authorization is never evicted.
+   *
+   * @return the ids evicted to make room (usually none); null, and nothing changed, when every
+   *     stored client has completed an authorization
+   */
+  public synchronized List<String> addWithin(int maxClients, StoredClient client) throws IOException {
+    List<StoredClient> evicted = new ArrayList<>();
+    while (clients.size() >= maxClients) {
+      StoredClient oldest = null;
+      for (StoredClient candidate : clients.values()) {
+        if (candidate.firstAuthorizedAt() == 0 && (oldest == null || candidate.issuedAt() < oldest.issuedAt())) {
+          oldest = candidate;
+        }
+      }
+      if (oldest == null) {
+        evicted.forEach(c -> clients.put(c.clientId(), c));
+        return null;
+      }
+      clients.remove(oldest.clientId());
+      evicted.add(oldest);
+    }
+    clients.put(client.clientId(), client);
+    try {
+      save();
+    } catch (IOException e) {
+      clients.remove(client.clientId());
+      evicted.forEach(c -> clients.put(c.clientId(), c));
+      throw e;
+    }
+    return evicted.stream().map(StoredClient::clientId).toList();
+  }
+
   public synchronized StoredClient find(String clientId) {
     return clients.get(clientId);
+  }
+
+  /** How many stored clients list {@code grantType} in their registered metadata. */
+  public synchronized int countRegisteredFor(String grantType) {
+    return (int) clients.values().stream()
+        .filter(c -> c.metadata().get("grant_types") instanceof List<?> grants && grants.contains(grantType))
+        .count();
   }
 
   public synchronized int size() {

@@ -1,5 +1,9 @@
 package io.mcpauth.core.authserver.users;
 
+import static io.mcpauth.core.cli.VerbOptions.wantsHelp;
+
+import io.mcpauth.core.cli.VerbOptions;
+import io.mcpauth.core.cli.VerbOptions.UsageException;
 import io.mcpauth.core.config.ConfigSources;
 import java.io.Console;
 import java.io.IOException;
@@ -8,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,12 +82,6 @@ public final class UserCommand {
 
   public static int run(String[] args) {
     return new UserCommand(System.in, System.out, System.err, terminal(), ConfigSources.fromProcess()).execute(args);
-  }
-
-  private static final class UsageException extends Exception {
-    UsageException(String message) {
-      super(message);
-    }
   }
 
   int execute(String[] args) {
@@ -162,10 +159,6 @@ public final class UserCommand {
     return 1;
   }
 
-  private static boolean wantsHelp(String[] args) {
-    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
-  }
-
   private int help(String usage) {
     out.println(usage);
     return 0;
@@ -189,40 +182,9 @@ public final class UserCommand {
     return file != null ? UsersFileLocation.toPath(file) : UsersFileLocation.of(settings);
   }
 
-  /** {@code --name value} or {@code --name=value}, each at most once, and nothing else. */
   private static Map<String, String> options(String verb, String[] args, List<String> allowed) throws UsageException {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      String value = null;
-      int eq = name.indexOf('=');
-      if (name.startsWith("--") && eq > 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (name.equals("--password")) {
-        throw new UsageException(verb + ": passwords are never taken from the command line (other users can see it); "
-            + "'user add' asks for it, or reads it from standard input");
-      }
-      if (!allowed.contains(name)) {
-        // Only an option's name is repeated: a stray argument could be a password typed in the wrong place.
-        String what = name.matches("--?[A-Za-z0-9-]{1,40}") ? "option '" + name + "'" : "argument #" + (i + 1);
-        throw new UsageException(verb + ": unknown " + what + "; try 'java -jar mcpauth-agent.jar user " + verb + " --help'");
-      }
-      if (value == null) {
-        if (i + 1 == args.length) {
-          throw new UsageException(verb + ": " + name + " needs a value");
-        }
-        value = args[++i];
-      }
-      if (value.isEmpty()) {
-        throw new UsageException(verb + ": " + name + " needs a value");
-      }
-      if (options.put(name, value) != null) {
-        throw new UsageException(verb + ": " + name + " is given twice");
-      }
-    }
-    return options;
+    return VerbOptions.parse("user", verb, args, allowed, Map.of("--password", "passwords are never taken from the "
+        + "command line (other users can see it); 'user add' asks for it, or reads it from standard input"));
   }
 
   /** On JDK 22 and later System.console() is not null when input is redirected; Console.isTerminal() says. */

@@ -25,7 +25,7 @@ public final class UsersFileLocation {
    * Absolute, as the server shows it. A leading {@code ~} is the user's home, as a shell would have
    * it: the data default is {@code ~/.mcpauth}.
    */
-  static Path toPath(String path) {
+  public static Path toPath(String path) {
     if (path.equals("~") || path.startsWith("~/")) {
       path = System.getProperty("user.home") + path.substring(1);
     }

@@ -175,16 +175,17 @@ class RegistrationRequestTest {
     refused("invalid_client_metadata", "grant_types", List.of("refresh_token"));
   }
 
-  @DisplayName("client_credentials: only for a confidential client; no redirect_uris needed")
+  @DisplayName("client_credentials is never registered (a token without a user): service clients come from 'client add'")
   @Test
-  void clientCredentials() throws Exception {
+  void clientCredentialsIsRefused() throws Exception {
+    for (List<String> grantTypes : List.of(List.of("client_credentials"), List.of("authorization_code", "client_credentials"),
+        List.of("authorization_code", "refresh_token", "client_credentials"))) {
+      ClientMetadataException e = refused("invalid_client_metadata", "grant_types", grantTypes,
+          "token_endpoint_auth_method", "client_secret_post");
+      assertTrue(e.description().contains("java -jar mcpauth-agent.jar client add"), e.description());
+    }
     refused("invalid_client_metadata", "grant_types", List.of("client_credentials"), "token_endpoint_auth_method", "none");
-    ClientMetadata metadata = valid("grant_types", List.of("client_credentials"), "redirect_uris", null);
-    assertEquals(List.of(), metadata.responseTypes());
-    assertEquals(List.of(), metadata.redirectUris());
-    assertEquals("client_secret_basic", metadata.tokenEndpointAuthMethod());
-    assertEquals(List.of("authorization_code", "client_credentials"),
-        valid("grant_types", List.of("authorization_code", "client_credentials"), "token_endpoint_auth_method", "client_secret_post").grantTypes());
+    refused("invalid_client_metadata", "grant_types", List.of("client_credentials"), "redirect_uris", null);
   }
 
   @DisplayName("AS-SEC-42: logo_uri and client_uri must be https to a public host; never fetched")
