@@ -55,13 +55,16 @@ public final class AuthServer {
   private final GrantStore grants;
   private final KeySource keySource;
   private final HttpServer server;
+  private final UserRevocations userRevocations;
 
-  private AuthServer(URI issuer, AgentConfig agentConfig, GrantStore grants, KeySource keySource, HttpServer server) {
+  private AuthServer(URI issuer, AgentConfig agentConfig, GrantStore grants, KeySource keySource, HttpServer server,
+      UserRevocations userRevocations) {
     this.issuer = issuer;
     this.agentConfig = agentConfig;
     this.grants = grants;
     this.keySource = keySource;
     this.server = server;
+    this.userRevocations = userRevocations;
   }
 
   /** @param log where start-up notes are logged from: initialising logging must stay off the start-up path */
@@ -80,13 +83,18 @@ public final class AuthServer {
       GrantStore grants = storeStep("grants", () -> GrantStore.open(data,
           as.refreshTokenLifetime().plus(tokenLifetime).toSeconds()));
       UserStore users = storeStep("users", () -> UserStore.open(as.usersFile()));
+      // Users removed, or given a new password, while the server was down lose their grants before it serves.
+      UserRevocations userRevocations = new UserRevocations(users, grants);
+      var revokedAtStart = storeStep("grants", userRevocations::revokeNow);
       KeySource keySource = new EmbeddedKeySource(keys, clock);
       Routes routes = routes(bound, as, issuer.toString(), keys, clientStore, grants, users, keySource, clock);
       server.createContext("/", routes::dispatch);
       server.setExecutor(executor());
       startDaemon(server);
-      AuthServer authServer = new AuthServer(issuer, bound, grants, keySource, server);
+      AuthServer authServer = new AuthServer(issuer, bound, grants, keySource, server, userRevocations);
       authServer.maintain(keys, clientStore, as, clock);
+      userRevocations.start();
+      log.execute(() -> UserRevocations.log(revokedAtStart));
       if (storeStep("users", users::isEmpty)) {
         log.execute(() -> AgentLog.warn("authorization server: no users yet, so nobody can sign in. Add one with: "
             + "java -jar mcpauth-agent.jar user add --users-file {} --username NAME", as.usersFile()));
@@ -123,6 +131,7 @@ public final class AuthServer {
   }
 
   public void stop() {
+    userRevocations.stop();
     server.stop(0);
   }
 
@@ -150,10 +159,10 @@ public final class AuthServer {
     AccessTokens tokens = new AccessTokens(issuer, keys, as.accessTokenLifetime().toSeconds(), as.signingKeyMaxAge());
     long idle = as.refreshTokenIdle().toSeconds();
     long lifetime = as.refreshTokenLifetime().toSeconds();
-    TokenEndpoint token = new TokenEndpoint(authentication, codes, grants, tokens, resources, as.scopes(), idle, lifetime,
-        new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), clock);
-    TokenLookup lookup = new TokenLookup(grants, new TokenVerifier(bound, Set.of(), keySource, clock), idle, lifetime,
-        clock);
+    TokenEndpoint token = new TokenEndpoint(authentication, codes, grants, users, tokens, resources, as.scopes(), idle,
+        lifetime, new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), clock);
+    TokenLookup lookup = new TokenLookup(grants, users, new TokenVerifier(bound, Set.of(), keySource, clock), idle,
+        lifetime, clock);
     RegistrationEndpoint registration = as.dynamicRegistration()
         ? new RegistrationEndpoint(clientStore, as.scopes(),
             new RateLimiter(as.registrationsPerMinute(), Duration.ofMinutes(1), System::nanoTime), as.maxClients(), clock)

@@ -27,7 +27,7 @@ public final class CommandLine {
             java -javaagent:mcpauth-agent.jar -jar server.jar
 
           Manage the users of the embedded authorization server (try 'user --help'):
-            java -jar mcpauth-agent.jar user add|remove|list [--username NAME] [--users-file FILE]
+            java -jar mcpauth-agent.jar user add|remove|passwd|list [--username NAME] [--users-file FILE]
 
           Protect a running JVM:
             java -jar mcpauth-agent.jar attach <pid> mcpauth.issuer=ISSUER mcpauth.resource=URL [--config FILE]
