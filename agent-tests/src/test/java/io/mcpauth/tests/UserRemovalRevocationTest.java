@@ -57,18 +57,24 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
     }
   }
 
-  /** One user's standing in the server: signed in in their own browser, tokens, and a consent page left open. */
+  /**
+   * One user's standing in the server: signed in in their own browser, tokens, a code not yet
+   * redeemed, and a consent page left open.
+   */
   private final class SignedIn {
     final OAuthDriver browser = browser();
     final OAuthDriver.Client client = publicClient(browser);
     final String access;
     final String refresh;
+    final OAuthDriver.Pkce pkce = OAuthDriver.pkce();
+    final String code;
     final HttpResponse<String> openConsent;
 
     SignedIn(String username, String password) {
       Map<String, Object> tokens = browser.tokens(client, resource(), null, username, password);
       access = secret((String) tokens.get("access_token"));
       refresh = secret((String) tokens.get("refresh_token"));
+      code = secret(browser.code(client, pkce, resource(), null, username, password));
       // The session is signed in: a new authorization request goes straight to the consent page.
       openConsent = browser.authorize(request(browser, client));
       assertEquals(200, openConsent.statusCode(), openConsent.body());
@@ -89,9 +95,9 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
 
     assertEquals(0, user(null, "remove", "--username", "dave"), "user remove");
 
-    awaitCondition("dave's live access token is refused at the MCP endpoint", () -> atResourceServer(dave.access) == 401);
+    assertStandingLostAtUse(dave, introspector);
+    awaitRevoked(dave, "dave");
     server.fixture().awaitLog("user dave was removed; revoked 1 grant(s)", Duration.ofSeconds(5));
-    assertStandingLost(dave, introspector);
     assertStandingKept(alice, introspector);
   }
 
@@ -108,9 +114,9 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
     String newPassword = secret(randomPassword());
     assertEquals(0, user(newPassword, "passwd", "--username", "erin"), "user passwd");
 
-    awaitCondition("erin's live access token is refused at the MCP endpoint", () -> atResourceServer(erin.access) == 401);
+    assertStandingLostAtUse(erin, introspector);
+    awaitRevoked(erin, "erin");
     server.fixture().awaitLog("user erin has a new password; revoked 1 grant(s)", Duration.ofSeconds(5));
-    assertStandingLost(erin, introspector);
     assertStandingKept(alice, introspector);
 
     OAuthDriver fresh = browser();
@@ -136,8 +142,8 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
     assertEquals(0, user(null, "remove", "--username", "gina"), "user remove");
     EmbeddedAuthServer.addUser(usersFile(), "gina", password);
 
-    awaitCondition("gina's old access token is refused at the MCP endpoint", () -> atResourceServer(gina.access) == 401);
-    assertStandingLost(gina, introspector);
+    assertStandingLostAtUse(gina, introspector);
+    awaitRevoked(gina, "gina");
     assertStandingKept(alice, introspector);
     OAuthDriver fresh = browser();
     OAuthDriver.Client client = publicClient(fresh);
@@ -180,9 +186,13 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
 
   // ---------------------------------------------------------------- assertions
 
-  private void assertStandingLost(SignedIn user, OAuthDriver.Client introspector) {
+  /**
+   * What every use checks against the users file itself, so it holds as soon as the command has
+   * returned, before the watch has revoked anything.
+   */
+  private void assertStandingLostAtUse(SignedIn user, OAuthDriver.Client introspector) {
     assertTokenError(user.browser.refresh(user.client, user.refresh), 400, "invalid_grant");
-    assertRefused(user.access, "the user's grant is revoked");
+    assertTokenError(user.browser.redeem(user.client, user.code, user.pkce, resource()), 400, "invalid_grant");
     assertActive(introspector, user.access, false);
     assertActive(introspector, user.refresh, false);
     // The consent page left open in the signed-in browser leads to no code...
@@ -192,8 +202,18 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
     assertLoginPage(user.browser.authorize(request(user.browser, user.client)));
   }
 
+  /**
+   * What the watch does without any request to the authorization server: revokes the grant, so
+   * the live access token fails at the MCP endpoint, and the refresh token stays refused.
+   */
+  private void awaitRevoked(SignedIn user, String username) {
+    awaitCondition(username + "'s live access token is refused at the MCP endpoint", () -> atResourceServer(user.access) == 401);
+    assertTokenError(user.browser.refresh(user.client, user.refresh), 400, "invalid_grant");
+  }
+
   private void assertStandingKept(SignedIn user, OAuthDriver.Client introspector) {
     assertAccepted(user.access, "another user's token");
+    ok(user.browser.redeem(user.client, user.code, user.pkce, resource()));
     assertActive(introspector, user.access, true);
     Map<String, Object> refreshed = ok(user.browser.refresh(user.client, user.refresh));
     assertAccepted((String) refreshed.get("access_token"), "another user's refreshed token");

@@ -27,6 +27,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
@@ -85,7 +86,7 @@ public final class AuthServer {
       UserStore users = storeStep("users", () -> UserStore.open(as.usersFile()));
       // Users removed, or given a new password, while the server was down lose their grants before it serves.
       UserRevocations userRevocations = new UserRevocations(users, grants);
-      var revokedAtStart = storeStep("grants", userRevocations::revokeNow);
+      List<UserRevocations.Revoked> revokedAtStart = storeStep("grants", userRevocations::revokeNow);
       KeySource keySource = new EmbeddedKeySource(keys, clock);
       Routes routes = routes(bound, as, issuer.toString(), keys, clientStore, grants, users, keySource, clock);
       server.createContext("/", routes::dispatch);
