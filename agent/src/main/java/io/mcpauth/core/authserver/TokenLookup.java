@@ -3,10 +3,10 @@ package io.mcpauth.core.authserver;
 import io.mcpauth.core.authserver.store.GrantStore;
 import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.logging.AgentLog;
-import java.io.IOException;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedToken;
+import java.io.IOException;
 import java.time.Clock;
 
 /**
