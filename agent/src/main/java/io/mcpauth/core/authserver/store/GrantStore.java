@@ -14,7 +14,9 @@ import java.util.function.UnaryOperator;
  * Grants (one per user approval or client-credentials token: the refresh-token family of RFC 9700
  * §4.14.2) and revoked access tokens, in {@code grants.json}. Every change is written before it is
  * acknowledged. The revocation sets are read on every request by the resource server, so they are
- * kept in memory; they are empty, and cost one size check, until something is revoked.
+ * kept in memory; they are empty, and cost one size check, until something is revoked. A user's
+ * grant records the credential the user held when approving, and is revoked once the user no longer
+ * holds it ({@link #revokeStale}).
  */
 public final class GrantStore {
 
