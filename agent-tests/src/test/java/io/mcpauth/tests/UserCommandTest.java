@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code java -jar mcpauth-agent.jar user add|remove|list}, run from the shipped jar with the password on stdin. */
+/** {@code java -jar mcpauth-agent.jar user add|remove|passwd|list}, run from the shipped jar with the password on stdin. */
 class UserCommandTest {
 
   private static final String PASSWORD = "Corr3ct-Horse-Battery";
@@ -75,7 +75,7 @@ class UserCommandTest {
 
     Result duplicate = cli(PASSWORD + "\n", "add", "--users-file", file, "--username", "ALICE");
     assertEquals(1, duplicate.exit(), duplicate.all());
-    assertTrue(duplicate.stderr().contains("user 'ALICE' already exists") && duplicate.stderr().contains("'user remove' then 'user add'"),
+    assertTrue(duplicate.stderr().contains("user 'ALICE' already exists") && duplicate.stderr().contains("'user passwd'"),
         duplicate.stderr());
 
     Result tooShort = cli("short\n", "add", "--users-file", file, "--username", "bob");
@@ -121,7 +121,7 @@ class UserCommandTest {
     Result help = cli("", "--help");
     assertEquals(0, help.exit(), help.all());
     assertTrue(help.stdout().contains("user add --username NAME") && help.stdout().contains("mcpauth.issuer is not set"), help.stdout());
-    for (String verb : List.of("add", "remove", "list")) {
+    for (String verb : List.of("add", "remove", "passwd", "list")) {
       Result verbHelp = cli("", verb, "--help");
       assertEquals(0, verbHelp.exit(), verbHelp.all());
       assertTrue(verbHelp.stdout().startsWith("usage: java -jar mcpauth-agent.jar user " + verb), verbHelp.stdout());
@@ -132,7 +132,7 @@ class UserCommandTest {
         "-jar", Fixture.agentJar().toAbsolutePath().toString(), "--help").redirectErrorStream(true).start();
     String topHelp = new String(top.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, top.waitFor());
-    assertTrue(topHelp.contains("user add|remove|list") && topHelp.contains("own authorization server"), topHelp);
+    assertTrue(topHelp.contains("user add|remove|passwd|list") && topHelp.contains("own authorization server"), topHelp);
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
@@ -57,15 +58,17 @@ public final class AuthServer {
   private final ServiceClients serviceClients;
   private final KeySource keySource;
   private final HttpServer server;
+  private final UserRevocations userRevocations;
 
   private AuthServer(URI issuer, AgentConfig agentConfig, GrantStore grants, ServiceClients serviceClients,
-      KeySource keySource, HttpServer server) {
+      KeySource keySource, HttpServer server, UserRevocations userRevocations) {
     this.issuer = issuer;
     this.agentConfig = agentConfig;
     this.grants = grants;
     this.serviceClients = serviceClients;
     this.keySource = keySource;
     this.server = server;
+    this.userRevocations = userRevocations;
   }
 
   /** @param log where start-up notes are logged from: initialising logging must stay off the start-up path */
@@ -85,8 +88,11 @@ public final class AuthServer {
           as.refreshTokenLifetime().plus(tokenLifetime).toSeconds()));
       UserStore users = storeStep("users", () -> UserStore.open(as.usersFile()));
       ServiceClients serviceClients = storeStep("service clients", () -> ServiceClients.open(as.serviceClientsFile()));
+      // Users removed, or given a new password, while the server was down lose their grants before it serves.
+      UserRevocations userRevocations = new UserRevocations(users, grants);
+      List<UserRevocations.Revoked> revokedAtStart = storeStep("grants", userRevocations::revokeNow);
       KeySource keySource = new EmbeddedKeySource(keys, clock);
-      AuthServer authServer = new AuthServer(issuer, bound, grants, serviceClients, keySource, server);
+      AuthServer authServer = new AuthServer(issuer, bound, grants, serviceClients, keySource, server, userRevocations);
       Routes routes = routes(bound, as, issuer.toString(), keys, clientStore, serviceClients, grants, users, keySource,
           authServer.revocations(), clock);
       server.createContext("/", routes::dispatch);
@@ -94,6 +100,8 @@ public final class AuthServer {
       startDaemon(server);
       authServer.maintain(keys, clientStore, as, clock);
       authServer.watch(serviceClients);
+      userRevocations.start();
+      log.execute(() -> UserRevocations.log(revokedAtStart));
       if (storeStep("users", users::isEmpty)) {
         log.execute(() -> AgentLog.warn("authorization server: no users yet, so nobody can sign in. Add one with: "
             + "java -jar mcpauth-agent.jar user add --users-file {} --username NAME", as.usersFile()));
@@ -139,6 +147,7 @@ public final class AuthServer {
   }
 
   public void stop() {
+    userRevocations.stop();
     server.stop(0);
   }
 
@@ -178,9 +187,9 @@ public final class AuthServer {
     AccessTokens tokens = new AccessTokens(issuer, keys, as.accessTokenLifetime().toSeconds(), as.signingKeyMaxAge());
     long idle = as.refreshTokenIdle().toSeconds();
     long lifetime = as.refreshTokenLifetime().toSeconds();
-    TokenEndpoint token = new TokenEndpoint(authentication, codes, grants, tokens, resources, as.scopes(), idle, lifetime,
-        new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), clock);
-    TokenLookup lookup = new TokenLookup(grants, revocations, new TokenVerifier(bound, Set.of(), keySource, clock), idle,
+    TokenEndpoint token = new TokenEndpoint(authentication, codes, grants, users, tokens, resources, as.scopes(), idle,
+        lifetime, new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), clock);
+    TokenLookup lookup = new TokenLookup(grants, revocations, users, new TokenVerifier(bound, Set.of(), keySource, clock), idle,
         lifetime, clock);
     RegistrationEndpoint registration = as.dynamicRegistration()
         ? new RegistrationEndpoint(clientStore, as.scopes(),

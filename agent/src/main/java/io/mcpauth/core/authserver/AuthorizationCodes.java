@@ -16,16 +16,21 @@ final class AuthorizationCodes {
   static final long LIFETIME_SECONDS = 60;
   private static final int MAX_CODES = 100_000;
 
-  /** What a code stands for. {@code grantId} is set once, by the one successful redemption. */
+  /**
+   * What a code stands for: the request, the user and the credential the user approved with.
+   * {@code grantId} is set once, by the one successful redemption.
+   */
   static final class Code {
     final AuthorizationRequest request;
     final String subject;
+    final String credential;
     final long expiresAt;
     final AtomicReference<String> grantId = new AtomicReference<>();
 
-    Code(AuthorizationRequest request, String subject, long expiresAt) {
+    Code(AuthorizationRequest request, String subject, String credential, long expiresAt) {
       this.request = request;
       this.subject = subject;
+      this.credential = credential;
       this.expiresAt = expiresAt;
     }
   }
@@ -33,7 +38,7 @@ final class AuthorizationCodes {
   private final Map<String, Code> codes = new ConcurrentHashMap<>();
 
   /** @return the code, or null when too many are outstanding */
-  String issue(AuthorizationRequest request, String subject, long now) {
+  String issue(AuthorizationRequest request, String subject, String credential, long now) {
     if (codes.size() >= MAX_CODES) {
       codes.values().removeIf(c -> c.expiresAt < now);
       if (codes.size() >= MAX_CODES) {
@@ -41,7 +46,7 @@ final class AuthorizationCodes {
       }
     }
     String code = Secrets.random();
-    codes.put(key(code), new Code(request, subject, now + LIFETIME_SECONDS));
+    codes.put(key(code), new Code(request, subject, credential, now + LIFETIME_SECONDS));
     return code;
   }
 

@@ -82,7 +82,7 @@ final class AuthorizationEndpoint {
       return;
     }
     long now = clock.instant().getEpochSecond();
-    BrowserSessions.Session session = sessions.session(exchange.cookie(sessionCookie), now);
+    BrowserSessions.Session session = session(exchange, now);
     if (session == null) {
       session = sessions.newSession(now);
       if (session == null) {
@@ -124,7 +124,7 @@ final class AuthorizationEndpoint {
       errorPage(exchange, 400, "Invalid request", e.getMessage());
       return;
     }
-    BrowserSessions.Session session = sessions.session(exchange.cookie(sessionCookie), now);
+    BrowserSessions.Session session = session(exchange, now);
     BrowserSessions.Transaction transaction = sessions.transaction(transactionId, session, now);
     if (transaction == null) {
       errorPage(exchange, 403, "Sign-in expired", "This sign-in is no longer valid. Start again from your application.");
@@ -143,7 +143,7 @@ final class AuthorizationEndpoint {
       loginPage(exchange, 429, transaction, "Too many failed sign-ins. Try again in " + retry + " seconds.");
       return;
     }
-    Optional<String> user;
+    Optional<UserStore.Account> user;
     try {
       user = username == null || password == null ? Optional.empty() : users.authenticate(username, password.toCharArray());
     } catch (IOException e) {
@@ -160,17 +160,17 @@ final class AuthorizationEndpoint {
       return;
     }
     failuresPerAccount.reset(account);
-    BrowserSessions.Session signedIn = sessions.signIn(session, user.get(), now);
+    BrowserSessions.Session signedIn = sessions.signIn(session, user.get().username(), user.get().credential(), now);
     transaction.sessionId = signedIn.id();
     setCookie(exchange, signedIn);
-    AgentLog.info("authorization server: {} signed in", LogText.printable(user.get()));
+    AgentLog.info("authorization server: {} signed in", LogText.printable(user.get().username()));
     exchange.seeOther(path("/consent") + "?transaction=" + encode(transaction.id));
   }
 
   /** GET /consent (after login) and POST /consent (the decision). */
   void consent(Exchange exchange) throws IOException {
     long now = clock.instant().getEpochSecond();
-    BrowserSessions.Session session = sessions.session(exchange.cookie(sessionCookie), now);
+    BrowserSessions.Session session = session(exchange, now);
     try {
       if (exchange.method().equals("GET")) {
         BrowserSessions.Transaction transaction = sessions.transaction(exchange.query().single("transaction"), session, now);
@@ -192,7 +192,7 @@ final class AuthorizationEndpoint {
         return;
       }
       sessions.finish(transaction);
-      decide(exchange, transaction.request, session.user(), form.single("decision"), now);
+      decide(exchange, transaction.request, session, form.single("decision"), now);
     } catch (Parameters.MalformedException e) {
       errorPage(exchange, 400, "Invalid request", e.getMessage());
     } catch (OAuthError e) {
@@ -200,14 +200,15 @@ final class AuthorizationEndpoint {
     }
   }
 
-  private void decide(Exchange exchange, AuthorizationRequest request, String user, String decision, long now)
-      throws IOException {
+  private void decide(Exchange exchange, AuthorizationRequest request, BrowserSessions.Session session, String decision,
+      long now) throws IOException {
+    String user = session.user();
     if (!"approve".equals(decision)) {
       AgentLog.info("authorization server: {} denied client {}", LogText.printable(user), LogText.printable(request.client().clientId()));
       redirectError(exchange, request.redirectUri(), request.state(), "access_denied", "The user denied the request");
       return;
     }
-    String code = codes.issue(request, user, now);
+    String code = codes.issue(request, user, session.credential(), now);
     if (code == null) {
       redirectError(exchange, request.redirectUri(), request.state(), "temporarily_unavailable", "Too many pending codes");
       return;
@@ -224,6 +225,31 @@ final class AuthorizationEndpoint {
     }
     location.append("&iss=").append(encode(issuer));
     exchange.seeOther(location.toString());
+  }
+
+  /**
+   * The browser's live session, or null. A signed-in session stands only while its user holds the
+   * credential they signed in with (RFC 9700 §4.14.2): once the user is removed or given a new
+   * password it is ended, and the browser must sign in again. When the users file cannot be read,
+   * no signed-in session is honoured (and none is ended).
+   */
+  private BrowserSessions.Session session(Exchange exchange, long now) {
+    BrowserSessions.Session session = sessions.session(exchange.cookie(sessionCookie), now);
+    if (session == null || session.user() == null) {
+      return session;
+    }
+    try {
+      if (users.holds(session.user(), session.credential())) {
+        return session;
+      }
+    } catch (IOException e) {
+      AgentLog.error("authorization server: the users file cannot be read; signed-in sessions are not honoured", e);
+      return null;
+    }
+    sessions.end(session);
+    AgentLog.info("authorization server: signed out a browser session of {}: the user was removed or has a new password",
+        LogText.printable(session.user()));
+    return null;
   }
 
   /** The checks of /authorize, in the order that decides whether an error may redirect; null when answered. */

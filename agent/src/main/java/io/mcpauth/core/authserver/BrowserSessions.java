@@ -14,8 +14,11 @@ final class BrowserSessions {
   static final long TRANSACTION_SECONDS = 600;
   private static final int MAX_ENTRIES = 20_000;
 
-  /** {@code user} is null until the browser signs in. */
-  record Session(String id, String user, long expiresAt) {}
+  /**
+   * {@code user} is null until the browser signs in; {@code credential} is the one the user signed
+   * in with, and the session stands only while the user holds it (UserStore#holds).
+   */
+  record Session(String id, String user, String credential, long expiresAt) {}
 
   static final class Transaction {
     final String id;
@@ -55,17 +58,22 @@ final class BrowserSessions {
     if (!roomFor(sessions, now)) {
       return null;
     }
-    Session session = new Session(Secrets.random(), null, now + SESSION_SECONDS);
+    Session session = new Session(Secrets.random(), null, null, now + SESSION_SECONDS);
     sessions.put(session.id(), session);
     return session;
   }
 
   /** Login: the old session id is dropped and a new one carries the user. */
-  Session signIn(Session anonymous, String user, long now) {
+  Session signIn(Session anonymous, String user, String credential, long now) {
     sessions.remove(anonymous.id());
-    Session session = new Session(Secrets.random(), user, now + SESSION_SECONDS);
+    Session session = new Session(Secrets.random(), user, credential, now + SESSION_SECONDS);
     sessions.put(session.id(), session);
     return session;
+  }
+
+  /** Signs the browser out: the session id is forgotten, so none of its transactions can go on. */
+  void end(Session session) {
+    sessions.remove(session.id());
   }
 
   Transaction start(AuthorizationRequest request, Session session, long now) {

@@ -33,7 +33,7 @@ final class IntrospectionEndpoint {
         throw OAuthError.invalidRequest("token is required");
       }
       form.single("token_type_hint");
-      TokenLookup.Found found = lookup.find(token);
+      TokenLookup.Found found = lookup.findActive(token);
       Map<String, Object> response = new LinkedHashMap<>();
       response.put("active", found != null);
       if (found != null && found.accessToken() != null) {

@@ -2,6 +2,7 @@ package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.authserver.store.GrantStore;
+import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.logging.AgentLog;
 import java.io.IOException;
 import java.time.Clock;
@@ -24,6 +25,7 @@ final class TokenEndpoint {
   private final ClientAuthentication authentication;
   private final AuthorizationCodes codes;
   private final GrantStore grants;
+  private final UserStore users;
   private final AccessTokens tokens;
   private final ResourcePolicy resources;
   private final List<String> scopesOnOffer;
@@ -32,12 +34,13 @@ final class TokenEndpoint {
   private final RateLimiter failures;
   private final Clock clock;
 
-  TokenEndpoint(ClientAuthentication authentication, AuthorizationCodes codes, GrantStore grants, AccessTokens tokens,
-      ResourcePolicy resources, List<String> scopesOnOffer, long refreshIdleSeconds, long refreshLifetimeSeconds,
-      RateLimiter failures, Clock clock) {
+  TokenEndpoint(ClientAuthentication authentication, AuthorizationCodes codes, GrantStore grants, UserStore users,
+      AccessTokens tokens, ResourcePolicy resources, List<String> scopesOnOffer, long refreshIdleSeconds,
+      long refreshLifetimeSeconds, RateLimiter failures, Clock clock) {
     this.authentication = authentication;
     this.codes = codes;
     this.grants = grants;
+    this.users = users;
     this.tokens = tokens;
     this.resources = resources;
     this.scopesOnOffer = scopesOnOffer;
@@ -117,11 +120,18 @@ final class TokenEndpoint {
             LogText.printable(client.clientId()));
         throw OAuthError.invalidGrant("the code was already used");
       }
+      requireStanding(code.subject, code.credential);
       String grantId = Secrets.identifier();
       String refreshSecret = client.allowsGrant("refresh_token") ? Secrets.random() : null;
       grants.create(grantId, client.clientId(), code.subject, request.scope(), request.resource(),
-          refreshSecret == null ? null : Secrets.sha256(refreshSecret), now);
+          refreshSecret == null ? null : Secrets.sha256(refreshSecret), code.credential, now);
       code.grantId.set(grantId);
+      // Checked again now that the grant exists: a change of the users file from here on is seen
+      // by the revocation watch, which then finds this grant (UserRevocations).
+      if (!stands(code.subject, code.credential)) {
+        grants.revokeGrant(grantId);
+        throw userGone();
+      }
       return response(code.subject, client, request.resource(), request.scope(), grantId,
           refreshSecret == null ? null : grantId + "." + refreshSecret, now);
     }
@@ -141,6 +151,9 @@ final class TokenEndpoint {
     }
     if (now > grant.refreshExpiresAt(refreshIdleSeconds, refreshLifetimeSeconds)) {
       throw OAuthError.invalidGrant("the refresh token has expired");
+    }
+    if (grant.credential() != null) {
+      requireStanding(grant.subject(), grant.credential());
     }
     String scope = narrowedScope(form.single("scope"), grant.scope());
     checkResource(form, grant.resource());
@@ -202,6 +215,29 @@ final class TokenEndpoint {
       response.put("refresh_token", refreshToken);
     }
     return response;
+  }
+
+  /**
+   * RFC 9700 §4.14.2: what a user granted stands only while the user holds the credential it was
+   * granted under; a removed user, or one with a new password, must sign in again.
+   */
+  private void requireStanding(String user, String credential) throws OAuthError {
+    if (!stands(user, credential)) {
+      throw userGone();
+    }
+  }
+
+  private boolean stands(String user, String credential) throws OAuthError {
+    try {
+      return users.holds(user, credential);
+    } catch (IOException e) {
+      AgentLog.error("authorization server: the users file cannot be read; no tokens are issued to users", e);
+      throw new OAuthError(500, "server_error", "the server cannot check the user right now");
+    }
+  }
+
+  private static OAuthError userGone() {
+    return OAuthError.invalidGrant("the user's sign-in is no longer valid; the user must sign in again");
   }
 
   private static void requireGrant(Client client, String grantType) throws OAuthError {

@@ -1,10 +1,13 @@
 package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.authserver.store.GrantStore;
+import io.mcpauth.core.authserver.users.UserStore;
+import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedToken;
 import io.mcpauth.core.token.VerifiedTokenCache;
+import java.io.IOException;
 import java.time.Clock;
 
 /**
@@ -19,16 +22,18 @@ final class TokenLookup {
 
   private final GrantStore grants;
   private final VerifiedTokenCache.Revocations revocations;
+  private final UserStore users;
   private final TokenVerifier verifier;
   private final long refreshIdleSeconds;
   private final long refreshLifetimeSeconds;
   private final Clock clock;
 
   /** @param revocations the resource server's: an access token it refuses is not active here either */
-  TokenLookup(GrantStore grants, VerifiedTokenCache.Revocations revocations, TokenVerifier verifier,
+  TokenLookup(GrantStore grants, VerifiedTokenCache.Revocations revocations, UserStore users, TokenVerifier verifier,
       long refreshIdleSeconds, long refreshLifetimeSeconds, Clock clock) {
     this.grants = grants;
     this.revocations = revocations;
+    this.users = users;
     this.verifier = verifier;
     this.refreshIdleSeconds = refreshIdleSeconds;
     this.refreshLifetimeSeconds = refreshLifetimeSeconds;
@@ -38,6 +43,33 @@ final class TokenLookup {
   /** When a live refresh token's grant stops accepting it: idle or absolute expiry, whichever is first. */
   long refreshExpiry(GrantStore.Grant grant) {
     return grant.refreshExpiresAt(refreshIdleSeconds, refreshLifetimeSeconds);
+  }
+
+  /**
+   * What introspection reports active: {@link #find}, and a token issued under a user's grant only
+   * while the user holds the credential the grant was made under (removed users' tokens are
+   * inactive even before the revocation watch has revoked them). Fails closed: null when the users
+   * file cannot be read, or when an access token names a grant this server does not know.
+   */
+  Found findActive(String token) {
+    Found found = find(token);
+    if (found == null) {
+      return null;
+    }
+    GrantStore.Grant grant = found.refreshGrant();
+    if (grant == null && found.accessToken().claims().get("grant_id") instanceof String id) {
+      grant = grants.find(id);
+      if (grant == null) {
+        return null;
+      }
+    }
+    try {
+      return grant == null || grant.credential() == null || users.holds(grant.subject(), grant.credential())
+          ? found : null;
+    } catch (IOException e) {
+      AgentLog.error("authorization server: the users file cannot be read; user tokens are reported inactive", e);
+      return null;
+    }
   }
 
   /** What the token is, or null when it is neither a current refresh token nor a valid access token. */

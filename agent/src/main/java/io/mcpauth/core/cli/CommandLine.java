@@ -31,7 +31,7 @@ public final class CommandLine {
             java -javaagent:mcpauth-agent.jar -jar server.jar
 
           Manage the users of the embedded authorization server (try 'user --help'):
-            java -jar mcpauth-agent.jar user add|remove|list [--username NAME] [--users-file FILE]
+            java -jar mcpauth-agent.jar user add|remove|passwd|list [--username NAME] [--users-file FILE]
 
           Manage its service clients, programs that get tokens with no user (try 'client --help'):
             java -jar mcpauth-agent.jar client add|remove|list|rotate-secret [--client-id ID] [--scope "A B"] [--clients-file FILE]

@@ -8,22 +8,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Grants (one per user approval or client-credentials token: the refresh-token family of RFC 9700
  * §4.14.2) and revoked access tokens, in {@code grants.json}. Every change is written before it is
  * acknowledged. The revocation sets are read on every request by the resource server, so they are
- * kept in memory; they are empty, and cost one size check, until something is revoked.
+ * kept in memory; they are empty, and cost one size check, until something is revoked. A user's
+ * grant records the credential the user held when approving, and is revoked once the user no longer
+ * holds it ({@link #revokeStale}).
  */
 public final class GrantStore {
 
   /**
    * One grant. {@code refreshHash} is the SHA-256 of the current refresh token's secret, or null;
    * {@code rotatedHashes} those of the refresh tokens it replaced, so that a replay of one of them
-   * can be told from a guess (only a replay revokes the grant).
+   * can be told from a guess (only a replay revokes the grant). {@code credential} is the
+   * fingerprint of the user's password hash when the user approved: the grant stands only while
+   * {@code subject} holds that credential (see {@link #revokeStale}); null for a grant no user
+   * approved; {@link #UNKNOWN_CREDENTIAL} for one stored before credentials were recorded.
    */
   public record Grant(String id, String clientId, String subject, String scope, String resource, long createdAt,
-      byte[] refreshHash, long refreshIssuedAt, boolean revoked, List<byte[]> rotatedHashes) {
+      byte[] refreshHash, long refreshIssuedAt, boolean revoked, List<byte[]> rotatedHashes, String credential) {
 
     Grant withRefresh(byte[] hash, long now) {
       List<byte[]> rotated = new ArrayList<>(rotatedHashes);
@@ -31,11 +37,18 @@ public final class GrantStore {
       if (rotated.size() > MAX_ROTATED_HASHES) {
         rotated.remove(0);
       }
-      return new Grant(id, clientId, subject, scope, resource, createdAt, hash, now, revoked, List.copyOf(rotated));
+      return new Grant(id, clientId, subject, scope, resource, createdAt, hash, now, revoked, List.copyOf(rotated),
+          credential);
     }
 
     Grant asRevoked() {
-      return new Grant(id, clientId, subject, scope, resource, createdAt, null, refreshIssuedAt, true, rotatedHashes);
+      return new Grant(id, clientId, subject, scope, resource, createdAt, null, refreshIssuedAt, true, rotatedHashes,
+          credential);
+    }
+
+    Grant boundTo(String userCredential) {
+      return new Grant(id, clientId, subject, scope, resource, createdAt, refreshHash, refreshIssuedAt, revoked,
+          rotatedHashes, userCredential);
     }
 
     /** When the current refresh token stops being accepted: idle or absolute expiry, whichever comes first. */
@@ -55,6 +68,12 @@ public final class GrantStore {
 
   /** What a refresh attempt found. */
   public enum Rotation { ROTATED, REPLAYED, UNKNOWN }
+
+  /**
+   * The credential of a user's grant from a grants.json written before credentials were recorded:
+   * matches no user's credential, and {@link #revokeStale} binds it to the user's current one.
+   */
+  public static final String UNKNOWN_CREDENTIAL = "unknown";
 
   /** Rotated-out refresh tokens remembered per grant; older replays count as unknown tokens. */
   static final int MAX_ROTATED_HASHES = 64;
@@ -84,9 +103,10 @@ public final class GrantStore {
     return store;
   }
 
+  /** @param credential the credential the approving user holds ({@link Grant}); null when no user approved */
   public synchronized Grant create(String id, String clientId, String subject, String scope, String resource,
-      byte[] refreshHash, long now) throws IOException {
-    Grant grant = new Grant(id, clientId, subject, scope, resource, now, refreshHash, now, false, List.of());
+      byte[] refreshHash, String credential, long now) throws IOException {
+    Grant grant = new Grant(id, clientId, subject, scope, resource, now, refreshHash, now, false, List.of(), credential);
     grants.put(id, grant);
     save();
     return grant;
@@ -124,6 +144,39 @@ public final class GrantStore {
       revokedGrants.put(id, Boolean.TRUE);
       save();
     }
+  }
+
+  /**
+   * RFC 9700 §4.14.2: revokes, in one write, every live grant whose user no longer holds the
+   * credential it was granted under (removed, or given a new password), and so every access token
+   * issued under it. A grant of {@link #UNKNOWN_CREDENTIAL} is bound to its user's current
+   * credential, or revoked when the user is gone.
+   *
+   * @param credentialOf a user's current credential, null when there is no such user
+   * @return how many grants were revoked, by subject, in grant order
+   */
+  public synchronized Map<String, Integer> revokeStale(UnaryOperator<String> credentialOf) throws IOException {
+    Map<String, Integer> revoked = new LinkedHashMap<>();
+    boolean changed = false;
+    for (Grant grant : List.copyOf(grants.values())) {
+      if (grant.revoked() || grant.credential() == null) {
+        continue;
+      }
+      String current = credentialOf.apply(grant.subject());
+      if (current != null && grant.credential().equals(UNKNOWN_CREDENTIAL)) {
+        grants.put(grant.id(), grant.boundTo(current));
+        changed = true;
+      } else if (current == null || !current.equals(grant.credential())) {
+        grants.put(grant.id(), grant.asRevoked());
+        revokedGrants.put(grant.id(), Boolean.TRUE);
+        revoked.merge(grant.subject(), 1, Integer::sum);
+        changed = true;
+      }
+    }
+    if (changed) {
+      save();
+    }
+    return revoked;
   }
 
   /** Revokes one access token until it expires anyway. */
@@ -175,6 +228,9 @@ public final class GrantStore {
       entry.put("refresh_issued", grant.refreshIssuedAt());
       entry.put("revoked", grant.revoked());
       entry.put("rotated_hashes", grant.rotatedHashes().stream().map(h -> java.util.HexFormat.of().formatHex(h)).toList());
+      if (!UNKNOWN_CREDENTIAL.equals(grant.credential())) {
+        entry.put("user_credential", grant.credential());
+      }
       storedGrants.put(grant.id(), entry);
     }
     Map<String, Object> document = new LinkedHashMap<>();
@@ -193,7 +249,8 @@ public final class GrantStore {
           hash == null ? null : java.util.HexFormat.of().parseHex(hash), ((Number) entry.get("refresh_issued")).longValue(),
           (Boolean) entry.get("revoked"),
           entry.get("rotated_hashes") == null ? List.of()
-              : ((List<?>) entry.get("rotated_hashes")).stream().map(h -> java.util.HexFormat.of().parseHex((String) h)).toList());
+              : ((List<?>) entry.get("rotated_hashes")).stream().map(h -> java.util.HexFormat.of().parseHex((String) h)).toList(),
+          entry.containsKey("user_credential") ? (String) entry.get("user_credential") : UNKNOWN_CREDENTIAL);
       grants.put(grant.id(), grant);
       if (grant.revoked()) {
         revokedGrants.put(grant.id(), Boolean.TRUE);

@@ -1,12 +1,15 @@
 package io.mcpauth.core.authserver.users;
 
 import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -57,6 +60,20 @@ public final class PasswordHash {
     } finally {
       Arrays.fill(key, (byte) 0);
       Arrays.fill(stored.key(), (byte) 0);
+    }
+  }
+
+  /**
+   * What identifies one stored hash without revealing it: the first 16 bytes of the SHA-256 of its
+   * encoding, in hex. Every new hash has a new salt, so a changed password (or a user removed and
+   * added again) has a new fingerprint even when the password is the same.
+   */
+  static String fingerprint(String encoded) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(encoded.getBytes(StandardCharsets.US_ASCII));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

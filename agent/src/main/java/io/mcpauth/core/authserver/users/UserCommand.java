@@ -16,25 +16,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code user add|remove|list}: manages the embedded authorization server's users file. Passwords
+ * {@code user add|remove|passwd|list}: manages the embedded authorization server's users file. Passwords
  * are never taken from the command line (other users can read it in the process list), and no
  * password or hash is ever printed.
  */
 public final class UserCommand {
 
   static final String USAGE = """
-      usage: java -jar mcpauth-agent.jar user add|remove|list [--users-file FILE] [--username NAME]
+      usage: java -jar mcpauth-agent.jar user add|remove|passwd|list [--users-file FILE] [--username NAME]
 
       Manages the users who can sign in to the embedded authorization server (the one the agent
       runs when mcpauth.issuer is not set).
         user add --username NAME      adds a user; asks for the password twice at a terminal,
                                       else reads it as one line from standard input
         user remove --username NAME   removes a user
+        user passwd --username NAME   gives a user a new password; asks for it like add
         user list                     prints the usernames, one a line
-      To change a password: user remove, then user add. A running server sees changes at the next login.
+      A running server sees a change within seconds: a removed user, or one with a new password, is
+      signed out and the user's refresh and access tokens are revoked.
       --users-file FILE  default: mcpauth.as.users, else DATA/users where DATA is mcpauth.as.data (~/.mcpauth)
       Exit status: 0 done, 1 refused or failed (nothing changed), 2 invalid arguments.
-      'user add --help' (and remove, list) describe each verb.""";
+      'user add --help' (and remove, passwd, list) describe each verb.""";
 
   static final String ADD_USAGE = """
       usage: java -jar mcpauth-agent.jar user add --username NAME [--users-file FILE]
@@ -43,7 +45,7 @@ public final class UserCommand {
       of standard input is the password, e.g. printf '%%s\\n' "$PW" | java -jar mcpauth-agent.jar user add ...
       A password has at least %d characters. A username is %s,
       matched without regard to case.
-      An existing user is refused: to change a password, 'user remove' then 'user add'.
+      An existing user is refused: to change a password, 'user passwd'.
       --users-file FILE  default: mcpauth.as.users, else DATA/users where DATA is mcpauth.as.data (~/.mcpauth)
       Exit status: 0 added, 1 refused or failed (nothing changed), 2 invalid arguments."""
       .formatted(UserStore.MIN_PASSWORD_LENGTH, UsersFile.USERNAME_RULE);
@@ -51,9 +53,22 @@ public final class UserCommand {
   static final String REMOVE_USAGE = """
       usage: java -jar mcpauth-agent.jar user remove --username NAME [--users-file FILE]
 
-      Removes a user; a running server refuses the user's next sign-in.
+      Removes a user. A running server refuses the user's next sign-in and, within seconds, revokes
+      the user's refresh and access tokens and ends the user's signed-in browser sessions.
       --users-file FILE  default: mcpauth.as.users, else DATA/users where DATA is mcpauth.as.data (~/.mcpauth)
       Exit status: 0 removed, 1 no such user or failed (nothing changed), 2 invalid arguments.""";
+
+  static final String PASSWD_USAGE = """
+      usage: java -jar mcpauth-agent.jar user passwd --username NAME [--users-file FILE]
+
+      Gives an existing user a new password, read like 'user add' reads it: at a terminal asked twice,
+      without echo; otherwise the first line of standard input. A password has at least %d characters.
+      A running server, within seconds, revokes the user's refresh and access tokens and ends the
+      user's signed-in browser sessions, as for a removed user: the old password may be known to
+      someone else. The user signs in again with the new password.
+      --users-file FILE  default: mcpauth.as.users, else DATA/users where DATA is mcpauth.as.data (~/.mcpauth)
+      Exit status: 0 changed, 1 no such user, refused or failed (nothing changed), 2 invalid arguments."""
+      .formatted(UserStore.MIN_PASSWORD_LENGTH);
 
   static final String LIST_USAGE = """
       usage: java -jar mcpauth-agent.jar user list [--users-file FILE]
@@ -95,6 +110,7 @@ public final class UserCommand {
       return switch (verb) {
         case "add" -> wantsHelp(rest) ? help(ADD_USAGE) : add(options(verb, rest, List.of(USERS_FILE, USERNAME)));
         case "remove" -> wantsHelp(rest) ? help(REMOVE_USAGE) : remove(options(verb, rest, List.of(USERS_FILE, USERNAME)));
+        case "passwd" -> wantsHelp(rest) ? help(PASSWD_USAGE) : passwd(options(verb, rest, List.of(USERS_FILE, USERNAME)));
         case "list" -> wantsHelp(rest) ? help(LIST_USAGE) : list(options(verb, rest, List.of(USERS_FILE)));
         default -> throw new UsageException("unknown verb" + (verb.matches("[A-Za-z-]{1,20}") ? " '" + verb + "'" : "")
             + "; try 'java -jar mcpauth-agent.jar user --help'");
@@ -113,11 +129,11 @@ public final class UserCommand {
     UserStore store = UserStore.open(usersFile(options));
     if (store.contains(username)) {
       return refused("user '" + username + "' already exists in " + store.path()
-          + "; to change the password, 'user remove' then 'user add'");
+          + "; to change the password, 'user passwd'");
     }
     char[] password;
     try {
-      password = terminal != null ? PasswordInput.fromTerminal(terminal, username) : PasswordInput.fromLine(in);
+      password = readPassword(username);
     } catch (PasswordInput.Refused e) {
       return refused(e.getMessage());
     }
@@ -142,6 +158,35 @@ public final class UserCommand {
     }
     out.println("mcpauth: removed user '" + username + "' from " + store.path());
     return 0;
+  }
+
+  private int passwd(Map<String, String> options) throws UsageException, IOException {
+    String username = username(options);
+    UserStore store = UserStore.open(usersFile(options));
+    if (!store.contains(username)) {
+      return refused("no user '" + username + "' in " + store.path() + "; to add one, 'user add'");
+    }
+    char[] password;
+    try {
+      password = readPassword(username);
+    } catch (PasswordInput.Refused e) {
+      return refused(e.getMessage());
+    }
+    try {
+      if (!store.setPassword(username, password)) {
+        return refused("no user '" + username + "' in " + store.path());
+      }
+    } catch (IllegalArgumentException e) {
+      return refused(e.getMessage());
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    out.println("mcpauth: changed the password of user '" + username + "' in " + store.path());
+    return 0;
+  }
+
+  private char[] readPassword(String username) throws PasswordInput.Refused, IOException {
+    return terminal != null ? PasswordInput.fromTerminal(terminal, username) : PasswordInput.fromLine(in);
   }
 
   private int list(Map<String, String> options) throws IOException {
@@ -184,7 +229,7 @@ public final class UserCommand {
 
   private static Map<String, String> options(String verb, String[] args, List<String> allowed) throws UsageException {
     return VerbOptions.parse("user", verb, args, allowed, Map.of("--password", "passwords are never taken from the "
-        + "command line (other users can see it); 'user add' asks for it, or reads it from standard input"));
+        + "command line (other users can see it); 'user add' and 'user passwd' ask for it, or read it from standard input"));
   }
 
   /** On JDK 22 and later System.console() is not null when input is redirected; Console.isTerminal() says. */

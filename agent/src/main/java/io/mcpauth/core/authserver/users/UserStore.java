@@ -15,9 +15,13 @@ import java.util.Optional;
 
 /**
  * The embedded authorization server's users, kept in a file ({@link UsersFile}) that the server
- * reads and the {@code user} command writes. The server sees a change (a user added or removed
- * while it runs) at the next login, without a restart. A file that cannot be read or parsed is an
- * {@link IOException} every time it is consulted, never an empty user list.
+ * reads and the {@code user} command writes. The server sees a change (a user added, removed or
+ * given a new password while it runs) at the next look, without a restart. A file that cannot be
+ * read or parsed is an {@link IOException} every time it is consulted, never an empty user list.
+ *
+ * <p>What was granted to a user is bound to the user's <em>credential</em>: a fingerprint of the
+ * stored password hash ({@link PasswordHash#fingerprint}), never the hash itself. Removing the user
+ * or changing the password changes it, and with it the standing of everything granted under the old one.
  */
 public final class UserStore {
 
@@ -33,7 +37,32 @@ public final class UserStore {
     static final Version ABSENT = new Version(null, null, -1);
   }
 
-  private record Snapshot(Version version, UsersFile users) {}
+  private record Snapshot(Version version, UsersFile users, Credentials credentials) {
+    Snapshot(Version version, UsersFile users) {
+      this(version, users, new Credentials(users));
+    }
+  }
+
+  /** A user who signed in, and the credential they signed in with. */
+  public record Account(String username, String credential) {}
+
+  /**
+   * The credentials of one version of the file: the same instance until the file changes, so that
+   * a watcher can tell a change by identity and judge many grants against one consistent version.
+   */
+  public static final class Credentials {
+    private final UsersFile users;
+
+    private Credentials(UsersFile users) {
+      this.users = users;
+    }
+
+    /** The user's credential, or null when there is no such user. */
+    public String of(String username) {
+      UsersFile.Entry entry = users.find(username);
+      return entry == null ? null : entry.credential();
+    }
+  }
 
   private UserStore(Path usersFile) {
     this.file = new AtomicFile(usersFile);
@@ -51,13 +80,31 @@ public final class UserStore {
   }
 
   /**
-   * The canonical spelling of the username when the password is right. An unknown username costs
-   * one full password verification too. The caller keeps (and wipes) {@code password}.
+   * The user, with the canonical spelling of the username, when the password is right. An unknown
+   * username costs one full password verification too. The caller keeps (and wipes) {@code password}.
    */
-  public Optional<String> authenticate(String username, char[] password) throws IOException {
+  public Optional<Account> authenticate(String username, char[] password) throws IOException {
     UsersFile.Entry entry = current().users().find(username);
     boolean matches = PasswordHash.verify(password, entry == null ? unmatchable : entry.hash());
-    return matches && entry != null ? Optional.of(entry.username()) : Optional.empty();
+    return matches && entry != null ? Optional.of(new Account(entry.username(), entry.credential())) : Optional.empty();
+  }
+
+  /** The credentials as the file stands now. */
+  public Credentials credentials() throws IOException {
+    return current().credentials();
+  }
+
+  /** The user's credential now, or null when there is no such user. */
+  public String credential(String username) throws IOException {
+    return credentials().of(username);
+  }
+
+  /**
+   * Whether the user still exists with {@code credential}: false once the user was removed or the
+   * password changed. This is what every grant, code and signed-in session of a user rests on.
+   */
+  public boolean holds(String username, String credential) throws IOException {
+    return credential != null && credential.equals(credential(username));
   }
 
   public boolean isEmpty() throws IOException {
@@ -92,6 +139,27 @@ public final class UserStore {
         return false;
       }
       write(users.with(username, hash));
+    }
+    return true;
+  }
+
+  /**
+   * Gives a user a new password (a new hash with a new salt, on the user's line); false, and
+   * nothing written, when there is no such user. Throws IllegalArgumentException for a password
+   * that breaks {@link #checkPassword}.
+   */
+  public boolean setPassword(String username, char[] password) throws IOException {
+    checkPassword(password);
+    if (current().users().find(username) == null) {
+      return false;
+    }
+    String hash = PasswordHash.hash(password);
+    synchronized (this) {
+      UsersFile users = current().users();
+      if (users.find(username) == null) {
+        return false;
+      }
+      write(users.withHash(username, hash));
     }
     return true;
   }

@@ -22,10 +22,16 @@ final class UsersFile {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
   private static final String HEADER = """
       # mcpauth users: one username:password-hash per line (PBKDF2-HMAC-SHA256).
-      # Managed with: java -jar mcpauth-agent.jar user add|remove|list
+      # Managed with: java -jar mcpauth-agent.jar user add|remove|passwd|list
       """;
 
-  record Entry(String username, String hash, int lineIndex) {}
+  record Entry(String username, String hash, int lineIndex) {
+
+    /** The fingerprint of this user's stored hash ({@link PasswordHash#fingerprint}). */
+    String credential() {
+      return PasswordHash.fingerprint(hash);
+    }
+  }
 
   static final UsersFile ABSENT = new UsersFile(List.of(), Map.of());
 
@@ -99,6 +105,14 @@ final class UsersFile {
       result.addAll(HEADER.lines().toList());
     }
     result.add(username + ":" + hash);
+    return join(result);
+  }
+
+  /** The file's new content with this user's hash replaced, on the same line. */
+  String withHash(String username, String hash) {
+    Entry entry = find(username);
+    List<String> result = new ArrayList<>(lines);
+    result.set(entry.lineIndex(), entry.username() + ":" + hash);
     return join(result);
   }
 

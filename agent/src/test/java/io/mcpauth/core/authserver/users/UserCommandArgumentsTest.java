@@ -43,14 +43,16 @@ class UserCommandArgumentsTest {
   @Test
   void helpForTheCommandAndEachVerb() {
     assertEquals(0, run("--help").exit());
-    assertTrue(run("--help").out().contains("user add|remove|list"));
+    assertTrue(run("--help").out().contains("user add|remove|passwd|list"));
     assertEquals(2, run().exit(), "no verb is a usage error");
-    for (String verb : new String[] {"add", "remove", "list"}) {
+    for (String verb : new String[] {"add", "remove", "passwd", "list"}) {
       Outcome help = run(verb, "--help");
       assertEquals(0, help.exit(), verb);
       assertTrue(help.out().startsWith("usage: java -jar mcpauth-agent.jar user " + verb), help.out());
     }
     assertTrue(run("add", "-h").out().contains("at least 8 characters"));
+    assertTrue(run("passwd", "-h").out().contains("at least 8 characters"));
+    assertTrue(run("passwd", "--help").out().contains("revokes the user's refresh and access tokens"));
   }
 
   @ParameterizedTest
@@ -64,6 +66,8 @@ class UserCommandArgumentsTest {
       "add --username alice --users-file F extra",
       "add --username bad:name --users-file F",
       "remove --users-file F",
+      "passwd --users-file F",
+      "passwd --username alice --users-file F extra",
       "list --users-file F --username alice",
   })
   void usageErrorsAreOneLineAndExit2(String line) {
@@ -79,6 +83,10 @@ class UserCommandArgumentsTest {
     Outcome asOption = run("add", "--username", "alice", "--password=Tr0ub4dor&3");
     assertEquals(2, asOption.exit());
     assertTrue(asOption.err().contains("never taken from the command line"), asOption.err());
+    Outcome forPasswd = run("passwd", "--username", "alice", "--password", "Tr0ub4dor&3");
+    assertEquals(2, forPasswd.exit());
+    assertTrue(forPasswd.err().contains("'user passwd' ask for it"), forPasswd.err());
+    assertFalse((forPasswd.err() + forPasswd.out()).contains("Tr0ub4dor"));
     Outcome stray = run("add", "--username", "alice", "Tr0ub4dor&3");
     assertEquals(2, stray.exit());
     assertTrue(stray.err().contains("unknown argument #3"), stray.err());
@@ -95,6 +103,30 @@ class UserCommandArgumentsTest {
     assertEquals(1, tooShort.exit());
     assertEquals("mcpauth: a password needs at least 8 characters; nothing was changed\n", tooShort.err());
     assertFalse(Files.exists(dir.resolve("users")));
+  }
+
+  @Test
+  void passwdChangesAnExistingUsersHashAndRefusesAnUnknownOneWithExit1() throws Exception {
+    Path file = dir.resolve("users");
+    String fake = "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    Files.writeString(file, "alice:" + fake + "\n");
+    Outcome unknown = run("long enough password\n", new Properties(), "passwd", "--username", "bob", "--users-file", file.toString());
+    assertEquals(1, unknown.exit());
+    assertEquals("mcpauth: no user 'bob' in " + file + "; to add one, 'user add'; nothing was changed\n", unknown.err());
+    Outcome tooShort = run("1234567\n", new Properties(), "passwd", "--username", "alice", "--users-file", file.toString());
+    assertEquals(1, tooShort.exit());
+    assertEquals("mcpauth: a password needs at least 8 characters; nothing was changed\n", tooShort.err());
+    Outcome none = run("", new Properties(), "passwd", "--username", "alice", "--users-file", file.toString());
+    assertEquals(1, none.exit());
+    assertEquals("alice:" + fake + "\n", Files.readString(file), "nothing changed");
+
+    Outcome changed = run("long enough password\n", new Properties(), "passwd", "--username", "ALICE", "--users-file", file.toString());
+    assertEquals(0, changed.exit(), changed.err());
+    assertEquals("mcpauth: changed the password of user 'ALICE' in " + file + "\n", changed.out());
+    String content = Files.readString(file);
+    assertTrue(content.startsWith("alice:pbkdf2-sha256$600000$") && !content.contains(fake), "the line keeps its spelling");
+    assertTrue(UserStore.open(file).authenticate("alice", "long enough password".toCharArray()).isPresent());
+    assertFalse((changed.out() + changed.err()).contains("long enough password") || (changed.out() + changed.err()).contains("pbkdf2"));
   }
 
   @Test

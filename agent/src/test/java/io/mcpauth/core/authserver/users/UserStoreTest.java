@@ -96,7 +96,8 @@ class UserStoreTest {
   @Test
   void authenticateReturnsTheCanonicalNameAndEmptyForAWrongPasswordOrAnUnknownUser() throws IOException {
     UserStore store = UserStore.open(usersFile("# team\nAlice:" + realHash + "\nbob:" + FAKE + "\n"));
-    assertEquals(Optional.of("Alice"), store.authenticate("alice", PASSWORD.toCharArray()));
+    assertEquals(Optional.of(new UserStore.Account("Alice", PasswordHash.fingerprint(realHash))),
+        store.authenticate("alice", PASSWORD.toCharArray()));
     assertEquals(Optional.empty(), store.authenticate("Alice", "s3cret-passw0rD".toCharArray()));
     assertEquals(Optional.empty(), store.authenticate("bob", PASSWORD.toCharArray()));
     assertEquals(Optional.empty(), store.authenticate(null, PASSWORD.toCharArray()));
@@ -109,7 +110,7 @@ class UserStoreTest {
   }
 
   private interface Attempt {
-    Optional<String> run() throws IOException;
+    Optional<UserStore.Account> run() throws IOException;
   }
 
   private static long timed(Attempt attempt) throws IOException {
@@ -122,7 +123,7 @@ class UserStoreTest {
   void aChangeToTheFileIsSeenAtTheNextAuthentication() throws IOException {
     Path file = usersFile("alice:" + realHash + "\n");
     UserStore server = UserStore.open(file);
-    assertEquals(Optional.of("alice"), server.authenticate("alice", PASSWORD.toCharArray()));
+    assertEquals(Optional.of("alice"), server.authenticate("alice", PASSWORD.toCharArray()).map(UserStore.Account::username));
 
     UserStore cli = UserStore.open(file);
     assertTrue(cli.remove("alice"));
@@ -132,7 +133,8 @@ class UserStoreTest {
     // same size as before: the rename still shows as a change
     Files.writeString(dir.resolve("next"), "alice:" + realHash + "\n");
     Files.move(dir.resolve("next"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    assertEquals(Optional.of("alice"), server.authenticate("alice", PASSWORD.toCharArray()), "added user accepted");
+    assertEquals(Optional.of("alice"), server.authenticate("alice", PASSWORD.toCharArray()).map(UserStore.Account::username),
+        "added user accepted");
   }
 
   @Test
@@ -182,6 +184,77 @@ class UserStoreTest {
     assertThrows(IOException.class, store::isEmpty);
     assertThrows(IOException.class, () -> store.remove("alice"));
     assertEquals("alice:" + FAKE + "\nbob:pbkdf2-sha", Files.readString(file), "a damaged file is never rewritten");
+  }
+
+  @Test
+  void theCredentialIsAFingerprintOfTheStoredHashNeverTheHash() throws IOException {
+    UserStore store = UserStore.open(usersFile("# team\nAlice:" + realHash + "\nbob:" + FAKE + "\n"));
+    String alice = store.credential("ALICE");
+    assertTrue(alice.matches("[0-9a-f]{32}"), alice);
+    assertFalse(realHash.contains(alice), "the fingerprint is not a piece of the hash");
+    assertEquals(alice, store.credential("alice"), "the same user, any case");
+    assertFalse(alice.equals(store.credential("bob")));
+    assertEquals(null, store.credential("carol"));
+    assertEquals(null, store.credential("not a username"));
+    assertTrue(store.holds("alice", alice));
+    assertFalse(store.holds("bob", alice), "another user's credential");
+    assertFalse(store.holds("alice", null));
+    assertFalse(store.holds("carol", alice));
+  }
+
+  @Test
+  void credentialsAreOneInstancePerVersionOfTheFile() throws IOException {
+    Path file = usersFile("alice:" + FAKE + "\n");
+    UserStore store = UserStore.open(file);
+    UserStore.Credentials first = store.credentials();
+    assertTrue(first == store.credentials(), "unchanged file, same instance");
+    assertTrue(UserStore.open(file).remove("alice"));
+    UserStore.Credentials second = store.credentials();
+    assertFalse(first == second, "a rewrite is a new version");
+    assertEquals(null, second.of("alice"));
+    assertEquals(PasswordHash.fingerprint(FAKE), first.of("alice"), "an old version keeps answering as it was");
+  }
+
+  @Test
+  void setPasswordReplacesTheHashInPlaceAndChangesTheCredential() throws IOException {
+    Path file = usersFile("# admins\nalice:" + realHash + "\nbob:" + FAKE + "\n");
+    UserStore server = UserStore.open(file);
+    String before = server.credential("alice");
+
+    UserStore cli = UserStore.open(file);
+    assertTrue(cli.setPassword("ALICE", "a new passw0rd".toCharArray()));
+    List<String> lines = Files.readString(file).lines().toList();
+    assertEquals(List.of("# admins", "bob:" + FAKE), List.of(lines.get(0), lines.get(2)), "other lines kept");
+    assertTrue(lines.get(1).startsWith("alice:pbkdf2-sha256$600000$") && !lines.get(1).equals("alice:" + realHash), lines.get(1));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+    assertFalse(server.holds("alice", before), "the running server sees the new credential");
+    assertTrue(server.holds("alice", server.credential("alice")));
+    assertEquals(Optional.empty(), server.authenticate("alice", PASSWORD.toCharArray()), "the old password is refused");
+    assertEquals(Optional.of(new UserStore.Account("alice", server.credential("alice"))),
+        server.authenticate("alice", "a new passw0rd".toCharArray()));
+    assertEquals(PasswordHash.fingerprint(FAKE), server.credential("bob"), "bob untouched");
+  }
+
+  @Test
+  void setPasswordRefusesAnUnknownUserAndAShortPasswordWritingNothing() throws IOException {
+    Path file = usersFile("alice:" + FAKE + "\n");
+    UserStore store = UserStore.open(file);
+    assertFalse(store.setPassword("bob", "long enough password".toCharArray()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> store.setPassword("alice", "short".toCharArray()));
+    assertEquals("a password needs at least 8 characters", e.getMessage());
+    assertEquals("alice:" + FAKE + "\n", Files.readString(file));
+  }
+
+  @Test
+  void removeThenAddWithTheSamePasswordIsANewCredential() throws IOException {
+    Path file = usersFile("alice:" + realHash + "\n");
+    UserStore store = UserStore.open(file);
+    String before = store.credential("alice");
+    assertTrue(store.remove("alice"));
+    assertTrue(store.add("alice", PASSWORD.toCharArray()));
+    assertFalse(store.holds("alice", before), "a new salt: grants of the removed user do not come back");
   }
 
   @Test
