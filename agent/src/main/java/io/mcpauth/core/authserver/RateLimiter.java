@@ -33,6 +33,12 @@ final class RateLimiter {
         || window == null && windows.size() >= MAX_KEYS && !sweep();
   }
 
+  /** The events counted for {@code key} in its current window. */
+  int count(String key) {
+    Window window = windows.get(key);
+    return window == null || nanoTime.getAsLong() - window.start >= windowNanos ? 0 : window.count;
+  }
+
   /** Counts one event; returns false when it goes over the limit. */
   boolean record(String key) {
     if (windows.size() >= MAX_KEYS && !sweep()) {
