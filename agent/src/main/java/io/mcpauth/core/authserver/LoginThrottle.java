@@ -84,10 +84,10 @@ final class LoginThrottle {
   private long accountWideDelay(String account) {
     AccountFailures failures = accounts.get(account);
     long now = nanoTime.getAsLong();
-    if (failures == null || now - failures.windowStart >= WINDOW.toNanos() || failures.count < accountWideThreshold) {
+    if (failures == null || now - failures.windowStart >= WINDOW.toNanos() || failures.count <= accountWideThreshold) {
       return 0;
     }
-    int doublings = Math.min(failures.count - accountWideThreshold, 30);
+    int doublings = Math.min(failures.count - accountWideThreshold - 1, 30);
     long delay = Math.min(SECOND << doublings, MAX_DELAY.toNanos());
     long remaining = failures.last + delay - now;
     return remaining <= 0 ? 0 : (remaining + SECOND - 1) / SECOND;
