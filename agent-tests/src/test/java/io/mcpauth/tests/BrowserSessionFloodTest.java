@@ -32,6 +32,7 @@ class BrowserSessionFloodTest extends AuthServerAttackSupport {
 
   private static final int FLOOD = 20_100;
   private static final Duration FLOOD_DEADLINE = Duration.ofMinutes(4);
+  private static final int CONNECTIONS = 48;
 
   private OAuthDriver.Client client;
 
@@ -102,23 +103,31 @@ class BrowserSessionFloodTest extends AuthServerAttackSupport {
 
   // ---------------------------------------------------------------- helpers
 
-  /** {@code perAddress} cookie-less GET /authorize from each address, in parallel; the statuses counted. */
+  /**
+   * {@code perAddress} cookie-less GET /authorize from each address, over {@link #CONNECTIONS}
+   * keep-alive connections in parallel (one connection waits out the server's Nagle delay on every
+   * response); the statuses counted.
+   */
   private Map<Integer, Integer> flood(List<String> addresses, int perAddress) throws Exception {
     String path = authorizePath(OAuthDriver.pkce());
     long deadline = System.nanoTime() + FLOOD_DEADLINE.toNanos();
-    ExecutorService threads = Executors.newFixedThreadPool(addresses.size());
+    int connectionsPerAddress = Math.max(1, CONNECTIONS / addresses.size());
+    ExecutorService threads = Executors.newFixedThreadPool(connectionsPerAddress * addresses.size());
     try {
       List<Future<Map<Integer, Integer>>> results = new ArrayList<>();
       for (String address : addresses) {
-        results.add(threads.submit(() -> {
-          Map<Integer, Integer> counted = new TreeMap<>();
-          try (LoopbackBrowser flooder = LoopbackBrowser.at(server.issuer(), address).cookieless()) {
-            for (int i = 0; i < perAddress && System.nanoTime() < deadline; i++) {
-              counted.merge(flooder.get(path).status(), 1, Integer::sum);
+        for (int c = 0; c < connectionsPerAddress; c++) {
+          int share = perAddress / connectionsPerAddress + (c < perAddress % connectionsPerAddress ? 1 : 0);
+          results.add(threads.submit(() -> {
+            Map<Integer, Integer> counted = new TreeMap<>();
+            try (LoopbackBrowser flooder = LoopbackBrowser.at(server.issuer(), address).cookieless()) {
+              for (int i = 0; i < share && System.nanoTime() < deadline; i++) {
+                counted.merge(flooder.get(path).status(), 1, Integer::sum);
+              }
             }
-          }
-          return counted;
-        }));
+            return counted;
+          }));
+        }
       }
       Map<Integer, Integer> statuses = new TreeMap<>();
       for (Future<Map<Integer, Integer>> result : results) {

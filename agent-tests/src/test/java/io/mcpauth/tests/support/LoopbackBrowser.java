@@ -140,6 +140,7 @@ public final class LoopbackBrowser implements AutoCloseable {
     }
     Socket opened = new Socket();
     opened.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+    opened.setTcpNoDelay(true);
     opened.bind(new InetSocketAddress(source, 0));
     opened.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
     socket = opened;
