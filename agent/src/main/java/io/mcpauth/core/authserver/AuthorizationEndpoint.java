@@ -42,8 +42,7 @@ final class AuthorizationEndpoint {
   private final Clock clock;
 
   AuthorizationEndpoint(String issuer, boolean https, Clients clients, UserStore users, ResourcePolicy resources,
-      List<String> scopesOnOffer, AuthorizationCodes codes, LoginThrottle throttle,
-      Clock clock) {
+      List<String> scopesOnOffer, AuthorizationCodes codes, LoginThrottle throttle, Clock clock) {
     this.issuer = issuer;
     this.clients = clients;
     this.users = users;
@@ -80,12 +79,13 @@ final class AuthorizationEndpoint {
       return;
     }
     long now = clock.instant().getEpochSecond();
+    String address = exchange.clientAddress();
     BrowserSessions.Session session = sessions.session(exchange.cookie(sessionCookie), now);
     if (session == null) {
-      session = sessions.newSession(exchange.clientAddress(), now);
+      session = sessions.newSession(address, now);
       setCookie(exchange, session);
     }
-    BrowserSessions.Transaction transaction = sessions.start(request, session, exchange.clientAddress(), now);
+    BrowserSessions.Transaction transaction = sessions.start(request, session, address, now);
     if (session.user() != null) {
       consentPage(exchange, transaction, session);
     } else {
