@@ -1,6 +1,8 @@
 package io.mcpauth.core.authserver;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -17,7 +19,9 @@ import java.util.function.LongSupplier;
  *       {@link #ACCOUNT_WIDE_FACTOR} times {@code failuresPerAccount}, an address that has itself
  *       failed for the account waits 1, 2, 4... up to {@link #MAX_DELAY} after the account's last
  *       failure before its next try. An address that has not failed for the account is never
- *       held back, so the user signs in from her own address while others hammer her account.
+ *       held back, so the user signs in from her own address while others hammer her account;
+ *       nor is one of the last {@link #REMEMBERED_ADDRESSES} addresses the account signed in
+ *       from, so that she may mistype there too.
  * </ul>
  */
 final class LoginThrottle {
@@ -25,6 +29,7 @@ final class LoginThrottle {
   static final Duration WINDOW = Duration.ofMinutes(15);
   static final int ACCOUNT_WIDE_FACTOR = 10;
   static final Duration MAX_DELAY = Duration.ofMinutes(1);
+  static final int REMEMBERED_ADDRESSES = 4;
   private static final int MAX_ACCOUNTS = 50_000;
   private static final long SECOND = 1_000_000_000L;
 
@@ -35,6 +40,8 @@ final class LoginThrottle {
   private final int accountWideThreshold;
   private final LongSupplier nanoTime;
   private final Map<String, AccountFailures> accounts = new ConcurrentHashMap<>();
+  /** Where each account last signed in, newest last; only a correct password adds to it. */
+  private final Map<String, List<String>> signedInFrom = new ConcurrentHashMap<>();
 
   LoginThrottle(int failuresPerAccount, int failuresPerAddress, LongSupplier nanoTime) {
     this.perAccountAndAddress = new RateLimiter(failuresPerAccount, WINDOW, nanoTime);
@@ -57,7 +64,7 @@ final class LoginThrottle {
     if (perAddress.exhausted(address)) {
       wait = Math.max(wait, perAddress.retryAfterSeconds(address));
     }
-    if (wait == 0 && perAccountAndAddress.count(pair) > 0) {
+    if (wait == 0 && perAccountAndAddress.count(pair) > 0 && !signedInFrom(account, address)) {
       wait = accountWideDelay(account);
     }
     return wait;
@@ -79,6 +86,20 @@ final class LoginThrottle {
   /** A correct password: this address starts afresh for this account; the account-wide count stays. */
   void succeeded(String account, String address) {
     perAccountAndAddress.reset(pair(account, address));
+    if (signedInFrom.size() >= MAX_ACCOUNTS && !signedInFrom.containsKey(account)) {
+      return;
+    }
+    signedInFrom.compute(account, (k, addresses) -> {
+      List<String> updated = new ArrayList<>(addresses == null ? List.of() : addresses);
+      updated.remove(address);
+      updated.add(address);
+      return List.copyOf(updated.subList(Math.max(0, updated.size() - REMEMBERED_ADDRESSES), updated.size()));
+    });
+  }
+
+  private boolean signedInFrom(String account, String address) {
+    List<String> addresses = signedInFrom.get(account);
+    return addresses != null && addresses.contains(address);
   }
 
   private long accountWideDelay(String account) {

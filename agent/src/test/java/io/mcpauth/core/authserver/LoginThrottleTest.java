@@ -86,6 +86,22 @@ class LoginThrottleTest {
     assertTrue(throttle.waitSeconds("alice", "10.1.0.0") > 0, "the attackers' addresses are still slowed");
   }
 
+  @Test
+  @DisplayName("an address the account signed in from lately may mistype during an attack without waiting; an older one waits like any other")
+  void rememberedAddressesAreNotSlowed() {
+    for (int i = 0; i <= LoginThrottle.REMEMBERED_ADDRESSES; i++) {
+      throttle.succeeded("alice", "10.0.0." + i);   // 10.0.0.0 is the oldest, and forgotten
+    }
+    int threshold = PER_ACCOUNT * LoginThrottle.ACCOUNT_WIDE_FACTOR;
+    for (int i = 0; i < threshold + 10; i++) {
+      throttle.failed("alice", "10.1." + (i / 250) + "." + (i % 250));
+    }
+    throttle.failed("alice", "10.0.0.0");
+    throttle.failed("alice", "10.0.0.1");
+    assertEquals(0, throttle.waitSeconds("alice", "10.0.0.1"), "her home address, after one typo");
+    assertEquals(LoginThrottle.MAX_DELAY.toSeconds(), throttle.waitSeconds("alice", "10.0.0.0"), "an address she has not used lately");
+  }
+
   private void advance(Duration duration) {
     nanos.addAndGet(duration.toNanos());
   }
