@@ -150,7 +150,8 @@ public enum ConfigKey {
   AS_LOGIN_FAILURES_PER_ACCOUNT("mcpauth.as.login.failures-per-account", "5",
       "Failed logins for one username from one client address per 15 minutes before that address gets 429 for "
           + "that username. Beyond 10 times this many for a username from all addresses, an address that failed for it "
-          + "waits 1 s, doubling up to 1 min, after the username's last failure; one that has not failed for it, or that it signed in from lately, never waits. "
+          + "waits 1 s, doubling up to 1 min, after the username's last failure; one that has not failed for it, "
+          + "or that it signed in from lately, never waits. "
           + "An IPv6 /64 counts as one address."),
   AS_LOGIN_FAILURES_PER_ADDRESS("mcpauth.as.login.failures-per-address", "20",
       "Failed logins per client address per 15 minutes, whatever the username, before further attempts get 429. "
