@@ -44,7 +44,9 @@ final class LoginThrottle {
   private final Map<String, List<String>> signedInFrom = new ConcurrentHashMap<>();
 
   LoginThrottle(int failuresPerAccount, int failuresPerAddress, LongSupplier nanoTime) {
-    this.perAccountAndAddress = new RateLimiter(failuresPerAccount, WINDOW, nanoTime);
+    // Filling this table takes failures from many addresses; the address limit bounds what a
+    // forgotten pair can still try, so a full table forgets rather than locking every pair out.
+    this.perAccountAndAddress = RateLimiter.forgettingOldest(failuresPerAccount, WINDOW, nanoTime, RateLimiter.MAX_KEYS);
     this.perAddress = new RateLimiter(failuresPerAddress, WINDOW, nanoTime);
     this.accountWideThreshold = (int) Math.min(Integer.MAX_VALUE, (long) failuresPerAccount * ACCOUNT_WIDE_FACTOR);
     this.nanoTime = nanoTime;
