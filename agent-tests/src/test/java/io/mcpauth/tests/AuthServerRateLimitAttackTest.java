@@ -50,13 +50,14 @@ class AuthServerRateLimitAttackTest extends AuthServerAttackSupport {
   }
 
   @Test
-  @DisplayName("AS-SEC-22: wrong passwords lock the account, then the address, with 429 and Retry-After; the right password is refused meanwhile")
+  @DisplayName("AS-SEC-22: wrong passwords lock the account for this address, then the address for every account, with 429 and Retry-After; the right password is refused meanwhile")
   void loginFailuresAreLimited() {
     OAuthDriver driver = browser();
     HttpResponse<String> page = driver.authorize(request(driver, loginClient));
     assertLoginPage(page);
 
-    // per account: the allowance of failures, then 429 even with the right password
+    // per account from this address: the allowance of failures, then 429 even with the right password
+    // (other addresses are not locked out of the account: AccountLockoutTest)
     for (int i = 0; i < FAILURES_PER_ACCOUNT; i++) {
       page = submit(driver, page, USER, "wrong password " + i);
       assertLoginPage(page);

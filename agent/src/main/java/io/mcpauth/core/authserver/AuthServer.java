@@ -179,11 +179,10 @@ public final class AuthServer {
     ClientAuthentication authentication = new ClientAuthentication(clients);
     ResourcePolicy resources = new ResourcePolicy(bound.resource());
     AuthorizationCodes codes = new AuthorizationCodes();
-    Duration window = Duration.ofMinutes(15);
     // The browser sees the issuer's scheme, also behind a TLS-terminating proxy (AS-SEC-18).
     AuthorizationEndpoint authorization = new AuthorizationEndpoint(issuer, issuer.startsWith("https://"), clients, users, resources,
-        as.scopes(), codes, new RateLimiter(as.loginFailuresPerAccount(), window, System::nanoTime),
-        new RateLimiter(as.loginFailuresPerAddress(), window, System::nanoTime), clock);
+        as.scopes(), codes, new LoginThrottle(as.loginFailuresPerAccount(), as.loginFailuresPerAddress(), System::nanoTime),
+        clock);
     AccessTokens tokens = new AccessTokens(issuer, keys, as.accessTokenLifetime().toSeconds(), as.signingKeyMaxAge());
     long idle = as.refreshTokenIdle().toSeconds();
     long lifetime = as.refreshTokenLifetime().toSeconds();

@@ -35,24 +35,21 @@ final class AuthorizationEndpoint {
   private final List<String> scopesOnOffer;
   private final AuthorizationCodes codes;
   private final BrowserSessions sessions = new BrowserSessions();
-  private final RateLimiter failuresPerAccount;
-  private final RateLimiter failuresPerAddress;
+  private final LoginThrottle throttle;
   private final String sessionCookie;
   private final String cookieAttributes;
   private final String usersHint;
   private final Clock clock;
 
   AuthorizationEndpoint(String issuer, boolean https, Clients clients, UserStore users, ResourcePolicy resources,
-      List<String> scopesOnOffer, AuthorizationCodes codes, RateLimiter failuresPerAccount,
-      RateLimiter failuresPerAddress, Clock clock) {
+      List<String> scopesOnOffer, AuthorizationCodes codes, LoginThrottle throttle, Clock clock) {
     this.issuer = issuer;
     this.clients = clients;
     this.users = users;
     this.resources = resources;
     this.scopesOnOffer = scopesOnOffer;
     this.codes = codes;
-    this.failuresPerAccount = failuresPerAccount;
-    this.failuresPerAddress = failuresPerAddress;
+    this.throttle = throttle;
     // AS-SEC-18: on https the __Host- prefix pins the cookie to this exact origin.
     this.sessionCookie = https ? "__Host-mcpauth-session" : "mcpauth-session";
     this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Lax" + (https ? "; Secure" : "");
@@ -82,20 +79,13 @@ final class AuthorizationEndpoint {
       return;
     }
     long now = clock.instant().getEpochSecond();
+    String address = exchange.clientAddress();
     BrowserSessions.Session session = session(exchange, now);
     if (session == null) {
-      session = sessions.newSession(now);
-      if (session == null) {
-        errorPage(exchange, 503, "Busy", "Too many sign-ins are in progress; try again in a minute.");
-        return;
-      }
+      session = sessions.newSession(address, now);
       setCookie(exchange, session);
     }
-    BrowserSessions.Transaction transaction = sessions.start(request, session, now);
-    if (transaction == null) {
-      errorPage(exchange, 503, "Busy", "Too many sign-ins are in progress; try again in a minute.");
-      return;
-    }
+    BrowserSessions.Transaction transaction = sessions.start(request, session, address, now);
     if (session.user() != null) {
       consentPage(exchange, transaction, session);
     } else {
@@ -134,10 +124,10 @@ final class AuthorizationEndpoint {
       errorPage(exchange, 403, "Invalid form", "The form was not submitted from this sign-in page. Start again from your application.");
       return;
     }
-    String address = exchange.clientAddress();
+    String address = AddressKey.of(exchange.clientAddress());
     String account = username == null ? "" : username.toLowerCase(java.util.Locale.ROOT);
-    if (failuresPerAddress.exhausted(address) || failuresPerAccount.exhausted(account)) {
-      long retry = Math.max(failuresPerAddress.retryAfterSeconds(address), failuresPerAccount.retryAfterSeconds(account));
+    long retry = throttle.waitSeconds(account, address);
+    if (retry > 0) {
       exchange.addHeader("Retry-After", Long.toString(retry));
       AgentLog.warn("authorization server: sign-in refused, too many failures for this account or address");
       loginPage(exchange, 429, transaction, "Too many failed sign-ins. Try again in " + retry + " seconds.");
@@ -152,14 +142,13 @@ final class AuthorizationEndpoint {
       return;
     }
     if (user.isEmpty()) {
-      failuresPerAddress.record(address);
-      failuresPerAccount.record(account);
+      throttle.failed(account, address);
       AgentLog.info("authorization server: failed sign-in for client {}", LogText.printable(transaction.request.client().clientId()));
       // The same words for an unknown user and a wrong password (AS-SEC-22).
       loginPage(exchange, 200, transaction, "The username or password is not correct.");
       return;
     }
-    failuresPerAccount.reset(account);
+    throttle.succeeded(account, address);
     BrowserSessions.Session signedIn = sessions.signIn(session, user.get().username(), user.get().credential(), now);
     transaction.sessionId = signedIn.id();
     setCookie(exchange, signedIn);

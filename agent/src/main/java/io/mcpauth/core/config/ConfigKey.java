@@ -152,9 +152,14 @@ public enum ConfigKey {
   AS_CIMD_CACHE_MAX("mcpauth.as.cimd.cache-max", "1d",
       "...and at most this long; within these bounds its Cache-Control max-age decides."),
   AS_LOGIN_FAILURES_PER_ACCOUNT("mcpauth.as.login.failures-per-account", "5",
-      "Failed logins per username per 15 minutes before further attempts get 429."),
+      "Failed logins for one username from one client address per 15 minutes before that address gets 429 for "
+          + "that username. Beyond 10 times this many for a username from all addresses, an address that failed for it "
+          + "waits 1 s, doubling up to 1 min, after the username's last failure; one that has not failed for it, "
+          + "or that it signed in from lately, never waits. "
+          + "An IPv6 /64 counts as one address."),
   AS_LOGIN_FAILURES_PER_ADDRESS("mcpauth.as.login.failures-per-address", "20",
-      "Failed logins per client address per 15 minutes before further attempts get 429."),
+      "Failed logins per client address per 15 minutes, whatever the username, before further attempts get 429. "
+          + "An IPv6 /64 counts as one address."),
   AS_TOKEN_FAILURES_PER_ADDRESS("mcpauth.as.token.failures-per-address", "60",
       "Failed token requests (bad code, refresh token or client secret) per client address per minute before 429."),
   LOG_LEVEL("mcpauth.log.level", "INFO", "The agent's own log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF)."),
