@@ -147,7 +147,7 @@ public enum ConfigKey {
   AS_CIMD_ALLOW_PRIVATE("mcpauth.as.cimd.allow-private-addresses", "false",
       "Fetch metadata documents from loopback, private and link-local addresses. For tests only."),
   AS_CIMD_MAX_BYTES("mcpauth.as.cimd.max-bytes", "16384", "Largest Client ID Metadata Document accepted (bytes)."),
-  AS_CIMD_TIMEOUT("mcpauth.as.cimd.timeout", "5s", "Deadline for fetching one Client ID Metadata Document."),
+  AS_CIMD_TIMEOUT("mcpauth.as.cimd.timeout", "5s", "Deadline for fetching one Client ID Metadata Document, DNS through body; no request waits longer for one. Fetches run on threads of their own: at most 4 at once, 2 to one host."),
   AS_CIMD_CACHE_MIN("mcpauth.as.cimd.cache-min", "1m", "A fetched metadata document is kept at least this long."),
   AS_CIMD_CACHE_MAX("mcpauth.as.cimd.cache-max", "1d",
       "...and at most this long; within these bounds its Cache-Control max-age decides."),
