@@ -16,9 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The limits of the embedded authorization server that a test has to exhaust (security-corpus.md
- * §2: AS-SEC-22, 33, 43), on a fixture of their own with low limits so that no other class is
- * locked out. The three limiters are independent (login, token endpoint, registration), and the
+ * The limits of the embedded authorization server that a test has to exhaust (AS-SEC-22, 33, 43),
+ * on a fixture of their own with low limits so that no other class is locked out. The three limiters are independent (login, token endpoint, registration), and the
  * clients the tests need are registered before any test runs, so the tests may run in any order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * AS-SEC-01..16 and the authorization side of AS-SEC-24 (security-corpus.md §2): the metadata, the
+ * AS-SEC-01..16 and the authorization side of AS-SEC-24: the metadata, the
  * JWKS and {@code /authorize} of the embedded authorization server, attacked over HTTP in the
  * shipped jar. Until the client and its redirect URI are validated every problem is an error page
  * (400, no Location); after that, errors go back to the client with {@code error}, {@code state}

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * AS-SEC-17..23 (security-corpus.md §2): the login and consent pages of the embedded authorization
+ * AS-SEC-17..23: the login and consent pages of the embedded authorization
  * server, driven as a browser without a screen would drive them (one cookie jar per
  * {@link OAuthDriver}), and attacked: forged and replayed forms, session fixation, framing,
  * hostile client names, consent reuse across clients, account enumeration, and the redirect after

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * AS-SEC-39..42 (security-corpus.md §2): open Dynamic Client Registration (RFC 7591) of the
+ * AS-SEC-39..42: open Dynamic Client Registration (RFC 7591) of the
  * embedded authorization server, attacked over HTTP in the shipped jar. The registration rate limit
  * (AS-SEC-43) is in {@link AuthServerRateLimitAttackTest}.
  */

@@ -51,7 +51,18 @@ class SessionParameterSmugglingTest extends WithIdentityProvider {
       "sessionId=%56",
       "sessionId=A%26sessionId%3DV",
       "SessionId=V",
-      "session%2549d=V");
+      "session%2549d=V",
+      "sessionId&sessionId=V",
+      "sessionId=&sessionId=V",
+      "sessionId%3D=V",
+      "%20sessionId=V",
+      "sessionId%20=V",
+      "sessionId%5B%5D=V",
+      ";sessionId=V",
+      "sessionId=V;x=1",
+      "sessionId=V%00",
+      "sessionId=V%20",
+      "x=1&&sessionId=A&&sessionId=V");
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"servlet-jetty", "servlet-tomcat", "servlet-jetty-sdk017", "spring-webmvc-sdk018", "spring-webflux-sdk018"})

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * AS-SEC-24..38 at the token, revocation and introspection endpoints of the embedded
- * authorization server (security-corpus.md §2), in the shipped jar. Whether a token is still good
+ * authorization server, in the shipped jar. Whether a token is still good
  * is asked of the resource server itself: an MCP initialize with it answers 200 or 401.
  *
  * <p>Every request here comes from 127.0.0.1, so the fixture raises the token endpoint's failure

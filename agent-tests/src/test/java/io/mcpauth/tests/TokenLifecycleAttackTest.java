@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Time in the embedded authorization server without waiting for it (security-corpus.md §2):
+ * Time in the embedded authorization server without waiting for it:
  * signing-key rotation with a 2-second key age (AS-SEC-03), and refresh-token idle and absolute
  * expiry and client deletion (AS-SEC-37), whose smallest settings are a minute and whose defaults
  * are days: the test stops the fixture, ages the grants in {@code grants.json} and deletes a client

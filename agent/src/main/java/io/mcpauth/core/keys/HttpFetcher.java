@@ -13,8 +13,7 @@ import java.time.Duration;
 /**
  * Fetches small JSON documents (authorization-server metadata, JWKS, introspection responses) with
  * hard bounds: a deadline for connect plus read, a size cap, status 200 only, and no redirects.
- * jose4j's own fetcher follows redirects and waits 20 s three times (security-corpus §0.7), so it
- * is not used. Exceptions name the URL and the status, never a request or response body.
+ * jose4j's own fetcher follows redirects and waits 20 s three times, so it is not used. Exceptions name the URL and the status, never a request or response body.
  */
 public final class HttpFetcher {
 

@@ -18,7 +18,7 @@ import io.mcpauth.core.logging.AgentLog;
  * The issuer's keys, fetched once and cached. Fetches run on one background thread, one at a
  * time. Keys older than the refresh interval are refreshed in the background while the old ones
  * keep serving; an unknown kid causes at most one fetch per rate-limit window; a failed fetch
- * keeps the last known keys (jose4j's HttpsJwks would drop them: security-corpus §0.7).
+ * keeps the last known keys (jose4j's HttpsJwks would drop them).
  */
 public final class JwksKeySource implements KeySource {
 

@@ -24,7 +24,7 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The peek against the MCP Java SDK's own parser (RS-SEC-57, security-corpus §3 item 3): whenever
+ * The peek against the MCP Java SDK's own parser (RS-SEC-57): whenever
  * the peek accepts a body, the SDK must accept it too and dispatch the same kind, method, and
  * tool, prompt or resource. The SDK may accept more (the peek is stricter), never less.
  *

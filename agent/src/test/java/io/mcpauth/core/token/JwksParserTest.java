@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The JWKS filter (security-corpus §0.4, RS-SEC-19/23/33; Wycheproof json_web_key_test). */
+/** The JWKS filter (RS-SEC-19/23/33; Wycheproof json_web_key_test). */
 class JwksParserTest {
 
   private final Signer rsa = TestTokens.rsa();

@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** TokenVerifier header and claims rules (security-corpus.md §1, RS-SEC-13..50) on freshly minted tokens. */
+/** TokenVerifier header and claims rules (RS-SEC-13..50 in docs/requirement-ids.md) on freshly minted tokens. */
 class TokenVerifierTest {
 
   private final Signer rsa = TestTokens.rsa();

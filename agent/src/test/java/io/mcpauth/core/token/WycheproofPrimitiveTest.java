@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * RS-SEC-22/23 and security-corpus §0.5: the raw Wycheproof signature vectors through the JCA layer
+ * RS-SEC-22/23: the raw Wycheproof signature vectors through the JCA layer
  * the verifier uses ({@link JwsAlgorithm#verify}) behind the length rule of
  * {@link VerificationKey#signatureLength}, with the key read by {@link JwksParser}. These vectors
  * sign a raw {@code msg}, so they cannot be wrapped as a JWS. valid ⇔ accept; acceptable = either.
