@@ -122,10 +122,13 @@ class JwksCachingTest {
   @Test
   void metadataWhoseIssuerDiffersIsRefused() {
     try (TestIdentityProvider idp = TestIdentityProvider.start()) {
-      // configured with a trailing slash: the metadata's issuer has none, so it is a different issuer
-      try (Fixture server = Fixture.builder().protectedBy(idp).property("mcpauth.issuer", idp.issuer() + "/").start()) {
+      // configured with a trailing slash: the metadata's issuer has none, so it is a different issuer.
+      // The token names the configured issuer, so that only the metadata check can refuse it (a token
+      // naming any other issuer is refused before a key is looked up, with 401).
+      String configured = idp.issuer() + "/";
+      try (Fixture server = Fixture.builder().protectedBy(idp).property("mcpauth.issuer", configured).start()) {
         HttpResponse<String> response = Http.post(server.url(), Http.INITIALIZE,
-            "Authorization", bearer(idp.token(server.resourceUri()).sign()));
+            "Authorization", bearer(idp.token(server.resourceUri()).claim("iss", configured).sign()));
         assertEquals(503, response.statusCode());
         server.awaitLog("metadata issuer does not equal", Duration.ofSeconds(5));
       }

@@ -89,7 +89,7 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
     String password = newUser("dave");
     SignedIn dave = new SignedIn("dave", password);
     SignedIn alice = new SignedIn(USER, server.password());
-    OAuthDriver.Client introspector = confidentialClient(alice.browser, "client_secret_basic", "[\"client_credentials\"]");
+    OAuthDriver.Client introspector = confidentialClient(alice.browser, "client_secret_basic", "[\"authorization_code\"]");
     assertAccepted(dave.access, "dave's token before the removal");
     assertActive(introspector, dave.access, true);
 
@@ -108,7 +108,7 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
     String oldPassword = newUser("erin");
     SignedIn erin = new SignedIn("erin", oldPassword);
     SignedIn alice = new SignedIn(USER, server.password());
-    OAuthDriver.Client introspector = confidentialClient(alice.browser, "client_secret_basic", "[\"client_credentials\"]");
+    OAuthDriver.Client introspector = confidentialClient(alice.browser, "client_secret_basic", "[\"authorization_code\"]");
     assertAccepted(erin.access, "erin's token before the change");
 
     String newPassword = secret(randomPassword());
@@ -136,7 +136,7 @@ class UserRemovalRevocationTest extends AuthServerAttackSupport {
     String password = newUser("gina");
     SignedIn gina = new SignedIn("gina", password);
     SignedIn alice = new SignedIn(USER, server.password());
-    OAuthDriver.Client introspector = confidentialClient(alice.browser, "client_secret_basic", "[\"client_credentials\"]");
+    OAuthDriver.Client introspector = confidentialClient(alice.browser, "client_secret_basic", "[\"authorization_code\"]");
     assertAccepted(gina.access, "gina's token before");
 
     assertEquals(0, user(null, "remove", "--username", "gina"), "user remove");
