@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs the token-verification benchmarks and prints a Markdown table of the results.
 #
-#   cd /work/main && mvn -B -q -N install && mvn -B -q -f agent/pom.xml install -DskipTests \
-#     && mvn -B -q -f agent-tests/benchmarks/pom.xml package   # (or mvn -B -Pbench package, once agent-tests/pom.xml exists)
+#   mvn -B -Pbench -pl agent,agent-tests/benchmarks -am package -DskipTests   # from the repository's root
 #   agent-tests/benchmarks/run.sh                  # the whole suite (~6 min on 2 cores)
 #   agent-tests/benchmarks/run.sh -p alg=RS256     # extra arguments go to JMH
 #   agent-tests/benchmarks/run.sh --report-only    # re-print the table from the last JSON

@@ -7,7 +7,7 @@ until its rate and the JIT settle (harness.settle), then 10 s at 16 connections;
 
 HEADER_CACHE_SIZE, when given, is passed to every variant as -Djetty.httpConfig.headerCacheSize (the
 fixture's Jetty per-connection header field cache; 0 turns it off). Profiled once the JIT had settled,
-the repeated 709-byte token cost Jetty's cache 25-36 us per request in ArrayTrie.getBest (README).
+the repeated 709-byte token cost Jetty's cache 25-36 us per request in ArrayTrie.getBest (docs/performance.md).
 """
 import importlib.util
 import os

@@ -3,9 +3,9 @@ package io.mcpauth.tests.support;
 import java.util.List;
 
 /**
- * Every fixture the suite runs with the shipped agent: one row of the README's compatibility
- * table each. {@code TransportMatrixTest} proves every row on every transport, and
- * {@code CompatibilityTableTest} checks that the README shows exactly this table.
+ * Every fixture the suite runs with the shipped agent: one row of the compatibility table in
+ * docs/compatibility.md each. {@code TransportMatrixTest} proves every row on every transport, and
+ * {@code CompatibilityTableTest} checks that docs/compatibility.md shows exactly this table.
  */
 public final class CompatibilityMatrix {
 
@@ -37,7 +37,7 @@ public final class CompatibilityMatrix {
 
   private CompatibilityMatrix() {}
 
-  /** The README table, rendered from {@link #ROWS}. */
+  /** The table of docs/compatibility.md, rendered from {@link #ROWS}. */
   public static String table() {
     StringBuilder table = new StringBuilder(
         "| fixture | transport family | MCP Java SDK | server | Streamable HTTP | SSE | stateless |\n"

@@ -1,8 +1,9 @@
 package io.mcpauth.core.config;
 
 /**
- * Every setting the agent reads, in one place. The README's configuration reference is checked
- * against this list by a test, so a key cannot be added without being documented.
+ * Every setting the agent reads, in one place. The reference table in docs/configuration.md is
+ * generated from this list and checked against it by a test, so a key cannot be added without being
+ * documented.
  */
 public enum ConfigKey {
   ENABLED("mcpauth.enabled", "true",

@@ -1,14 +1,13 @@
 package io.mcpauth.core.config;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.mcpauth.docs.GeneratedSection;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration reference is the table rendered from {@link ConfigKey}: it cannot drift. */
+/** docs/configuration.md's reference table is the table rendered from {@link ConfigKey}: it cannot drift. */
 class ConfigReferenceTest {
 
   static String table() {
@@ -22,9 +21,8 @@ class ConfigReferenceTest {
   }
 
   @Test
-  void readmeShowsEveryKeyExactlyAsTheAgentReadsIt() throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-    String expected = table();
-    assertTrue(readme.contains(expected), "README.md must contain this configuration table:\n" + expected);
+  void docsShowEveryKeyExactlyAsTheAgentReadsIt() throws IOException {
+    String stale = GeneratedSection.of(Path.of("..", "docs", "configuration.md"), "ConfigKey").staleness(table());
+    assertNull(stale, stale);
   }
 }

@@ -36,7 +36,7 @@ class WycheproofJwsTest {
   static final String SIGNATURE_ACCEPTED = "malformed token: claims";
 
   /**
-   * Wycheproof marks these valid although they contain '?': mcpauth allows only base64url (README).
+   * Wycheproof marks these valid although they contain '?': mcpauth allows only base64url (docs/requests.md).
    * They are HS256 vectors, so the oct-key rule refuses them first; RS-SEC-20 on RSA tokens is
    * covered by TokenVerifierTest.Syntax.
    */

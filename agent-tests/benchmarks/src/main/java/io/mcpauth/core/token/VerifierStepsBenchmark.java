@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Diagnostics, not part of the README table: the non-signature steps of TokenVerifier.verify, run
+ * Diagnostics, not part of the verification table of docs/performance.md: the non-signature steps of TokenVerifier.verify, run
  * through the real package-private classes (this class sits in their package), on the token of
  * {@link VerifyBenchmark}. Their sum is the verifier's own cost on top of the signature check.
  *
