@@ -3,9 +3,9 @@ package io.mcpauth.tests;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.docs.GeneratedSection;
 import io.mcpauth.tests.support.CompatibilityMatrix;
 import io.mcpauth.tests.support.Fixture;
-import io.mcpauth.tests.support.GeneratedSection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

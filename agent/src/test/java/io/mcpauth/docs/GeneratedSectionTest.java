@@ -70,19 +70,6 @@ class GeneratedSectionTest {
   }
 
   @Test
-  void theCopyInAgentTestsIsThisClass() throws IOException {
-    String here = Files.readString(Path.of("src/test/java/io/mcpauth/docs/GeneratedSection.java"), StandardCharsets.UTF_8);
-    String copy = Files.readString(Path.of("../agent-tests/src/test/java/io/mcpauth/tests/support/GeneratedSection.java"),
-        StandardCharsets.UTF_8);
-    String why = " *\n * <p>The same class as the agent module's {@code io.mcpauth.docs.GeneratedSection}, whose test\n"
-        + " * covers it: this module runs the shipped jar and does not see the agent's classes, test classes\n"
-        + " * included. Change both together.\n";
-
-    assertTrue(copy.contains(why), "the copy says why it is one");
-    assertEquals(here.replace("package io.mcpauth.docs;", "package io.mcpauth.tests.support;"), copy.replace(why, ""));
-  }
-
-  @Test
   void aSectionWithTwoStartMarkersIsReported(@TempDir Path dir) throws IOException {
     Path doc = dir.resolve("reference.md");
     GeneratedSection section = new GeneratedSection(doc, "Keys", false);
