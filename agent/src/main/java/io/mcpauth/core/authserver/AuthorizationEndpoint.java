@@ -5,6 +5,7 @@ import io.mcpauth.core.authserver.clients.ClientMetadataException;
 import io.mcpauth.core.authserver.clients.RedirectUris;
 import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -125,7 +126,7 @@ final class AuthorizationEndpoint {
       return;
     }
     String address = AddressKey.of(exchange.clientAddress());
-    String account = username == null ? "" : username.toLowerCase(java.util.Locale.ROOT);
+    String account = username == null ? "" : Ascii.toLowerCase(username);
     long retry = throttle.waitSeconds(account, address);
     if (retry > 0) {
       exchange.addHeader("Retry-After", Long.toString(retry));

@@ -1,6 +1,7 @@
 package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.authserver.clients.ClientMetadataException;
+import io.mcpauth.core.text.Ascii;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -70,8 +71,8 @@ final class ClientAuthentication {
   }
 
   /** RFC 6749 §2.3.1: both parts are form-urlencoded before base64. */
-  private static String[] basic(String authorization) throws OAuthError {
-    if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+  static String[] basic(String authorization) throws OAuthError {
+    if (!Ascii.startsWithIgnoreCase(authorization, "Basic ")) {
       throw invalidClient("only Basic client authentication is accepted", true);
     }
     String decoded;

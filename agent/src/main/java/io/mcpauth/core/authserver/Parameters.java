@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.text.Ascii;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -86,8 +87,8 @@ final class Parameters {
         if (i + 2 >= text.length()) {
           throw new MalformedException("a parameter has a truncated % escape");
         }
-        int high = Character.digit(text.charAt(i + 1), 16);
-        int low = Character.digit(text.charAt(i + 2), 16);
+        int high = Ascii.hexValue(text.charAt(i + 1));
+        int low = Ascii.hexValue(text.charAt(i + 2));
         if (high < 0 || low < 0) {
           throw new MalformedException("a parameter has an invalid % escape");
         }

@@ -1,10 +1,10 @@
 package io.mcpauth.core.introspection;
 
 import io.mcpauth.core.json.StrictJson;
+import io.mcpauth.core.text.Ascii;
 import io.mcpauth.core.token.Claims;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.VerifiedToken;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -92,7 +92,7 @@ final class IntrospectionResponseCheck {
   private static void checkTokenType(Map<String, Object> response) throws TokenRejectedException {
     String type = Claims.optionalString(response, "token_type");
     if (type != null) {
-      String lower = type.toLowerCase(Locale.ROOT);
+      String lower = Ascii.toLowerCase(type);
       if (lower.equals("refresh_token")) {
         throw new TokenRejectedException("a refresh token sent as an access token");
       }

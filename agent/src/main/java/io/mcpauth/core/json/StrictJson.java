@@ -1,5 +1,6 @@
 package io.mcpauth.core.json;
 
+import io.mcpauth.core.text.Ascii;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -189,7 +190,7 @@ public final class StrictJson {
     }
     int value = 0;
     for (int i = 0; i < 4; i++) {
-      int digit = Character.digit(text.charAt(pos++), 16);
+      int digit = Ascii.hexValue(text.charAt(pos++));
       if (digit < 0) {
         throw error("has an invalid escape");
       }

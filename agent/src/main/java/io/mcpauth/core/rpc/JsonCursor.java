@@ -1,5 +1,6 @@
 package io.mcpauth.core.rpc;
 
+import io.mcpauth.core.text.Ascii;
 import static io.mcpauth.core.rpc.PeekRejectedException.badRequest;
 
 import java.nio.charset.StandardCharsets;
@@ -420,7 +421,7 @@ final class JsonCursor {
     }
     int value = 0;
     for (int i = 0; i < 4; i++) {
-      int digit = Character.digit(in[pos++], 16);
+      int digit = Ascii.hexValue((char) (in[pos++] & 0xFF));
       if (digit < 0) {
         throw badRequest("the JSON has an invalid escape");
       }

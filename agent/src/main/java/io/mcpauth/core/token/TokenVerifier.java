@@ -2,10 +2,10 @@ package io.mcpauth.core.token;
 
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.json.StrictJson;
+import io.mcpauth.core.text.Ascii;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -122,7 +122,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
       }
       return;
     }
-    String type = typ instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
+    String type = typ instanceof String s ? Ascii.toLowerCase(s) : "";
     if (type.startsWith("application/")) {
       type = type.substring("application/".length());
     }

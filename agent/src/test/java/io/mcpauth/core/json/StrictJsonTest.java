@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.core.json.StrictJson.MalformedJsonException;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -117,5 +118,14 @@ class StrictJsonTest {
         }
         return array.append(']').toString();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"a\":\"\\u\uFF10\uFF10\uFF14\uFF11\"}", "{\"a\":\"\\u\u0660\u0660\u0664\u0661\"}",
+      "{\"a\":\"\\u004\uFF41\"}"})
+  @DisplayName("a \\u escape takes four ASCII hex digits: full-width and Arabic-Indic digits are refused")
+  void unicodeEscapesAreAsciiHex(String json) {
+    MalformedJsonException e = assertThrows(MalformedJsonException.class, () -> parse(json));
+    assertEquals("claims has an invalid escape", e.getMessage());
   }
 }
