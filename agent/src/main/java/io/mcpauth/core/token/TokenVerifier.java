@@ -240,9 +240,9 @@ public final class TokenVerifier implements AccessTokenVerifier {
     }
   }
 
-  private static Map<String, Object> json(String text, String what) throws TokenRejectedException {
+  private static Map<String, Object> json(byte[] utf8, String what) throws TokenRejectedException {
     try {
-      return StrictJson.parseObject(text, what);
+      return StrictJson.parseObject(utf8, what);
     } catch (StrictJson.MalformedJsonException e) {
       throw new TokenRejectedException("malformed token: " + e.getMessage());
     }
