@@ -48,10 +48,7 @@ public final class ConfigParser {
     boolean enabled = bool(ConfigKey.ENABLED);
     if (!enabled && errors.isEmpty()) {
       // Nothing will be enforced, so nothing else needs to be valid; only logging is used.
-      return new AgentConfig(false, null, null, null, List.of(), Duration.ZERO, null, Set.of(), List.of(),
-          Duration.ZERO, Set.of(), Set.of(), Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
-          logLevel(), blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null,
-          ScopePolicy.everyRequest(List.of()), 0, false, List.of());
+      return AgentConfig.builder().logLevel(logLevel()).logFile(blankToNull(sources.get(ConfigKey.LOG_FILE))).build();
     }
     URI issuer = httpUri(ConfigKey.ISSUER, false);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
@@ -96,10 +93,35 @@ public final class ConfigParser {
     if (!errors.isEmpty()) {
       throw new InvalidConfigException(errors);
     }
-    return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl,
-        resource, audiences, scopePolicy.everyRequest(), skew, algorithms, tokenTypes, maxLifetime, maxLength, cacheSize, refresh,
-        minRefetch, timeout, maxBytes, logLevel, logFile, sessionIdle, sessionMax, authServer, scopePolicy,
-        maxBodyBytes, filterToolList, allowedOrigins);
+    return AgentConfig.builder()
+        .enabled(enabled)
+        .issuer(issuer)
+        .jwksUri(jwksUri)
+        .introspection(introspection)
+        .additionalIssuers(additionalIssuers)
+        .introspectionCacheTtl(introspectionCacheTtl)
+        .resource(resource)
+        .audiences(audiences)
+        .scopePolicy(scopePolicy)
+        .clockSkew(skew)
+        .algorithms(algorithms)
+        .tokenTypes(tokenTypes)
+        .tokenMaxLifetime(maxLifetime)
+        .tokenMaxLength(maxLength)
+        .tokenCacheSize(cacheSize)
+        .jwksRefreshInterval(refresh)
+        .jwksMinRefetchInterval(minRefetch)
+        .httpTimeout(timeout)
+        .maxDocumentBytes(maxBytes)
+        .logLevel(logLevel)
+        .logFile(logFile)
+        .sessionIdleTimeout(sessionIdle)
+        .sessionMaxBindings(sessionMax)
+        .authServer(authServer)
+        .maxBodyBytes(maxBodyBytes)
+        .filterToolList(filterToolList)
+        .allowedOrigins(allowedOrigins)
+        .build();
   }
 
   boolean bool(ConfigKey key) {
