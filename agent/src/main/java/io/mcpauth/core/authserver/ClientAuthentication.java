@@ -86,10 +86,9 @@ final class ClientAuthentication {
       throw invalidClient("the Basic credentials have no ':'", true);
     }
     try {
-      return new String[] {
-          java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-          java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
-    } catch (IllegalArgumentException e) {
+      // Parameters' decoding, not URLDecoder's: that reads "%+1" and full-width hex digits as escapes.
+      return new String[] {Parameters.decode(decoded.substring(0, colon)), Parameters.decode(decoded.substring(colon + 1))};
+    } catch (Parameters.MalformedException e) {
       throw invalidClient("the Basic credentials are not form-urlencoded", true);
     }
   }

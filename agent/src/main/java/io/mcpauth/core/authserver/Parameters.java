@@ -74,7 +74,8 @@ final class Parameters {
     return values.containsKey(name);
   }
 
-  private static String decode(String text) throws MalformedException {
+  /** Form-urlencoded {@code text} decoded: %XX with ASCII hex digits, + as space, UTF-8, ASCII otherwise. */
+  static String decode(String text) throws MalformedException {
     if (text.indexOf('%') < 0 && text.indexOf('+') < 0 && text.chars().allMatch(c -> c <= 0x7f)) {
       return text;
     }
