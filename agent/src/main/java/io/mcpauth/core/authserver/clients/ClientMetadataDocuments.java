@@ -253,10 +253,8 @@ public final class ClientMetadataDocuments {
   }
 
   private static Duration seconds(String digits) {
-    if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return Duration.ZERO;
-    }
-    return Duration.ofSeconds(Long.parseLong(digits));
+    long seconds = Ascii.parseDecimal(digits, 12);
+    return seconds < 0 ? Duration.ZERO : Duration.ofSeconds(seconds);
   }
 
   private static ClientMetadataException refuse(String description) {

@@ -190,14 +190,7 @@ public final class RedirectUris {
   }
 
   private static boolean isPort(String digits) {
-    if (digits.isEmpty() || digits.length() > 5) {
-      return false;
-    }
-    for (int i = 0; i < digits.length(); i++) {
-      if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return Integer.parseInt(digits) <= 65535;
+    long port = Ascii.parseDecimal(digits, 5);
+    return port >= 0 && port <= 65535;
   }
 }
