@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
  */
 public abstract class JsonLexer<E extends Exception> {
 
-  /** The top-level value is depth 1. Jackson 3 stops at 500; MCP messages and JWTs need a handful. */
+  /**
+   * The top-level value is depth 1. Jackson 3 stops at 500; MCP messages and JWTs need a handful.
+   * At most 65: {@link #skipValue} keeps one bit per level below the top in a {@code long}.
+   */
   public static final int MAX_DEPTH = 64;
   /** Jackson's StreamReadConstraints limit is 50,000 chars; a name never has fewer bytes than chars. */
   public static final int MAX_NAME_BYTES = 50_000;
