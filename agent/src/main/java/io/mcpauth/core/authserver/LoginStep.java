@@ -3,9 +3,10 @@ package io.mcpauth.core.authserver;
 import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Locale;
+
 import java.util.Optional;
 
 /**
@@ -62,7 +63,7 @@ final class LoginStep {
       return;
     }
     String address = AddressKey.of(exchange.clientAddress());
-    String account = username == null ? "" : username.toLowerCase(Locale.ROOT);
+    String account = username == null ? "" : Ascii.toLowerCase(username);
     long retry = throttle.waitSeconds(account, address);
     if (retry > 0) {
       exchange.addHeader("Retry-After", Long.toString(retry));
