@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,11 +75,17 @@ class PasswordHashTest {
       "pbkdf2-sha256$600000$ " + SALT + "$" + KEY,
       "pbkdf2-sha256$600000$$" + KEY,
   })
-  void malformedOrWeakEncodingsAreRefusedWithoutDerivingAnything(String encoded) {
+  void malformedOrWeakEncodingsAreRefusedWithoutDerivingAnything(String encoded) throws Exception {
     assertFalse(PasswordHash.isWellFormed(encoded));
-    long start = System.nanoTime();
-    assertFalse(PasswordHash.verify("anything".toCharArray(), encoded));
-    assertTrue(System.nanoTime() - start < 100_000_000L, "refused before any PBKDF2 run");
+    assertEquals(List.of(), Pbkdf2Runs.of(() -> assertFalse(PasswordHash.verify("anything".toCharArray(), encoded))));
+  }
+
+  @Test
+  void aWellFormedEncodingCostsOneDerivationAtItsIterationCount() throws Exception {
+    String wellFormed = "pbkdf2-sha256$600000$" + SALT + "$" + KEY;
+    assertEquals(List.of(600_000), Pbkdf2Runs.of(() -> assertFalse(PasswordHash.verify("anything".toCharArray(), wellFormed))));
+    assertEquals(List.of(600_001), Pbkdf2Runs.of(
+        () -> assertFalse(PasswordHash.verify("anything".toCharArray(), "pbkdf2-sha256$600001$" + SALT + "$" + KEY))));
   }
 
   @Test
