@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver.users;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -50,6 +51,16 @@ class PasswordHashTest {
     }
     assertNotEquals(first.split("\\$")[2], second.split("\\$")[2], "salts differ");
     assertNotEquals(first, second);
+  }
+
+  @Test
+  void theStoredKeyIsTheJdksPbkdf2HmacSha256At600000IterationsOfThePasswordAndSalt() throws Exception {
+    String[] parts = first.split("\\$");
+    assertEquals("600000", parts[1]);
+    byte[] salt = Base64.getDecoder().decode(parts[2]);
+    PBEKeySpec spec = new PBEKeySpec("correct horse".toCharArray(), salt, 600_000, 256);
+    byte[] expected = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256", "SunJCE").generateSecret(spec).getEncoded();
+    assertArrayEquals(expected, Base64.getDecoder().decode(parts[3]));
   }
 
   @ParameterizedTest
