@@ -8,19 +8,18 @@ import io.mcpauth.tests.support.OAuthDriver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Named;
@@ -270,46 +269,36 @@ class RegistrationAttackTest extends AuthServerAttackSupport {
     assertFalse(json.containsKey("client_id"), "no client registered: " + response.body());
   }
 
-  /** A TCP listener on 127.0.0.1 that counts the connections it is offered. */
+  /**
+   * A TCP listener on 127.0.0.1 that counts the connections it is offered. A connection the server
+   * opened is in the listen backlog as soon as its connect() returns, so counting drains the backlog
+   * without waiting: what the server fetched while answering a request is there once it answered.
+   */
   private static final class Listener implements AutoCloseable {
-    private final ServerSocket socket;
-    private final AtomicInteger connections = new AtomicInteger();
-    private final Thread thread;
+    private final ServerSocketChannel channel;
+    private int connections;
 
     Listener() throws IOException {
-      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      thread = new Thread(() -> {
-        while (!socket.isClosed()) {
-          try (Socket ignored = socket.accept()) {
-            connections.incrementAndGet();
-          } catch (SocketTimeoutException e) {
-            // keep listening
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "attack-test-listener");
-      thread.setDaemon(true);
-      thread.start();
+      channel = ServerSocketChannel.open();
+      channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+      channel.configureBlocking(false);
     }
 
     int port() {
-      return socket.getLocalPort();
+      return channel.socket().getLocalPort();
     }
 
-    /** The connections so far, after a moment for a late fetch to arrive. */
-    int connections() {
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    int connections() throws IOException {
+      for (SocketChannel accepted = channel.accept(); accepted != null; accepted = channel.accept()) {
+        accepted.close();
+        connections++;
       }
-      return connections.get();
+      return connections;
     }
 
     @Override
     public void close() throws IOException {
-      socket.close();
+      channel.close();
     }
   }
 }

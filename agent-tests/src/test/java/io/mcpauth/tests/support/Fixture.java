@@ -29,6 +29,7 @@ public final class Fixture implements AutoCloseable {
   private final Process process;
   private final List<String> stdout = new CopyOnWriteArrayList<>();
   private final List<String> stderr = new CopyOnWriteArrayList<>();
+  private final List<Thread> pumps;
   private final int port;
   private final String transport;
   private String listeningUrl;
@@ -37,8 +38,7 @@ public final class Fixture implements AutoCloseable {
     this.process = process;
     this.port = port;
     this.transport = transport;
-    pump(process.getInputStream(), stdout);
-    pump(process.getErrorStream(), stderr);
+    pumps = List.of(pump(process.getInputStream(), stdout), pump(process.getErrorStream(), stderr));
   }
 
   public static Path agentJar() {
@@ -184,7 +184,7 @@ public final class Fixture implements AutoCloseable {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("fixture still running after " + timeout + ":\n" + output());
       }
-      sleep(100); // let the pump threads drain the pipes
+      awaitPumps();
       return process.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -255,13 +255,24 @@ public final class Fixture implements AutoCloseable {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      awaitPumps();
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
   }
 
-  private static void pump(InputStream in, List<String> lines) {
+  /** Once the JVM has ended, every line it wrote is read: its pipes are at their end. */
+  private void awaitPumps() throws InterruptedException {
+    for (Thread pump : pumps) {
+      pump.join(TimeUnit.SECONDS.toMillis(10));
+      if (pump.isAlive()) {
+        throw new IllegalStateException("the fixture's output is still open after it ended");
+      }
+    }
+  }
+
+  private static Thread pump(InputStream in, List<String> lines) {
     Thread thread = new Thread(() -> {
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line;
@@ -274,6 +285,7 @@ public final class Fixture implements AutoCloseable {
     }, "fixture-output");
     thread.setDaemon(true);
     thread.start();
+    return thread;
   }
 
   private static void sleep(long millis) {
