@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.OAuthDriver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -37,6 +38,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistrationAttackTest extends AuthServerAttackSupport {
+
+  /** client.example is this machine in the fixture's JVM: a fetch of a registered link would reach a {@link Listener}. */
+  @Override
+  Fixture.Builder fixtureBuilder() {
+    return super.fixtureBuilder().loopbackName("client.example");
+  }
 
   static Stream<Arguments> dcrRedirectVectors() {
     // representative vectors of dcr-redirect-uri-vectors.json (the full set runs as unit tests of RedirectUris)
@@ -221,12 +228,14 @@ class RegistrationAttackTest extends AuthServerAttackSupport {
             + "\"token_endpoint_auth_method\":\"none\",\"" + member + "\":" + jsonString(uri) + "}";
         assertRegistrationError(driver.register(body), 400, "invalid_client_metadata");
       }
-      // a public https link is accepted, shown, and still never fetched by the server
+      // a public https link is accepted, shown, and still never fetched by the server: in the
+      // fixture's JVM client.example is the listener's address, so a fetch would be counted
+      String link = "https://client.example:" + listener.port() + "/logo.png";
       Map<String, Object> registered = register(driver, "{\"client_name\":\"links\",\"redirect_uris\":[\"http://127.0.0.1:41003/cb\"],"
-          + "\"token_endpoint_auth_method\":\"none\",\"" + member + "\":\"https://client.example/logo.png\"}");
-      assertEquals("https://client.example/logo.png", registered.get(member));
+          + "\"token_endpoint_auth_method\":\"none\",\"" + member + "\":\"" + link + "\"}");
+      assertEquals(link, registered.get(member));
       OAuthDriver.Client client = new OAuthDriver.Client((String) registered.get("client_id"), null, "http://127.0.0.1:41003/cb");
-      assertLoginPage(driver.authorize(request(driver, client)));
+      tokens(driver, client); // a full flow, the consent page with the link included
       assertEquals(0, listener.connections(), "the AS connected to a registered link");
     }
   }

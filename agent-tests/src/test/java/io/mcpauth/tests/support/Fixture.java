@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,6 +58,23 @@ public final class Fixture implements AutoCloseable {
     }
   }
 
+  /**
+   * A hosts file for the fixture's JVM (jdk.net.hosts.file): loopback names, and the names a test
+   * points at a listener of its own; every other name fails to resolve, so no fixture reaches the
+   * network, whatever a test registers.
+   */
+  private static Path hostsFile(List<String> names) throws IOException {
+    StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n::1 localhost\n");
+    // the machine's own name, which servers look up at start (InetAddress.getLocalHost)
+    hosts.append("127.0.0.1 ").append(InetAddress.getLocalHost().getHostName()).append('\n');
+    for (String name : names) {
+      hosts.append("127.0.0.1 ").append(name).append('\n');
+    }
+    Path file = Files.createTempFile("mcpauth-fixture-hosts", ".txt");
+    file.toFile().deleteOnExit();
+    return Files.writeString(file, hosts);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -69,6 +87,7 @@ public final class Fixture implements AutoCloseable {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> extraArgs = new ArrayList<>();
+    private final List<String> loopbackNames = new ArrayList<>();
 
     public Builder module(String module) {
       this.module = module;
@@ -109,6 +128,12 @@ public final class Fixture implements AutoCloseable {
       return this;
     }
 
+    /** Makes {@code name} resolve to 127.0.0.1 in the fixture's JVM (every name but localhost fails by default). */
+    public Builder loopbackName(String name) {
+      loopbackNames.add(name);
+      return this;
+    }
+
     public Builder env(String key, String value) {
       environment.put(key, value);
       return this;
@@ -130,6 +155,11 @@ public final class Fixture implements AutoCloseable {
       command.add("-XX:TieredStopAtLevel=1");
       if (agent) {
         command.add("-javaagent:" + agentJar().toAbsolutePath());
+      }
+      try {
+        command.add("-Djdk.net.hosts.file=" + hostsFile(loopbackNames));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
       }
       properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
       command.add("-jar");
