@@ -9,13 +9,17 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An integration-fixture MCP server in its own JVM, started with the shipped agent jar, as a user
@@ -50,12 +54,37 @@ public final class Fixture implements AutoCloseable {
     return Path.of(System.getProperty("mcpauth.fixtures.dir", "../integration-fixtures"), module, "target", module + ".jar");
   }
 
+  /** Below Linux's ephemeral range (32768-60999): no bind to port 0 and no outgoing connection takes these. */
+  private static final int FIRST_PORT = 20_000;
+  private static final int PORTS = 12_000;
+  private static final AtomicInteger NEXT_PORT = new AtomicInteger(new SecureRandom().nextInt(PORTS));
+
+  /**
+   * A port for a fixture that must know its port before it starts (the agent's resource URI names
+   * it). A bind to port 0 hands out ephemeral ports, which any socket of this machine may take in
+   * the moment between this check and the fixture's own bind; a port below that range is taken
+   * only by whoever asks for it by number, and each port is handed out once per test JVM.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; attempt < PORTS; attempt++) {
+      int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // next one
+      }
     }
+    throw new IllegalStateException("no free port from " + FIRST_PORT + " to " + (FIRST_PORT + PORTS - 1));
+  }
+
+  /** Every fixture JVM still running: stopped when the test JVM ends, however the run ended. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(process -> {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }), "fixture-reaper"));
   }
 
   /**
@@ -176,7 +205,9 @@ public final class Fixture implements AutoCloseable {
       builder.environment().keySet().removeIf(name -> name.startsWith("MCPAUTH_"));
       builder.environment().putAll(environment);
       try {
-        return new Fixture(builder.start(), port, transport);
+        Process process = builder.start();
+        RUNNING.add(process);
+        return new Fixture(process, port, transport);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
@@ -289,6 +320,10 @@ public final class Fixture implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    } finally {
+      if (!process.isAlive()) {
+        RUNNING.remove(process);
+      }
     }
   }
 
