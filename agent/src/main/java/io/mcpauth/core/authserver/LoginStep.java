@@ -6,7 +6,6 @@ import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.time.Clock;
-
 import java.util.Optional;
 
 /**
