@@ -64,7 +64,7 @@ public enum ConfigKey {
   TOKEN_CACHE_SIZE("mcpauth.token-cache.size", "10000",
       "Verified tokens remembered (by SHA-256 of the token, never beyond `exp`). 0 disables the cache."),
   JWKS_REFRESH_INTERVAL("mcpauth.jwks.refresh-interval", "5m",
-      "Keys older than this are refreshed in the background; on failure the last known keys stay in use."),
+      "Keys older than this are refreshed in the background, even within the unknown-`kid` window; on failure the last known keys stay in use and the refresh is retried once per that window."),
   JWKS_MIN_REFETCH_INTERVAL("mcpauth.jwks.min-refetch-interval", "30s",
       "An unknown `kid` triggers at most one JWKS fetch per this window."),
   HTTP_TIMEOUT("mcpauth.http.timeout", "5s", "Deadline for each metadata, JWKS or introspection request (connect plus read)."),
