@@ -73,7 +73,7 @@ final class IntrospectionResponseCheck {
     return new VerifiedToken(
         issuer,
         Claims.optionalString(kept, "sub"),
-        Claims.optionalString(kept, "client_id"),
+        Claims.clientId(kept),
         Claims.scopes(response),
         exp != null ? exp : fallbackExpiry,
         Claims.optionalString(kept, "jti"),

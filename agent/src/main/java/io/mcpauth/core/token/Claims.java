@@ -13,6 +13,9 @@ import java.util.Set;
  */
 public final class Claims {
 
+  /** The claims that may name the client, in the order {@link #clientId} reads them. */
+  private static final List<String> CLIENT_CLAIMS = List.of("client_id", "azp", "cid");
+
   private Claims() {}
 
   /** RFC 7519 NumericDate: a JSON number, integral or not; anything else is refused (RS-SEC-39). */
@@ -39,6 +42,20 @@ public final class Claims {
       throw new TokenRejectedException(name + " is not a string");
     }
     return (String) value;
+  }
+
+  /**
+   * The client the token was issued to: RFC 9068 {@code client_id}; without it, {@code azp} (Keycloak,
+   * Entra v2, Auth0's default profile), then {@code cid} (Okta). The first claim present decides, and
+   * must be a string; the later ones are then not read.
+   */
+  public static String clientId(Map<String, Object> claims) throws TokenRejectedException {
+    for (String name : CLIENT_CLAIMS) {
+      if (claims.get(name) != null) {
+        return optionalString(claims, name);
+      }
+    }
+    return null;
   }
 
   /** True when {@code aud}, a string or an array of strings, names one of {@code audiences}. */

@@ -200,7 +200,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
     return new VerifiedToken(
         issuer,
         Claims.optionalString(kept, "sub"),
-        Claims.optionalString(kept, "client_id"),
+        Claims.clientId(kept),
         Claims.scopes(claims),
         exp,
         Claims.optionalString(kept, "jti"),
