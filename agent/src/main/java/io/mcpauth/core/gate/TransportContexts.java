@@ -24,7 +24,7 @@ final class TransportContexts {
 
   /** Reads one of the request's attributes; the gate set them before the transport ran. */
   interface AttributeReader {
-    Object read(Object request, String name) throws Throwable;
+    Object attribute(Object request, String name) throws Throwable;
   }
 
   private static final ClassValue<Field> EXTRACTOR_FIELD = new ClassValue<>() {
@@ -113,7 +113,7 @@ final class TransportContexts {
       }
       Object context = original == null ? empty : (Object) extract.invokeExact(original, args[0]);
       @SuppressWarnings("unchecked")
-      Map<String, Object> caller = (Map<String, Object>) attributes.read(args[0], CALLER_ATTRIBUTE);
+      Map<String, Object> caller = (Map<String, Object>) attributes.attribute(args[0], CALLER_ATTRIBUTE);
       if (caller == null || caller.isEmpty()) {
         return context;
       }

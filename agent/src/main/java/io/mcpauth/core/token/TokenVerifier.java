@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.gate.ReasonCode;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.json.StrictJson;
 import java.security.GeneralSecurityException;
@@ -67,7 +68,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
   @Override
   public VerifiedToken verify(String token, boolean mayWait) throws TokenRejectedException {
     if (token.length() > maxLength) {
-      throw new TokenRejectedException("token longer than mcpauth.token.max-length");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "token longer than mcpauth.token.max-length");
     }
     CompactJws jws = CompactJws.parse(token);
     Map<String, Object> header = json(jws.header, "header");
@@ -84,14 +85,14 @@ public final class TokenVerifier implements AccessTokenVerifier {
     // Before any key lookup: a token naming another issuer must not make us fetch this one's keys
     // (an unknown kid would), as the several-issuers router refuses an unknown iss before its verifiers.
     if (claims != null && !issuer.equals(claims.get("iss"))) {
-      throw new TokenRejectedException("iss is not the configured issuer");
+      throw new TokenRejectedException(ReasonCode.ISSUER_UNTRUSTED, "iss is not the configured issuer");
     }
     VerificationKey key = key(header.get("kid"), algorithm, mayWait);
     verifySignature(jws, algorithm, key);
     // Malformed claims are reported after the signature, so that a refusal for them says the
     // signature held (the Wycheproof vectors, whose payloads are no claim sets, rest on that).
     if (malformedClaims != null) {
-      throw new TokenRejectedException("malformed token: " + malformedClaims.getMessage());
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: " + malformedClaims.getMessage());
     }
     return claims(claims);
   }
@@ -99,18 +100,18 @@ public final class TokenVerifier implements AccessTokenVerifier {
   private JwsAlgorithm algorithm(Map<String, Object> header) throws TokenRejectedException {
     for (String name : FORBIDDEN_HEADERS) {
       if (header.containsKey(name)) {
-        throw new TokenRejectedException("header parameter '" + name + "' is not accepted");
+        throw new TokenRejectedException(ReasonCode.HEADER_PARAMETER_REFUSED, "header parameter '" + name + "' is not accepted");
       }
     }
     for (String name : new String[] {"kid", "typ"}) {
       if (header.containsKey(name) && header.get(name) == null) {
-        throw new TokenRejectedException("header parameter '" + name + "' is null");
+        throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "header parameter '" + name + "' is null");
       }
     }
     Object alg = header.get("alg");
     JwsAlgorithm algorithm = alg instanceof String name && algorithms.contains(name) ? JwsAlgorithm.of(name) : null;
     if (algorithm == null) {
-      throw new TokenRejectedException("algorithm not allowed (alg none, HS* and those outside mcpauth.algorithms)");
+      throw new TokenRejectedException(ReasonCode.ALGORITHM_REFUSED, "algorithm not allowed (alg none, HS* and those outside mcpauth.algorithms)");
     }
     return algorithm;
   }
@@ -118,7 +119,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
   private void checkType(Object typ) throws TokenRejectedException {
     if (typ == null) {
       if (!tokenTypes.contains("none")) {
-        throw new TokenRejectedException("no typ header; an at+jwt access token is expected (see mcpauth.token.types)");
+        throw new TokenRejectedException(ReasonCode.TYP_NOT_ACCEPTED, "no typ header; an at+jwt access token is expected (see mcpauth.token.types)");
       }
       return;
     }
@@ -127,18 +128,18 @@ public final class TokenVerifier implements AccessTokenVerifier {
       type = type.substring("application/".length());
     }
     if (!tokenTypes.contains(type)) {
-      throw new TokenRejectedException("typ is not an accepted access-token type (see mcpauth.token.types)");
+      throw new TokenRejectedException(ReasonCode.TYP_NOT_ACCEPTED, "typ is not an accepted access-token type (see mcpauth.token.types)");
     }
   }
 
   private VerificationKey key(Object kidValue, JwsAlgorithm algorithm, boolean mayWait) throws TokenRejectedException {
     if (kidValue != null && !(kidValue instanceof String)) {
-      throw new TokenRejectedException("kid is not a string");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "kid is not a string");
     }
     String kid = (String) kidValue;
     KeySet current = mayWait ? keys.current() : keys.currentWithoutWaiting();
     if (current == null) {
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, "no verification keys available yet");
+      throw new TokenRejectedException(ReasonCode.KEYS_UNAVAILABLE, "no verification keys available yet");
     }
     if (kid == null) {
       return onlyKeyFor(current, algorithm);
@@ -148,11 +149,11 @@ public final class TokenVerifier implements AccessTokenVerifier {
       KeySet refreshed = mayWait ? keys.refreshForUnknownKid() : keys.refreshForUnknownKidWithoutWaiting();
       key = refreshed == null ? null : refreshed.byKid(kid);
       if (key == null) {
-        throw new TokenRejectedException("unknown kid");
+        throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "unknown kid");
       }
     }
     if (!key.allows(algorithm)) {
-      throw new TokenRejectedException("the key named by kid does not allow " + algorithm.name());
+      throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "the key named by kid does not allow " + algorithm.name());
     }
     return key;
   }
@@ -163,13 +164,13 @@ public final class TokenVerifier implements AccessTokenVerifier {
     for (VerificationKey candidate : current.keys()) {
       if (candidate.allows(algorithm)) {
         if (match != null) {
-          throw new TokenRejectedException("no kid and several keys fit " + algorithm.name());
+          throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "no kid and several keys fit " + algorithm.name());
         }
         match = candidate;
       }
     }
     if (match == null) {
-      throw new TokenRejectedException("no kid and no key fits " + algorithm.name());
+      throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "no kid and no key fits " + algorithm.name());
     }
     return match;
   }
@@ -177,7 +178,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
   private static void verifySignature(CompactJws jws, JwsAlgorithm algorithm, VerificationKey key)
       throws TokenRejectedException {
     if (jws.signature.length != key.signatureLength(algorithm)) {
-      throw new TokenRejectedException("signature has the wrong length for " + algorithm.name());
+      throw new TokenRejectedException(ReasonCode.SIGNATURE_INVALID, "signature has the wrong length for " + algorithm.name());
     }
     boolean valid;
     try {
@@ -186,7 +187,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
       valid = false;
     }
     if (!valid) {
-      throw new TokenRejectedException("signature invalid");
+      throw new TokenRejectedException(ReasonCode.SIGNATURE_INVALID, "signature invalid");
     }
   }
 
@@ -196,25 +197,25 @@ public final class TokenVerifier implements AccessTokenVerifier {
     long now = clock.instant().getEpochSecond();
     Long exp = Claims.numericDate(claims, "exp");
     if (exp == null) {
-      throw new TokenRejectedException("exp is missing");
+      throw new TokenRejectedException(ReasonCode.LIFETIME_REFUSED, "exp is missing");
     }
     if (now - skewSeconds >= exp) {
-      throw new TokenRejectedException("token expired");
+      throw new TokenRejectedException(ReasonCode.TOKEN_EXPIRED, "token expired");
     }
     if (exp - now > maxLifetimeSeconds) {
-      throw new TokenRejectedException("exp lies beyond mcpauth.token.max-lifetime");
+      throw new TokenRejectedException(ReasonCode.LIFETIME_REFUSED, "exp lies beyond mcpauth.token.max-lifetime");
     }
     Long nbf = Claims.numericDate(claims, "nbf");
     if (nbf != null && nbf > now + skewSeconds) {
-      throw new TokenRejectedException("token not yet valid (nbf)");
+      throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "token not yet valid (nbf)");
     }
     Long iat = Claims.numericDate(claims, "iat");
     if (iat != null && iat > now + skewSeconds) {
-      throw new TokenRejectedException("iat lies in the future");
+      throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "iat lies in the future");
     }
     if (claims.containsKey("cnf")) {
       // A sender-constrained token (DPoP, mTLS) presented as a plain bearer token (RFC 9449 §7).
-      throw new TokenRejectedException("sender-constrained token (cnf) sent as bearer");
+      throw new TokenRejectedException(ReasonCode.SENDER_CONSTRAINED, "sender-constrained token (cnf) sent as bearer");
     }
     Map<String, Object> kept = Claims.kept(claims);
     return new VerifiedToken(
@@ -233,10 +234,10 @@ public final class TokenVerifier implements AccessTokenVerifier {
       if (aud instanceof String || aud instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
         return;
       }
-      throw new TokenRejectedException("aud is missing or not a string or array of strings");
+      throw new TokenRejectedException(ReasonCode.AUDIENCE_MISMATCH, "aud is missing or not a string or array of strings");
     }
     if (!Claims.audienceNamesAny(aud, audiences)) {
-      throw new TokenRejectedException("aud does not name this resource");
+      throw new TokenRejectedException(ReasonCode.AUDIENCE_MISMATCH, "aud does not name this resource");
     }
   }
 
@@ -244,7 +245,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
     try {
       return StrictJson.parseObject(text, what);
     } catch (StrictJson.MalformedJsonException e) {
-      throw new TokenRejectedException("malformed token: " + e.getMessage());
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: " + e.getMessage());
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.agent.bootstrap.AuthBridge;
+import io.mcpauth.agent.bootstrap.BodyRead;
 import io.mcpauth.agent.bootstrap.Gate;
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -88,7 +89,7 @@ class GateAdviceTest {
     }
 
     @Override
-    public Object requestBody(String call, Object request, Object argument, Class<?> transport) {
+    public Object requestBody(BodyRead call, Object request, Object argument, Class<?> transport) {
       throw new UnsupportedOperationException();
     }
 
