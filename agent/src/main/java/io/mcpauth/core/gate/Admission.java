@@ -157,20 +157,20 @@ public final class Admission {
 
   /**
    * Before a servlet's {@code service}: the 405 for a method the transport does not gate, the 503
-   * for a transport the agent could not hook, the metadata for a GET of its URL; else null.
+   * for a transport the agent could not hook; else null (then a GET may still be the metadata's).
    *
    * @param gated the methods the servlet's hooked entry points answer; null for a servlet that is no transport
    */
-  public Reply beforeService(RequestView request, String servletClass, Set<String> gated, Reply methodNotAllowed) {
-    String method = request.method();
-    if (gated != null && !gated.contains(method)) {
-      return deny(request, methodNotAllowed, ReasonCode.METHOD_NOT_ALLOWED, "method not gated by the transport").reply();
+  public Decision.Deny refuseBeforeService(RequestView request, String servletClass, Set<String> gated,
+      Reply methodNotAllowed) {
+    if (gated != null && !gated.contains(request.method())) {
+      return deny(request, methodNotAllowed, ReasonCode.METHOD_NOT_ALLOWED, "method not gated by the transport");
     }
     if (!unsupportedTransports.isEmpty() && unsupportedTransports.contains(servletClass)) {
       return deny(request, Challenges.UNAVAILABLE, ReasonCode.TRANSPORT_UNRECOGNISED,
-          "transport " + servletClass + " could not be protected").reply();
+          "transport " + servletClass + " could not be protected");
     }
-    return "GET".equals(method) ? metadataFor(request.firstHeader("Host"), request.path()) : null;
+    return null;
   }
 
   /** The Protected Resource Metadata document for a GET of {@code path} on {@code host}, or null. */

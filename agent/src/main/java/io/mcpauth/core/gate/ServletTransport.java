@@ -96,8 +96,10 @@ final class ServletTransport {
     try {
       View view = new View(api, request, SessionStyle.NONE);
       GatedMethods.Transport transport = GatedMethods.of(servlet.getClass());
-      reply = admission.beforeService(view, servlet.getClass().getName(), transport == null ? null : transport.gated(),
-          transport == null ? null : transport.refusal());
+      Decision.Deny refused = admission.refuseBeforeService(view, servlet.getClass().getName(),
+          transport == null ? null : transport.gated(), transport == null ? null : transport.refusal());
+      reply = refused != null ? refused.reply()
+          : "GET".equals(view.method()) ? admission.metadataFor(view.firstHeader("Host"), view.path()) : null;
     } catch (Throwable e) {
       reply = Admission.internalError(e).reply();
     }

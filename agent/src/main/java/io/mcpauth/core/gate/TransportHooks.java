@@ -7,7 +7,7 @@ import java.util.Map;
  * What the agent hooks in one transport family: its classes (each simple name in each package),
  * the entry points each must declare, and their descriptor. Each adapter declares its own
  * ({@link ServletTransport#HOOKS}, {@link WebMvcTransport#HOOKS}, {@link WebFluxTransport#HOOKS});
- * the instrumentation reads them from {@link #FAMILIES}.
+ * the instrumentation reads them from {@link #families()}.
  *
  * @param packages internal names, ending in {@code /}, where the classes are hooked
  * @param transports each class's simple name and the entry points it must declare
@@ -35,15 +35,21 @@ public record TransportHooks(String family, Entry entry, List<String> packages, 
   static final String SDK_PACKAGE = "io/modelcontextprotocol/server/transport/";
 
   /** Every transport family the agent protects. Adding one: its adapter, and one line here. */
-  public static final List<TransportHooks> FAMILIES = List.of(ServletTransport.HOOKS, WebMvcTransport.HOOKS,
-      WebFluxTransport.HOOKS);
+  public static List<TransportHooks> families() {
+    return Families.ALL;
+  }
+
+  /** Apart, so that an adapter's HOOKS, built while its class initializes, never sees a half-built list. */
+  private static final class Families {
+    static final List<TransportHooks> ALL = List.of(ServletTransport.HOOKS, WebMvcTransport.HOOKS, WebFluxTransport.HOOKS);
+  }
 
   /** The family of a transport class, by internal name; null for any other class. */
   public static TransportHooks familyOf(String internalName) {
     int slash = internalName.lastIndexOf('/') + 1;
     String pkg = internalName.substring(0, slash);
     String simple = internalName.substring(slash);
-    for (TransportHooks hooks : FAMILIES) {
+    for (TransportHooks hooks : families()) {
       if (hooks.transports.containsKey(simple) && hooks.packages.contains(pkg)) {
         return hooks;
       }
@@ -53,7 +59,7 @@ public record TransportHooks(String family, Entry entry, List<String> packages, 
 
   /** The family whose transports have this simple name in any package (a relocated SDK); null for none. */
   public static TransportHooks familyOfSimpleName(String simpleName) {
-    for (TransportHooks hooks : FAMILIES) {
+    for (TransportHooks hooks : families()) {
       if (hooks.transports.containsKey(simpleName)) {
         return hooks;
       }

@@ -50,7 +50,7 @@ final class Hooks {
   private static final String DISPATCHER_HANDLE =
       "(Lorg/springframework/web/server/ServerWebExchange;)Lreactor/core/publisher/Mono;";
 
-  /** Each transport class (every family's, see {@link TransportHooks#FAMILIES}) and its family. */
+  /** Each transport class (every family's, see {@link TransportHooks#families()}) and its family. */
   private static final Map<String, TransportHooks> FAMILY_OF = families();
   /** Each transport and the entry points it must declare for the gate to cover it. */
   static final Map<String, List<String>> TRANSPORTS = transports();
@@ -64,7 +64,7 @@ final class Hooks {
 
   private static Map<String, TransportHooks> families() {
     Map<String, TransportHooks> families = new HashMap<>();
-    for (TransportHooks family : TransportHooks.FAMILIES) {
+    for (TransportHooks family : TransportHooks.families()) {
       for (String pkg : family.packages()) {
         for (String simpleName : family.transports().keySet()) {
           families.put(pkg + simpleName, family);
@@ -100,7 +100,7 @@ final class Hooks {
 
   private static Map<TransportHooks, Map<String, ProloguePatcher.Prologue>> entryPrologues() {
     Map<TransportHooks, Map<String, ProloguePatcher.Prologue>> prologues = new HashMap<>();
-    for (TransportHooks family : TransportHooks.FAMILIES) {
+    for (TransportHooks family : TransportHooks.families()) {
       ProloguePatcher.Prologue prologue = family.entry() == TransportHooks.Entry.SERVLET
           ? new ProloguePatcher.Prologue(PrologueShape.SERVLET_ENTRY, BridgeCalls.SERVLET_ENTRY)
           : new ProloguePatcher.Prologue(PrologueShape.RETURN_IF_NONNULL, BridgeCalls.SPRING_ENTRY);
