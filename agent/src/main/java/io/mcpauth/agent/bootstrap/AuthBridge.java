@@ -1,5 +1,11 @@
 package io.mcpauth.agent.bootstrap;
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * The one door from the host's classes to the hidden core. It is loaded by the bootstrap loader,
  * which every host class loader reaches. The agent inserts a call to it as the first instructions
@@ -78,6 +84,22 @@ public final class AuthBridge {
   /** Wraps the tool list a {@code tools/list} handler reads. */
   public static Object visibleTools(Object tools, Object caller) throws Exception {
     return current().visibleTools(tools, caller);
+  }
+
+  /**
+   * Links a transport's call of its context extractor, {@code extractor.extract(request)}, which the
+   * agent turned into an invokedynamic, to {@link #transportContext} with the calling transport bound.
+   */
+  public static CallSite transportContextSite(MethodHandles.Lookup caller, String name, MethodType type)
+      throws ReflectiveOperationException {
+    MethodHandle target = MethodHandles.lookup().findStatic(AuthBridge.class, "transportContext",
+        MethodType.methodType(Object.class, Object.class, Object.class, Class.class));
+    return new ConstantCallSite(MethodHandles.insertArguments(target, 2, caller.lookupClass()).asType(type));
+  }
+
+  /** The transport context the extractor gives, with the admitted caller's keys added. */
+  public static Object transportContext(Object extractor, Object request, Class<?> transport) throws Exception {
+    return current().transportContext(extractor, request, transport);
   }
 
   private static Gate current() {

@@ -46,6 +46,16 @@ public interface Gate {
   Object visibleTools(Object tools, Object caller) throws Exception;
 
   /**
+   * Stands in for a transport's {@code contextExtractor.extract(request)}: runs the application's
+   * extractor and adds the admitted caller's {@code mcpauth.*} keys to the context it returns.
+   *
+   * @param extractor the transport's {@code McpTransportContextExtractor}
+   * @param transport the transport class making the call
+   * @return an {@code McpTransportContext}
+   */
+  Object transportContext(Object extractor, Object request, Class<?> transport) throws Exception;
+
+  /**
    * Runs before any servlet's {@code service}: answers a GET of the Protected Resource Metadata,
    * and refuses every request to a transport the agent could not instrument.
    *

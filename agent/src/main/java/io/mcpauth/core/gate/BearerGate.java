@@ -95,6 +95,15 @@ public final class BearerGate implements Gate {
     }
   }
 
+  @Override
+  public Object transportContext(Object extractor, Object request, Class<?> transport) throws Exception {
+    try {
+      return TransportContexts.extract(extractor, request, transport);
+    } catch (Throwable e) {
+      throw rethrow(e);
+    }
+  }
+
   /** The metadata on Netty, where no servlet runs; a failure only means the document is not served. */
   @Override
   public Object webFluxDispatch(Object dispatcher, Object exchange) throws Exception {

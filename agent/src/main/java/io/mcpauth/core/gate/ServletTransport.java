@@ -63,7 +63,6 @@ final class ServletTransport {
       api.setAttribute(request, entry.getKey(), entry.getValue());
     }
     api.setAttribute(request, TransportContexts.CALLER_ATTRIBUTE, entries);
-    TransportContexts.ensureWrapped(servlet, api);
     if (view.style == SessionStyle.STREAMABLE && admitted.sessionId() == null && "POST".equals(view.method())) {
       return SessionIdRecorder.around(response, api.responseInterface, admitted.caller(), admission.sessions());
     }

@@ -48,7 +48,7 @@ final class WebFluxTransport {
       return denial;
     }
     Decision.Admit admitted = (Decision.Admit) decision;
-    WebMvcTransport.putCaller(handler, api, request, admitted);
+    WebMvcTransport.putCaller(api, request, admitted);
     return admission.judgesBody(view) ? judgeLater(handler, api, request, view, admitted) : null;
   }
 

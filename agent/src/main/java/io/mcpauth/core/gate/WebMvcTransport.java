@@ -43,7 +43,7 @@ final class WebMvcTransport {
       return denial;
     }
     Decision.Admit admitted = (Decision.Admit) decision;
-    putCaller(handler, api, request, admitted);
+    putCaller(api, request, admitted);
     if (!admission.judgesBody(view)) {
       return null;
     }
@@ -60,11 +60,10 @@ final class WebMvcTransport {
   }
 
   /** The caller's entries as request attributes, for the transport context (shared with WebFlux). */
-  static void putCaller(Object handler, SpringRequestApi api, Object request, Decision.Admit admitted) throws Throwable {
+  static void putCaller(SpringRequestApi api, Object request, Decision.Admit admitted) throws Throwable {
     Map<String, Object> entries = admitted.caller().entries();
     Map<String, Object> attributes = api.attributes(request);
     attributes.putAll(entries);
     attributes.put(TransportContexts.CALLER_ATTRIBUTE, entries);
-    TransportContexts.ensureWrapped(handler, api);
   }
 }

@@ -26,9 +26,14 @@ final class BridgeCalls {
   static final Call BODY = new Call("body", "(" + O + O + CLASS + ")" + O);
   static final Call BODY_TO_MONO = new Call("bodyToMono", "(" + O + O + CLASS + ")" + O);
   static final Call VISIBLE_TOOLS = new Call("visibleTools", "(" + O + O + ")" + O);
+  /** The bootstrap method of the invokedynamic that replaces a transport's {@code contextExtractor.extract(request)}. */
+  static final Call TRANSPORT_CONTEXT_SITE = new Call("transportContextSite",
+      "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;");
+  /** What that call site is linked to, with the transport class bound. */
+  static final Call TRANSPORT_CONTEXT = new Call("transportContext", "(" + O + O + CLASS + ")" + O);
 
   static final Call[] ALL = {SERVLET_ENTRY, SERVLET_SERVICE, SPRING_ENTRY, WEBFLUX_DISPATCH, STREAM_STARTED, READ_BODY,
-      GET_READER, BODY, BODY_TO_MONO, VISIBLE_TOOLS};
+      GET_READER, BODY, BODY_TO_MONO, VISIBLE_TOOLS, TRANSPORT_CONTEXT_SITE, TRANSPORT_CONTEXT};
 
   private BridgeCalls() {}
 }

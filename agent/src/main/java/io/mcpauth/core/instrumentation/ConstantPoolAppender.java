@@ -52,11 +52,43 @@ final class ConstantPoolAppender {
       return known;
     }
     int ownerClass = classRef(owner);
+    int nameAndType = nameAndType(name, descriptor);
+    bytes.u1(10).u2(ownerClass).u2(nameAndType);
+    return add(key);
+  }
+
+  int nameAndType(String name, String descriptor) {
+    Integer known = indexes.get("N" + name + descriptor);
+    if (known != null) {
+      return known;
+    }
     int nameIndex = utf8(name);
     int descriptorIndex = utf8(descriptor);
     bytes.u1(12).u2(nameIndex).u2(descriptorIndex);
-    int nameAndType = add("N" + name + descriptor);
-    bytes.u1(10).u2(ownerClass).u2(nameAndType);
+    return add("N" + name + descriptor);
+  }
+
+  /** A CONSTANT_MethodHandle of kind REF_invokeStatic (6) to a class's static method. */
+  int staticMethodHandle(String owner, String name, String descriptor) {
+    String key = "H" + owner + '.' + name + descriptor;
+    Integer known = indexes.get(key);
+    if (known != null) {
+      return known;
+    }
+    int method = methodRef(owner, name, descriptor);
+    bytes.u1(15).u1(6).u2(method);
+    return add(key);
+  }
+
+  /** A CONSTANT_InvokeDynamic naming entry {@code bootstrap} of the class's BootstrapMethods. */
+  int invokeDynamic(int bootstrap, String name, String descriptor) {
+    String key = "D" + bootstrap + name + descriptor;
+    Integer known = indexes.get(key);
+    if (known != null) {
+      return known;
+    }
+    int nameAndType = nameAndType(name, descriptor);
+    bytes.u1(18).u2(bootstrap).u2(nameAndType);
     return add(key);
   }
 

@@ -185,6 +185,12 @@ final class Hooks {
     ProloguePatcher.Patched patched = ProloguePatcher.patch(classFile, prologues, BridgeCalls.OWNER);
     List<String> hooked = new ArrayList<>(patched.hooked());
     byte[] result = patched.classFile();
+    int contextCalls = 0;
+    if (kind == Kind.TRANSPORT) {
+      ContextExtractorCalls.Rewritten contexts = ContextExtractorCalls.rewrite(result);
+      result = contexts.classFile();
+      contextCalls = contexts.calls();
+    }
     int bodyReads = 0;
     int toolListReads = 0;
     if (kind == Kind.SSE_SESSION || kind == Kind.TOOL_LIST || replaying) {
@@ -210,6 +216,9 @@ final class Hooks {
       if (!hooked.contains(name)) {
         missing.add(name);
       }
+    }
+    if (kind == Kind.TRANSPORT && contextCalls == 0) {
+      missing.add("call of its contextExtractor");
     }
     if (kind == Kind.TOOL_LIST && toolListReads == 0) {
       missing.add("tools/list handler reading the tool list");

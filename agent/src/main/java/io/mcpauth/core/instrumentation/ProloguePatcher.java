@@ -38,9 +38,12 @@ final class ProloguePatcher {
   private final byte[] in;
   private final String bridge;
 
+  private final ClassFile file;
+
   private ProloguePatcher(byte[] classFile, String bridge) {
     this.in = classFile;
     this.bridge = bridge;
+    this.file = new ClassFile(classFile);
   }
 
   /**
@@ -57,29 +60,10 @@ final class ProloguePatcher {
   }
 
   private Patched patch(Map<String, Prologue> prologues) {
-    if (u4(0) != 0xCAFEBABE) {
-      throw new IllegalArgumentException("not a class file");
-    }
-    boolean framesRequired = u2(6) >= 50; // version 50 (Java 6) on: type checking by stack map frames, JVMS §4.10.1
-    int poolCount = u2(8);
-    int[] entries = new int[poolCount];
-    int offset = 10;
-    for (int index = 1; index < poolCount; index++) {
-      entries[index] = offset;
-      int tag = in[offset] & 0xFF;
-      offset += entrySize(tag, offset);
-      if (tag == 5 || tag == 6) {
-        index++; // a long or a double takes two entries
-      }
-    }
-    int poolEnd = offset;
-    offset += 6; // access, this, super
-    offset += 2 + 2 * u2(offset);
-    int fields = u2(offset);
-    offset += 2;
-    for (int f = 0; f < fields; f++) {
-      offset = skipAttributes(offset + 6);
-    }
+    boolean framesRequired = file.majorVersion() >= 50; // Java 6 on: type checking by stack map frames, JVMS §4.10.1
+    int poolCount = file.poolCount;
+    int poolEnd = file.poolEnd;
+    int offset = file.methodsAt;
 
     // First pass: which methods get which prologue, and where their Code attribute lies.
     List<int[]> codes = new ArrayList<>(); // {Code attribute offset, method offset}
@@ -90,13 +74,13 @@ final class ProloguePatcher {
     for (int m = 0; m < methods; m++) {
       int method = offset;
       int access = u2(offset);
-      String name = utf8(entries, u2(offset + 2));
-      Prologue prologue = prologues.get(name + utf8(entries, u2(offset + 4)));
+      String name = file.utf8(u2(offset + 2));
+      Prologue prologue = prologues.get(name + file.utf8(u2(offset + 4)));
       int attributes = u2(offset + 6);
       offset += 8;
       for (int a = 0; a < attributes; a++) {
         if (prologue != null && (access & (ACC_STATIC | ACC_ABSTRACT | ACC_NATIVE)) == 0
-            && "Code".equals(utf8(entries, u2(offset)))) {
+            && "Code".equals(file.utf8(u2(offset)))) {
           codes.add(new int[] {offset, method});
           chosen.add(prologue);
           hooked.add(name);
@@ -104,7 +88,7 @@ final class ProloguePatcher {
         offset += 6 + u4(offset + 2);
       }
     }
-    if (skipAttributes(offset) != in.length) {
+    if (file.skipAttributes(offset) != in.length) {
       throw new IllegalArgumentException("the class file does not end after its attributes");
     }
     if (codes.isEmpty()) {
@@ -115,7 +99,7 @@ final class ProloguePatcher {
     int[][] references = new int[codes.size()][];
     for (int i = 0; i < codes.size(); i++) {
       Prologue prologue = chosen.get(i);
-      String descriptor = utf8(entries, u2(codes.get(i)[1] + 4));
+      String descriptor = file.utf8(u2(codes.get(i)[1] + 4));
       String cast = prologue.shape() == PrologueShape.SERVLET_ENTRY ? SERVLET_RESPONSE
           : prologue.shape() == PrologueShape.RETURN_IF_NONNULL ? returnType(descriptor) : null;
       references[i] = new int[] {
@@ -138,13 +122,13 @@ final class ProloguePatcher {
       int code = codes.get(i)[0];
       out.bytes(in, copied, code - copied);
       copied = code + 6 + u4(code + 2);
-      writeCode(out, entries, code, chosen.get(i).shape(), references[i], framesRequired);
+      writeCode(out, code, chosen.get(i).shape(), references[i], framesRequired);
     }
     out.bytes(in, copied, in.length - copied);
     return new Patched(out.toByteArray(), hooked);
   }
 
-  private void writeCode(ByteOutput out, int[] entries, int code, PrologueShape shape, int[] references, boolean framesRequired) {
+  private void writeCode(ByteOutput out, int code, PrologueShape shape, int[] references, boolean framesRequired) {
     int p = shape.length;
     int maxStack = u2(code + 6);
     int codeLength = u4(code + 10);
@@ -179,7 +163,7 @@ final class ProloguePatcher {
     int attributes = u2(offset);
     offset += 2;
     for (int a = 0; a < attributes; a++) {
-      String name = utf8(entries, u2(offset));
+      String name = file.utf8(u2(offset));
       int length = u4(offset + 2);
       int body = offset + 6;
       switch (name) {
@@ -221,27 +205,6 @@ final class ProloguePatcher {
     out.set4(lengthAt, out.length - start);
   }
 
-  private int entrySize(int tag, int offset) {
-    return switch (tag) {
-      case 1 -> 3 + u2(offset + 1);                 // Utf8
-      case 3, 4, 9, 10, 11, 12, 17, 18 -> 5;        // Integer, Float, refs, NameAndType, (Invoke)Dynamic
-      case 5, 6 -> 9;                               // Long, Double
-      case 7, 8, 16, 19, 20 -> 3;                   // Class, String, MethodType, Module, Package
-      case 15 -> 4;                                 // MethodHandle
-      default -> throw new IllegalArgumentException("unknown constant pool tag " + tag);
-    };
-  }
-
-  /** The offset after the attributes whose count is at {@code offset}. */
-  private int skipAttributes(int offset) {
-    int attributes = u2(offset);
-    offset += 2;
-    for (int a = 0; a < attributes; a++) {
-      offset += 6 + u4(offset + 2);
-    }
-    return offset;
-  }
-
   private static String returnType(String descriptor) {
     String type = descriptor.substring(descriptor.indexOf(')') + 1);
     if (!type.startsWith("L") || !type.endsWith(";")) {
@@ -250,35 +213,11 @@ final class ProloguePatcher {
     return type.substring(1, type.length() - 1);
   }
 
-  /** The string of a CONSTANT_Utf8 entry (modified UTF-8, JVMS §4.4.7). */
-  private String utf8(int[] entries, int index) {
-    int offset = entries[index];
-    if (offset == 0 || in[offset] != 1) {
-      throw new IllegalArgumentException("constant " + index + " is not a Utf8 entry");
-    }
-    int length = u2(offset + 1);
-    char[] chars = new char[length];
-    int n = 0;
-    for (int i = offset + 3, end = offset + 3 + length; i < end; ) {
-      int b = in[i++] & 0xFF;
-      if (b < 0x80) {
-        chars[n++] = (char) b;
-      } else if (b < 0xE0) {
-        chars[n++] = (char) (((b & 0x1F) << 6) | (in[i++] & 0x3F));
-      } else {
-        chars[n++] = (char) (((b & 0x0F) << 12) | ((in[i++] & 0x3F) << 6) | (in[i++] & 0x3F));
-      }
-    }
-    return new String(chars, 0, n);
-  }
-
   private int u2(int offset) {
-    return ((in[offset] & 0xFF) << 8) | (in[offset + 1] & 0xFF);
+    return file.u2(offset);
   }
 
   private int u4(int offset) {
-    return ((in[offset] & 0xFF) << 24) | ((in[offset + 1] & 0xFF) << 16) | ((in[offset + 2] & 0xFF) << 8)
-        | (in[offset + 3] & 0xFF);
+    return file.u4(offset);
   }
-
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpauth.agent.bootstrap.AuthBridge;
 import io.mcpauth.agent.bootstrap.BodyRead;
 import io.mcpauth.agent.bootstrap.Gate;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.http.HttpServlet;
@@ -41,6 +43,7 @@ class GateAdviceTest {
   static final class SwitchableGate implements Gate {
     volatile Mode mode = Mode.ALLOW;
     final Set<String> refused = ConcurrentHashMap.newKeySet();
+    final List<String> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Object servletEntry(Object servlet, Object request, Object response) throws Exception {
@@ -94,6 +97,14 @@ class GateAdviceTest {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    public Object transportContext(Object extractor, Object request, Class<?> transport) {
+      contexts.add(transport.getSimpleName());
+      return McpTransportContext.create(Map.of("app", ((McpTransportContextExtractor<Object>) extractor).extract(request)
+          .get("app"), "mcpauth.subject", "alice"));
+    }
+
+    @Override
     public Object visibleTools(Object tools, Object caller) {
       throw new UnsupportedOperationException();
     }
@@ -124,6 +135,18 @@ class GateAdviceTest {
     serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", response);
     assertEquals(1, HttpServletStatelessServerTransport.DISPATCHED.get());
     assertEquals(200, response.status);
+  }
+
+  @Test
+  @DisplayName("the transport's call of its context extractor is linked to the bridge, keeping the application's keys")
+  void theContextExtractorCallGoesThroughTheBridge() throws Exception {
+    GATE.contexts.clear();
+    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", new Response(false));
+    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", new Response(false));
+    assertEquals(List.of("HttpServletStatelessServerTransport", "HttpServletStatelessServerTransport"), GATE.contexts);
+    McpTransportContext context = HttpServletStatelessServerTransport.lastContext;
+    assertEquals("kept", context.get("app"));
+    assertEquals("alice", context.get("mcpauth.subject"));
   }
 
   @Test

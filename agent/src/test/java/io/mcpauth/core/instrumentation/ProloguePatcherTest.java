@@ -150,6 +150,9 @@ class ProloguePatcherTest {
       for (String entryPoint : Hooks.TRANSPORTS.get(name)) {
         assertTrue(calls.contains(entryPoint + " -> io/mcpauth/agent/bootstrap/AuthBridge.servletEntry"), name + " " + entryPoint);
       }
+      assertEquals(0, MethodCalls.count(calls, ContextExtractorCalls.EXTRACTOR + ".extract"), name);
+      assertTrue(MethodCalls.count(calls, "io/mcpauth/agent/bootstrap/AuthBridge.transportContextSite (invokedynamic)") >= 1,
+          name);
       define(name.replace('/', '.'), hooked, sdk);
       transports++;
     }
