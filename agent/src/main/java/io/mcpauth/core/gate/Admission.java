@@ -27,6 +27,7 @@ public final class Admission {
   private final ResourceIdentity resources;
   private final SessionBindings sessions;
   private final Set<String> unsupportedTransports = ConcurrentHashMap.newKeySet();
+  private final AdmittedCallers callers = new AdmittedCallers();
 
   /** @param tokens judges each bearer token: a JWT verifier behind its cache, introspection, or a router by issuer */
   public Admission(AgentConfig config, AccessTokenVerifier tokens) {
@@ -85,7 +86,8 @@ public final class Admission {
       return deny(request, challenges.insufficientScope, ReasonCode.INSUFFICIENT_SCOPE,
           "insufficient scope for subject " + LogText.printable(token.subject()));
     }
-    CallerIdentity caller = CallerIdentity.of(token);
+    AdmittedCallers.Caller admitted = callers.of(token);
+    CallerIdentity caller = admitted.identity;
     String sessionId = switch (request.sessionStyle()) {
       case STREAMABLE -> request.header("Mcp-Session-Id");
       case LEGACY_SSE -> "POST".equals(method) ? request.parameter("sessionId") : null;
@@ -113,7 +115,7 @@ public final class Admission {
         sessions.remove(sessionId);
       }
     }
-    return new Decision.Admit(token, caller, sessionId, challenges);
+    return new Decision.Admit(token, caller, admitted.entries, sessionId, challenges);
   }
 
   /** Whether some scope rule depends on the JSON-RPC message, so POSTed bodies are judged. */

@@ -1,6 +1,7 @@
 package io.mcpauth.core.gate;
 
 import io.mcpauth.core.token.VerifiedToken;
+import java.util.Map;
 
 /** What the gate decided about one request: let the caller in, or answer with a denial. */
 public sealed interface Decision permits Decision.Admit, Decision.Deny {
@@ -8,11 +9,12 @@ public sealed interface Decision permits Decision.Admit, Decision.Deny {
   /**
    * The request goes to the transport.
    *
+   * @param entries the caller's {@code mcpauth.*} entries, immutable, for the transport context
    * @param sessionId the session the request names, already checked to be the caller's; null for none
    * @param challenges the replies naming the resource the request addressed, for a later message check
    */
-  record Admit(VerifiedToken token, CallerIdentity caller, String sessionId, Challenges challenges)
-      implements Decision {}
+  record Admit(VerifiedToken token, CallerIdentity caller, Map<String, Object> entries, String sessionId,
+      Challenges challenges) implements Decision {}
 
   /**
    * The request is answered with {@code reply} and the transport never runs.

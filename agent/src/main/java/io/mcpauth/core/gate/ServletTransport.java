@@ -58,7 +58,7 @@ final class ServletTransport {
       }
       api.setAttribute(request, MessageAuthorization.BODY_ATTRIBUTE, judged);
     }
-    Map<String, Object> entries = admitted.caller().entries();
+    Map<String, Object> entries = admitted.entries();
     for (Map.Entry<String, Object> entry : entries.entrySet()) {
       api.setAttribute(request, entry.getKey(), entry.getValue());
     }

@@ -61,7 +61,7 @@ final class WebMvcTransport {
 
   /** The caller's entries as request attributes, for the transport context (shared with WebFlux). */
   static void putCaller(SpringRequestApi api, Object request, Decision.Admit admitted) throws Throwable {
-    Map<String, Object> entries = admitted.caller().entries();
+    Map<String, Object> entries = admitted.entries();
     Map<String, Object> attributes = api.attributes(request);
     attributes.putAll(entries);
     attributes.put(TransportContexts.CALLER_ATTRIBUTE, entries);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.core.config.AgentConfig;
@@ -222,6 +223,21 @@ class AdmissionTest {
     Request delete = new Request("DELETE").streamable().bearer(VALID).header("Mcp-Session-Id", "s-2");
     assertInstanceOf(Decision.Admit.class, admission.decide(delete));
     assertEquals(ReasonCode.SESSION_UNKNOWN, deny(admission.decide(delete)).reason(), "deleted, so unknown");
+  }
+
+  @Test
+  @DisplayName("a repeated token's caller is built once: the next request reuses its entries; another token gets its own")
+  void callerBuiltOncePerVerifiedToken() {
+    Admission admission = admission(TestTokens.config());
+    Decision.Admit first = assertInstanceOf(Decision.Admit.class, admission.decide(Request.post().bearer(VALID)));
+    Decision.Admit again = assertInstanceOf(Decision.Admit.class, admission.decide(Request.post().bearer(VALID)));
+    assertSame(first.token(), again.token(), "the verified-token cache hands back the same token");
+    assertSame(first.entries(), again.entries());
+    assertSame(first.caller(), again.caller());
+    Decision.Admit other = assertInstanceOf(Decision.Admit.class,
+        admission.decide(Request.post().bearer(mint("sub", "someone-else"))));
+    assertEquals("someone-else", other.entries().get(CallerIdentity.SUBJECT));
+    assertEquals("user-42", again.entries().get(CallerIdentity.SUBJECT));
   }
 
   @Test
