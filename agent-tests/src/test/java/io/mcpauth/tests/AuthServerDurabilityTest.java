@@ -51,9 +51,7 @@ class AuthServerDurabilityTest {
     for (int i = 0; i + 1 < properties.length; i += 2) {
       builder.property(properties[i], properties[i + 1]);
     }
-    Fixture fixture = builder.start();
-    awaitIssuer(asPort, fixture);
-    return fixture;
+    return awaitIssuer(asPort, builder.start());
   }
 
   @Test
@@ -242,8 +240,7 @@ class AuthServerDurabilityTest {
         .property("mcpauth.as.dcr.per-minute", "100000")
         .port(mcpPort)
         .start();
-    awaitIssuer(asPort, fixture);
-    return fixture;
+    return awaitIssuer(asPort, fixture);
   }
 
   private static String kid(String jwt) {
@@ -260,12 +257,13 @@ class AuthServerDurabilityTest {
     return Http.post("http://localhost:" + mcpPort + "/mcp", Http.INITIALIZE, "Authorization", "Bearer " + accessToken);
   }
 
-  private static void awaitIssuer(int asPort, Fixture fixture) {
+  /** The fixture, once its AS answers; stopped (not leaked) when it never does. */
+  private static Fixture awaitIssuer(int asPort, Fixture fixture) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       try {
         if (Http.get("http://localhost:" + asPort + "/.well-known/oauth-authorization-server").statusCode() == 200) {
-          return;
+          return fixture;
         }
       } catch (IllegalStateException notYet) {
         // not listening yet
@@ -274,9 +272,11 @@ class AuthServerDurabilityTest {
         Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        break;
       }
     }
+    fixture.close();
     throw new AssertionError("the authorization server did not answer:\n" + fixture.output());
   }
+
 }

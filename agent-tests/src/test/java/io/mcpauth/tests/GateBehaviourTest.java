@@ -30,6 +30,7 @@ class GateBehaviourTest {
   @BeforeAll
   static void start() {
     idp = TestIdentityProvider.start();
+    idp.addKey(unpinnedRsaKey(), true);
     server = Fixture.builder().protectedBy(idp)
         .property("mcpauth.scopes.required", "mcp:tools")
         // below Jetty's 8 KiB header limit, so the agent's own limit is what answers
@@ -55,6 +56,35 @@ class GateBehaviourTest {
 
   private static String valid() {
     return idp.token(server.resourceUri()).sign();
+  }
+
+  /** An RSA key published without {@code alg}: it verifies any RSA algorithm on the list. */
+  private static org.jose4j.jwk.PublicJsonWebKey unpinnedRsaKey() {
+    try {
+      org.jose4j.jwk.PublicJsonWebKey key = TestIdentityProvider.rsaKey("rsa-unpinned");
+      key.setAlgorithm(null);
+      return key;
+    } catch (org.jose4j.lang.JoseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** 401 invalid_token, and the agent's log names {@code reason}: no other check refused it. */
+  private static void assertInvalidTokenFor(String token, String reason) {
+    String line = " 401 (" + reason;
+    long before = server.agentLog().stream().filter(l -> l.contains(line)).count();
+    assertInvalidToken(initialize("Authorization", bearer(token)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (server.agentLog().stream().filter(l -> l.contains(line)).count() == before && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20); // the agent logs on its own thread
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    assertEquals(before + 1, server.agentLog().stream().filter(l -> l.contains(line)).count(),
+        "refused for '" + reason + "':\n" + String.join("\n", server.agentLog()));
   }
 
   private static void assertInvalidToken(HttpResponse<String> response) {
@@ -142,14 +172,15 @@ class GateBehaviourTest {
     assertInvalidToken(initialize("Authorization", bearer(noneHeader + "." + parts[1] + ".")));
     assertInvalidToken(initialize("Authorization", bearer(noneHeader + "." + parts[1] + "." + parts[2])));
 
-    // HS256 "signed" with the RSA public key as the MAC secret (key confusion)
+    // HS256 "signed" with the RSA public key as the MAC secret (key confusion). HS* can never be
+    // enabled (mcpauth.algorithms refuses it), so the algorithm list is the one defence to test here.
     String hsHeader = b64("{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"rsa-1\"}");
     javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
     mac.init(new javax.crypto.spec.SecretKeySpec(
         idp.publicJwkJson("rsa-1").getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
     String hsSigningInput = hsHeader + "." + parts[1];
     String hsSignature = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(hsSigningInput.getBytes()));
-    assertInvalidToken(initialize("Authorization", bearer(hsSigningInput + "." + hsSignature)));
+    assertInvalidTokenFor(hsSigningInput + "." + hsSignature, "algorithm not allowed");
 
     // an embedded jwk / jku / x5u header is never followed, even on a token our key signed
     assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri())
@@ -206,8 +237,15 @@ class GateBehaviourTest {
   void otherAlgorithms() {
     assertEquals(200, initialize("Authorization", bearer(idp.token(server.resourceUri()).key("ec-1").sign())).statusCode());
     assertEquals(200, initialize("Authorization", bearer(idp.token(server.resourceUri()).key("ed-1").sign())).statusCode());
-    // RS-SEC-18: a key published for ES256 never verifies another algorithm
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).key("rsa-1").kidHeader("ec-1").sign())));
+    // RS-SEC-18: a key published for RS256 never verifies another algorithm. The PS256 signature is
+    // made by that very key, so only the JWK's alg can refuse it: from a key without alg it passes.
+    assertEquals(200, initialize("Authorization", bearer(idp.token(server.resourceUri()).key("rsa-unpinned").alg("PS256")
+        .sign())).statusCode());
+    assertInvalidTokenFor(idp.token(server.resourceUri()).key("rsa-1").alg("PS256").sign(),
+        "the key named by kid does not allow PS256");
+    // and an EC key never verifies an RSA algorithm, refused before the signature is looked at
+    assertInvalidTokenFor(idp.token(server.resourceUri()).key("rsa-1").kidHeader("ec-1").sign(),
+        "the key named by kid does not allow RS256");
   }
 
   @Test

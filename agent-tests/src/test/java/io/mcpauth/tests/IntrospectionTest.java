@@ -95,15 +95,22 @@ class IntrospectionTest {
 
   @AfterAll
   void stop() throws Exception {
+    // all stopped first: a failed assertion on one must not leave the others running
     for (Fixture fixture : new Fixture[] {b, c}) {
       if (fixture != null) {
         fixture.close();
+      }
+    }
+    if (a != null) {
+      a.close();
+    }
+    for (Fixture fixture : new Fixture[] {b, c}) {
+      if (fixture != null) {
         LogHygiene.assertNoSecretLogged("fixture " + fixture.port(), fixture.output(), secrets);
         LogHygiene.assertNoTokenLogged(fixture, idp);
       }
     }
     if (a != null) {
-      a.close();
       LogHygiene.assertNoSecretLogged("the authorization server's fixture", a.fixture().output(), secrets);
     }
     if (idp != null) {

@@ -4,23 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.OAuthDriver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Named;
@@ -38,6 +38,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistrationAttackTest extends AuthServerAttackSupport {
+
+  /** client.example is this machine in the fixture's JVM: a fetch of a registered link would reach a {@link Listener}. */
+  @Override
+  Fixture.Builder fixtureBuilder() {
+    return super.fixtureBuilder().loopbackName("client.example");
+  }
 
   static Stream<Arguments> dcrRedirectVectors() {
     // representative vectors of dcr-redirect-uri-vectors.json (the full set runs as unit tests of RedirectUris)
@@ -222,12 +228,14 @@ class RegistrationAttackTest extends AuthServerAttackSupport {
             + "\"token_endpoint_auth_method\":\"none\",\"" + member + "\":" + jsonString(uri) + "}";
         assertRegistrationError(driver.register(body), 400, "invalid_client_metadata");
       }
-      // a public https link is accepted, shown, and still never fetched by the server
+      // a public https link is accepted, shown, and still never fetched by the server: in the
+      // fixture's JVM client.example is the listener's address, so a fetch would be counted
+      String link = "https://client.example:" + listener.port() + "/logo.png";
       Map<String, Object> registered = register(driver, "{\"client_name\":\"links\",\"redirect_uris\":[\"http://127.0.0.1:41003/cb\"],"
-          + "\"token_endpoint_auth_method\":\"none\",\"" + member + "\":\"https://client.example/logo.png\"}");
-      assertEquals("https://client.example/logo.png", registered.get(member));
+          + "\"token_endpoint_auth_method\":\"none\",\"" + member + "\":\"" + link + "\"}");
+      assertEquals(link, registered.get(member));
       OAuthDriver.Client client = new OAuthDriver.Client((String) registered.get("client_id"), null, "http://127.0.0.1:41003/cb");
-      assertLoginPage(driver.authorize(request(driver, client)));
+      tokens(driver, client); // a full flow, the consent page with the link included
       assertEquals(0, listener.connections(), "the AS connected to a registered link");
     }
   }
@@ -270,46 +278,36 @@ class RegistrationAttackTest extends AuthServerAttackSupport {
     assertFalse(json.containsKey("client_id"), "no client registered: " + response.body());
   }
 
-  /** A TCP listener on 127.0.0.1 that counts the connections it is offered. */
+  /**
+   * A TCP listener on 127.0.0.1 that counts the connections it is offered. A connection the server
+   * opened is in the listen backlog as soon as its connect() returns, so counting drains the backlog
+   * without waiting: what the server fetched while answering a request is there once it answered.
+   */
   private static final class Listener implements AutoCloseable {
-    private final ServerSocket socket;
-    private final AtomicInteger connections = new AtomicInteger();
-    private final Thread thread;
+    private final ServerSocketChannel channel;
+    private int connections;
 
     Listener() throws IOException {
-      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      thread = new Thread(() -> {
-        while (!socket.isClosed()) {
-          try (Socket ignored = socket.accept()) {
-            connections.incrementAndGet();
-          } catch (SocketTimeoutException e) {
-            // keep listening
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "attack-test-listener");
-      thread.setDaemon(true);
-      thread.start();
+      channel = ServerSocketChannel.open();
+      channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+      channel.configureBlocking(false);
     }
 
     int port() {
-      return socket.getLocalPort();
+      return channel.socket().getLocalPort();
     }
 
-    /** The connections so far, after a moment for a late fetch to arrive. */
-    int connections() {
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    int connections() throws IOException {
+      for (SocketChannel accepted = channel.accept(); accepted != null; accepted = channel.accept()) {
+        accepted.close();
+        connections++;
       }
-      return connections.get();
+      return connections;
     }
 
     @Override
     public void close() throws IOException {
-      socket.close();
+      channel.close();
     }
   }
 }

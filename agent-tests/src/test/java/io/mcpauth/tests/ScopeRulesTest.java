@@ -13,6 +13,7 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -67,7 +68,9 @@ class ScopeRulesTest extends WithIdentityProvider {
       try (McpSyncClient client = client(server, narrow)) {
         client.initialize();
         assertEquals("hi", text(client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")))));
-        assertThrows(RuntimeException.class, () -> client.callTool(new McpSchema.CallToolRequest("whoami", Map.of())));
+        RuntimeException refused = assertThrows(RuntimeException.class,
+            () -> client.callTool(new McpSchema.CallToolRequest("whoami", Map.of())));
+        assertRefusedWith403(refused);
       }
       String wide = idp.token(server.resourceUri()).claim("sub", "walt").claim("scope", "mcp:tools admin").sign();
       String root = idp.token(server.resourceUri()).claim("sub", "ruth").claim("scope", "root").sign();
@@ -83,6 +86,26 @@ class ScopeRulesTest extends WithIdentityProvider {
       server.close();
       LogHygiene.assertNoTokenLogged(server, idp);
     }
+  }
+
+  /**
+   * The SDK client was refused by the gate's 403, not by anything else: its Streamable and
+   * stateless transports report the answer in a McpHttpClientTransportAuthorizationException, its
+   * SSE transport names the status in the message.
+   */
+  private static void assertRefusedWith403(Throwable thrown) {
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof McpHttpClientTransportAuthorizationException refusal) {
+        HttpResponse.ResponseInfo answer = refusal.getResponseInfo();
+        assertEquals(403, answer.statusCode());
+        assertTrue(answer.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"insufficient_scope\""),
+            answer.headers().toString());
+        return;
+      }
+      messages.append(t).append('\n');
+    }
+    assertTrue(messages.toString().contains("403"), "not refused with 403:\n" + messages);
   }
 
   static String text(McpSchema.CallToolResult result) {

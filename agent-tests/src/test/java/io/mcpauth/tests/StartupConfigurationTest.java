@@ -27,7 +27,7 @@ class StartupConfigurationTest extends WithIdentityProvider {
         .property("mcpauth.algorithms", "RS256,none")
         .launch()) {
       int exit = server.awaitExit(Duration.ofSeconds(30));
-      assertTrue(exit != 0, "exit code " + exit);
+      assertEquals(2, exit, "a configuration error exits with status 2 (docs/configuration.md)");
       assertTrue(server.stdout().stream().noneMatch(line -> line.startsWith("MCP server listening")), server.output());
       List<String> errors = server.stderr().stream().filter(line -> line.startsWith("mcpauth: configuration invalid")).toList();
       assertEquals(1, errors.size(), server.output());
@@ -42,7 +42,7 @@ class StartupConfigurationTest extends WithIdentityProvider {
   @Test
   void aMisspelledPropertyIsAnErrorNotASilentDefault() {
     try (Fixture server = Fixture.builder().protectedBy(idp).property("mcpauth.scope.required", "x").launch()) {
-      assertTrue(server.awaitExit(Duration.ofSeconds(30)) != 0);
+      assertEquals(2, server.awaitExit(Duration.ofSeconds(30)), server.output());
       assertTrue(server.output().contains("mcpauth.scope.required is not a known setting"), server.output());
     }
   }

@@ -135,34 +135,23 @@ class TypeScriptClientOAuthTest {
     String tokenType = at(result, "tokenResponse.tokenType");
     assertTrue("bearer".equalsIgnoreCase(tokenType), "token_type " + tokenType);
 
-    // refresh: when a refresh token came, the SDK's own 401-refresh-retry works and rotation holds
-    String requestedScope = at(result, "authorizationRequest.scope");
-    boolean hasRefresh = Boolean.TRUE.equals(at(result, "tokenResponse.hasRefreshToken"));
-    if (requestedScope != null && List.of(requestedScope.split(" ")).contains("offline_access")) {
-      assertTrue(hasRefresh, "offline_access was requested: a refresh token is due");
-    }
-    if (hasRefresh) {
-      assertEquals(Boolean.TRUE, at(result, "refresh.refreshedBySdk"), "the SDK refreshed after the 401");
-      assertEquals("after refresh", at(result, "refresh.echo"));
-      assertEquals(Boolean.TRUE, at(result, "refresh.accessTokenChanged"));
-      assertEquals(Boolean.TRUE, at(result, "refresh.refreshTokenRotated"), "refresh tokens rotate on every use");
-      assertEquals("refused", at(result, "refresh.oldRefreshTokenReuse"), "a used refresh token is refused");
-      assertEquals("refused", at(result, "refresh.currentRefreshTokenAfterReuse"),
-          "after a reuse the grant is revoked: its current refresh token is refused too (RFC 9700 4.14.2)");
-    }
+    // refresh: the client registers for the refresh_token grant, so a refresh token is due; the
+    // SDK's own 401-refresh-retry works and rotation holds
+    assertEquals(Boolean.TRUE, at(result, "tokenResponse.hasRefreshToken"), "a refresh token for a refresh_token client");
+    assertEquals(Boolean.TRUE, at(result, "refresh.refreshedBySdk"), "the SDK refreshed after the 401");
+    assertEquals("after refresh", at(result, "refresh.echo"));
+    assertEquals(Boolean.TRUE, at(result, "refresh.accessTokenChanged"));
+    assertEquals(Boolean.TRUE, at(result, "refresh.refreshTokenRotated"), "refresh tokens rotate on every use");
+    assertEquals("refused", at(result, "refresh.oldRefreshTokenReuse"), "a used refresh token is refused");
+    assertEquals("refused", at(result, "refresh.currentRefreshTokenAfterReuse"),
+        "after a reuse the grant is revoked: its current refresh token is refused too (RFC 9700 4.14.2)");
     assertFalse(run.secrets().isEmpty(), "the client reported the secrets it handled");
   }
 
-  /**
-   * The fixture's whoami: the agent does not (yet) hand the token's subject to the MCP server, so
-   * "anonymous" is what it says today; when it does, the subject must be the user who signed in.
-   */
+  /** The fixture's whoami: the agent hands the token's subject to the MCP server, the user who signed in. */
   static void assertWhoami(Object whoami) {
-    if (whoami instanceof Map<?, ?> identity) {
-      assertEquals(USER, identity.get("subject"), "whoami: " + identity);
-    } else {
-      assertEquals("anonymous", whoami, "whoami");
-    }
+    assertTrue(whoami instanceof Map<?, ?>, "whoami: " + whoami);
+    assertEquals(USER, ((Map<?, ?>) whoami).get("subject"), "whoami: " + whoami);
   }
 
   /** A resource URI without the root slash: {@code http://h:1/} and {@code http://h:1} name one resource. */

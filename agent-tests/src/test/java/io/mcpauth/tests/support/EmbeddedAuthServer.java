@@ -72,11 +72,18 @@ public final class EmbeddedAuthServer implements AutoCloseable {
       addUser(dataDir.resolve("users"), username, password);
       preparation.prepare(dataDir);
 
-      int asPort = Fixture.freePort();
+      // the AS binds a port of its own choosing and names it in its start-up line: no port to race for
       Fixture fixture = builder
-          .property("mcpauth.as.port", String.valueOf(asPort))
+          .property("mcpauth.as.port", "0")
           .property("mcpauth.as.data", dataDir.toString())
           .start();
+      int asPort;
+      try {
+        asPort = boundPort(fixture);
+      } catch (RuntimeException | Error e) {
+        fixture.close();
+        throw e;
+      }
       EmbeddedAuthServer server = new EmbeddedAuthServer(home, dataDir, asPort, builder.port(), fixture, password, passwordFile);
       server.awaitMetadata(Duration.ofSeconds(30));
       return server;
@@ -153,6 +160,14 @@ public final class EmbeddedAuthServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The port in "authorization server http://localhost:PORT listening on ...". */
+  private static int boundPort(Fixture fixture) {
+    String prefix = "authorization server http://localhost:";
+    String line = fixture.awaitLog(prefix, Duration.ofSeconds(30));
+    String rest = line.substring(line.indexOf(prefix) + prefix.length());
+    return Integer.parseInt(rest.substring(0, rest.indexOf(' ')));
   }
 
   private void awaitMetadata(Duration timeout) {

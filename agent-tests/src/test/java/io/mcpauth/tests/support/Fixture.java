@@ -4,17 +4,22 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An integration-fixture MCP server in its own JVM, started with the shipped agent jar, as a user
@@ -29,6 +34,7 @@ public final class Fixture implements AutoCloseable {
   private final Process process;
   private final List<String> stdout = new CopyOnWriteArrayList<>();
   private final List<String> stderr = new CopyOnWriteArrayList<>();
+  private final List<Thread> pumps;
   private final int port;
   private final String transport;
   private String listeningUrl;
@@ -37,8 +43,7 @@ public final class Fixture implements AutoCloseable {
     this.process = process;
     this.port = port;
     this.transport = transport;
-    pump(process.getInputStream(), stdout);
-    pump(process.getErrorStream(), stderr);
+    pumps = List.of(pump(process.getInputStream(), stdout), pump(process.getErrorStream(), stderr));
   }
 
   public static Path agentJar() {
@@ -49,12 +54,54 @@ public final class Fixture implements AutoCloseable {
     return Path.of(System.getProperty("mcpauth.fixtures.dir", "../integration-fixtures"), module, "target", module + ".jar");
   }
 
+  /** Below Linux's ephemeral range (32768-60999): no bind to port 0 and no outgoing connection takes these. */
+  private static final int FIRST_PORT = 20_000;
+  private static final int PORTS = 12_000;
+  private static final AtomicInteger NEXT_PORT = new AtomicInteger(new SecureRandom().nextInt(PORTS));
+
+  /**
+   * A port for a fixture that must know its port before it starts (the agent's resource URI names
+   * it). A bind to port 0 hands out ephemeral ports, which any socket of this machine may take in
+   * the moment between this check and the fixture's own bind; a port below that range is taken
+   * only by whoever asks for it by number, and each port is handed out once per test JVM.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; attempt < PORTS; attempt++) {
+      int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // next one
+      }
     }
+    throw new IllegalStateException("no free port from " + FIRST_PORT + " to " + (FIRST_PORT + PORTS - 1));
+  }
+
+  /** Every fixture JVM still running: stopped when the test JVM ends, however the run ended. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(process -> {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }), "fixture-reaper"));
+  }
+
+  /**
+   * A hosts file for the fixture's JVM (jdk.net.hosts.file): loopback names, and the names a test
+   * points at a listener of its own; every other name fails to resolve, so no fixture reaches the
+   * network, whatever a test registers.
+   */
+  private static Path hostsFile(List<String> names) throws IOException {
+    StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n::1 localhost\n");
+    // the machine's own name, which servers look up at start (InetAddress.getLocalHost)
+    hosts.append("127.0.0.1 ").append(InetAddress.getLocalHost().getHostName()).append('\n');
+    for (String name : names) {
+      hosts.append("127.0.0.1 ").append(name).append('\n');
+    }
+    Path file = Files.createTempFile("mcpauth-fixture-hosts", ".txt");
+    file.toFile().deleteOnExit();
+    return Files.writeString(file, hosts);
   }
 
   public static Builder builder() {
@@ -69,6 +116,7 @@ public final class Fixture implements AutoCloseable {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> extraArgs = new ArrayList<>();
+    private final List<String> loopbackNames = new ArrayList<>();
 
     public Builder module(String module) {
       this.module = module;
@@ -109,6 +157,12 @@ public final class Fixture implements AutoCloseable {
       return this;
     }
 
+    /** Makes {@code name} resolve to 127.0.0.1 in the fixture's JVM (every name but localhost fails by default). */
+    public Builder loopbackName(String name) {
+      loopbackNames.add(name);
+      return this;
+    }
+
     public Builder env(String key, String value) {
       environment.put(key, value);
       return this;
@@ -131,6 +185,11 @@ public final class Fixture implements AutoCloseable {
       if (agent) {
         command.add("-javaagent:" + agentJar().toAbsolutePath());
       }
+      try {
+        command.add("-Djdk.net.hosts.file=" + hostsFile(loopbackNames));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
       properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
       command.add("-jar");
       command.add(fixtureJar(module).toAbsolutePath().toString());
@@ -146,7 +205,9 @@ public final class Fixture implements AutoCloseable {
       builder.environment().keySet().removeIf(name -> name.startsWith("MCPAUTH_"));
       builder.environment().putAll(environment);
       try {
-        return new Fixture(builder.start(), port, transport);
+        Process process = builder.start();
+        RUNNING.add(process);
+        return new Fixture(process, port, transport);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
@@ -184,7 +245,7 @@ public final class Fixture implements AutoCloseable {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("fixture still running after " + timeout + ":\n" + output());
       }
-      sleep(100); // let the pump threads drain the pipes
+      awaitPumps();
       return process.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -255,13 +316,28 @@ public final class Fixture implements AutoCloseable {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      awaitPumps();
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    } finally {
+      if (!process.isAlive()) {
+        RUNNING.remove(process);
+      }
     }
   }
 
-  private static void pump(InputStream in, List<String> lines) {
+  /** Once the JVM has ended, every line it wrote is read: its pipes are at their end. */
+  private void awaitPumps() throws InterruptedException {
+    for (Thread pump : pumps) {
+      pump.join(TimeUnit.SECONDS.toMillis(10));
+      if (pump.isAlive()) {
+        throw new IllegalStateException("the fixture's output is still open after it ended");
+      }
+    }
+  }
+
+  private static Thread pump(InputStream in, List<String> lines) {
     Thread thread = new Thread(() -> {
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line;
@@ -274,6 +350,7 @@ public final class Fixture implements AutoCloseable {
     }, "fixture-output");
     thread.setDaemon(true);
     thread.start();
+    return thread;
   }
 
   private static void sleep(long millis) {

@@ -1,6 +1,7 @@
 package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.authserver.clients.ClientMetadataException;
+import io.mcpauth.core.text.Ascii;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -70,8 +71,8 @@ final class ClientAuthentication {
   }
 
   /** RFC 6749 §2.3.1: both parts are form-urlencoded before base64. */
-  private static String[] basic(String authorization) throws OAuthError {
-    if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+  static String[] basic(String authorization) throws OAuthError {
+    if (!Ascii.startsWithIgnoreCase(authorization, "Basic ")) {
       throw invalidClient("only Basic client authentication is accepted", true);
     }
     String decoded;
@@ -85,10 +86,9 @@ final class ClientAuthentication {
       throw invalidClient("the Basic credentials have no ':'", true);
     }
     try {
-      return new String[] {
-          java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-          java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
-    } catch (IllegalArgumentException e) {
+      // Parameters' decoding, not URLDecoder's: that reads "%+1" and full-width hex digits as escapes.
+      return new String[] {Parameters.decode(decoded.substring(0, colon)), Parameters.decode(decoded.substring(colon + 1))};
+    } catch (Parameters.MalformedException e) {
       throw invalidClient("the Basic credentials are not form-urlencoded", true);
     }
   }

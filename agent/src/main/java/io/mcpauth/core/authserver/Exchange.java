@@ -2,13 +2,13 @@ package io.mcpauth.core.authserver;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.mcpauth.core.json.JsonWriter;
+import io.mcpauth.core.text.Ascii;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /** One request to the authorization server and its one response. */
 final class Exchange {
@@ -66,7 +66,7 @@ final class Exchange {
   /** An {@code application/x-www-form-urlencoded} body, at most {@code maxBytes}. */
   Parameters form(int maxBytes) throws OAuthError {
     String type = header("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/x-www-form-urlencoded")) {
+    if (type == null || !Ascii.equalsIgnoreCase(Ascii.trim(type.split(";", -1)[0]), "application/x-www-form-urlencoded")) {
       throw OAuthError.invalidRequest("the body must be application/x-www-form-urlencoded");
     }
     try {
@@ -79,12 +79,14 @@ final class Exchange {
   /** The body as UTF-8 text; 413 beyond {@code maxBytes}. */
   String body(int maxBytes) throws OAuthError {
     String length = header("Content-Length");
-    try {
-      if (length != null && Long.parseLong(length.trim()) > maxBytes) {
+    if (length != null) {
+      long declared = Ascii.parseDecimal(Ascii.trim(length), 18);
+      if (declared < 0) {
+        throw OAuthError.invalidRequest("Content-Length is not a number");
+      }
+      if (declared > maxBytes) {
         throw new OAuthError(413, "invalid_request", "the body is larger than " + maxBytes + " bytes");
       }
-    } catch (NumberFormatException e) {
-      throw OAuthError.invalidRequest("Content-Length is not a number");
     }
     try (InputStream in = exchange.getRequestBody()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -9,6 +9,8 @@ import java.util.List;
  */
 final class Pages {
 
+  /** The largest body a login or consent form may post back. */
+  static final int MAX_FORM_BYTES = 16_384;
   private static final int MAX_NAME_LENGTH = 80;
 
   private Pages() {}

@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.text.Ascii;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -73,7 +74,8 @@ final class Parameters {
     return values.containsKey(name);
   }
 
-  private static String decode(String text) throws MalformedException {
+  /** Form-urlencoded {@code text} decoded: %XX with ASCII hex digits, + as space, UTF-8, ASCII otherwise. */
+  static String decode(String text) throws MalformedException {
     if (text.indexOf('%') < 0 && text.indexOf('+') < 0 && text.chars().allMatch(c -> c <= 0x7f)) {
       return text;
     }
@@ -86,8 +88,8 @@ final class Parameters {
         if (i + 2 >= text.length()) {
           throw new MalformedException("a parameter has a truncated % escape");
         }
-        int high = Character.digit(text.charAt(i + 1), 16);
-        int low = Character.digit(text.charAt(i + 2), 16);
+        int high = Ascii.hexValue(text.charAt(i + 1));
+        int low = Ascii.hexValue(text.charAt(i + 2));
         if (high < 0 || low < 0) {
           throw new MalformedException("a parameter has an invalid % escape");
         }

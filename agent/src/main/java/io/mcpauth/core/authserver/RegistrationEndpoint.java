@@ -7,11 +7,11 @@ import io.mcpauth.core.authserver.clients.RegistrationRequest;
 import io.mcpauth.core.authserver.store.ClientStore;
 import io.mcpauth.core.json.StrictJson;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -46,7 +46,7 @@ final class RegistrationEndpoint {
         throw new OAuthError(429, "invalid_request", "too many registrations from this address; retry later");
       }
       String type = exchange.header("Content-Type");
-      if (type == null || !type.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
+      if (type == null || !Ascii.equalsIgnoreCase(Ascii.trim(type.split(";", -1)[0]), "application/json")) {
         throw new OAuthError(400, "invalid_client_metadata", "the body must be application/json");
       }
       Map<String, Object> body;

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-/** The parsed, validated and immutable configuration. Built only by {@link ConfigParser}. */
+/**
+ * The parsed, validated and immutable configuration. Built only by {@link ConfigParser}, through
+ * {@link #builder()}: the canonical constructor a record must expose is not for callers.
+ */
 public record AgentConfig(
     boolean enabled,
     URI issuer,
@@ -63,12 +66,7 @@ public record AgentConfig(
 
   /** This configuration with the embedded authorization server's issuer, once its port is bound. */
   public AgentConfig withIssuer(URI boundIssuer) {
-    return new AgentConfig(enabled, boundIssuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl,
-        resource, audiences, requiredScopes, clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength,
-        tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile,
-        sessionIdleTimeout, sessionMaxBindings,
-        authServer.withIssuer(boundIssuer), scopePolicy, maxBodyBytes,
-        filterToolList, allowedOrigins);
+    return toBuilder().issuer(boundIssuer).authServer(authServer.withIssuer(boundIssuer)).build();
   }
 
   /** The RFC 9728 metadata URL of a resource: its path inserted after the well-known prefix. */
@@ -86,5 +84,223 @@ public record AgentConfig(
 
   static String origin(URI uri) {
     return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
+  /** A builder that starts from the configuration of a disabled agent: nothing set, nothing enforced. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Names each setting it is given; every one left out keeps the value of a disabled agent (zero,
+   * empty, false or null). {@code requiredScopes} is not set apart: it is the scope policy's
+   * {@link ScopePolicy#everyRequest()}.
+   */
+  public static final class Builder {
+
+    private boolean enabled = false;
+    private URI issuer = null;
+    private URI jwksUri = null;
+    private IntrospectionSettings introspection = null;
+    private List<TrustedIssuer> additionalIssuers = List.of();
+    private Duration introspectionCacheTtl = Duration.ZERO;
+    private URI resource = null;
+    private Set<String> audiences = Set.of();
+    private Duration clockSkew = Duration.ZERO;
+    private Set<String> algorithms = Set.of();
+    private Set<String> tokenTypes = Set.of();
+    private Duration tokenMaxLifetime = Duration.ZERO;
+    private int tokenMaxLength = 0;
+    private int tokenCacheSize = 0;
+    private Duration jwksRefreshInterval = Duration.ZERO;
+    private Duration jwksMinRefetchInterval = Duration.ZERO;
+    private Duration httpTimeout = Duration.ZERO;
+    private int maxDocumentBytes = 0;
+    private String logLevel = null;
+    private String logFile = null;
+    private Duration sessionIdleTimeout = Duration.ZERO;
+    private int sessionMaxBindings = 0;
+    private AuthServerConfig authServer = null;
+    private ScopePolicy scopePolicy = ScopePolicy.everyRequest(List.of());
+    private int maxBodyBytes = 0;
+    private boolean filterToolList = false;
+    private List<String> allowedOrigins = List.of();
+
+    private Builder() {
+    }
+
+    private Builder(AgentConfig config) {
+      enabled = config.enabled;
+      issuer = config.issuer;
+      jwksUri = config.jwksUri;
+      introspection = config.introspection;
+      additionalIssuers = config.additionalIssuers;
+      introspectionCacheTtl = config.introspectionCacheTtl;
+      resource = config.resource;
+      audiences = config.audiences;
+      clockSkew = config.clockSkew;
+      algorithms = config.algorithms;
+      tokenTypes = config.tokenTypes;
+      tokenMaxLifetime = config.tokenMaxLifetime;
+      tokenMaxLength = config.tokenMaxLength;
+      tokenCacheSize = config.tokenCacheSize;
+      jwksRefreshInterval = config.jwksRefreshInterval;
+      jwksMinRefetchInterval = config.jwksMinRefetchInterval;
+      httpTimeout = config.httpTimeout;
+      maxDocumentBytes = config.maxDocumentBytes;
+      logLevel = config.logLevel;
+      logFile = config.logFile;
+      sessionIdleTimeout = config.sessionIdleTimeout;
+      sessionMaxBindings = config.sessionMaxBindings;
+      authServer = config.authServer;
+      scopePolicy = config.scopePolicy;
+      maxBodyBytes = config.maxBodyBytes;
+      filterToolList = config.filterToolList;
+      allowedOrigins = config.allowedOrigins;
+    }
+
+    public Builder enabled(boolean enabled) {
+      this.enabled = enabled;
+      return this;
+    }
+
+    public Builder issuer(URI issuer) {
+      this.issuer = issuer;
+      return this;
+    }
+
+    public Builder jwksUri(URI jwksUri) {
+      this.jwksUri = jwksUri;
+      return this;
+    }
+
+    public Builder introspection(IntrospectionSettings introspection) {
+      this.introspection = introspection;
+      return this;
+    }
+
+    public Builder additionalIssuers(List<TrustedIssuer> additionalIssuers) {
+      this.additionalIssuers = additionalIssuers;
+      return this;
+    }
+
+    public Builder introspectionCacheTtl(Duration introspectionCacheTtl) {
+      this.introspectionCacheTtl = introspectionCacheTtl;
+      return this;
+    }
+
+    public Builder resource(URI resource) {
+      this.resource = resource;
+      return this;
+    }
+
+    public Builder audiences(Set<String> audiences) {
+      this.audiences = audiences;
+      return this;
+    }
+
+    public Builder clockSkew(Duration clockSkew) {
+      this.clockSkew = clockSkew;
+      return this;
+    }
+
+    public Builder algorithms(Set<String> algorithms) {
+      this.algorithms = algorithms;
+      return this;
+    }
+
+    public Builder tokenTypes(Set<String> tokenTypes) {
+      this.tokenTypes = tokenTypes;
+      return this;
+    }
+
+    public Builder tokenMaxLifetime(Duration tokenMaxLifetime) {
+      this.tokenMaxLifetime = tokenMaxLifetime;
+      return this;
+    }
+
+    public Builder tokenMaxLength(int tokenMaxLength) {
+      this.tokenMaxLength = tokenMaxLength;
+      return this;
+    }
+
+    public Builder tokenCacheSize(int tokenCacheSize) {
+      this.tokenCacheSize = tokenCacheSize;
+      return this;
+    }
+
+    public Builder jwksRefreshInterval(Duration jwksRefreshInterval) {
+      this.jwksRefreshInterval = jwksRefreshInterval;
+      return this;
+    }
+
+    public Builder jwksMinRefetchInterval(Duration jwksMinRefetchInterval) {
+      this.jwksMinRefetchInterval = jwksMinRefetchInterval;
+      return this;
+    }
+
+    public Builder httpTimeout(Duration httpTimeout) {
+      this.httpTimeout = httpTimeout;
+      return this;
+    }
+
+    public Builder maxDocumentBytes(int maxDocumentBytes) {
+      this.maxDocumentBytes = maxDocumentBytes;
+      return this;
+    }
+
+    public Builder logLevel(String logLevel) {
+      this.logLevel = logLevel;
+      return this;
+    }
+
+    public Builder logFile(String logFile) {
+      this.logFile = logFile;
+      return this;
+    }
+
+    public Builder sessionIdleTimeout(Duration sessionIdleTimeout) {
+      this.sessionIdleTimeout = sessionIdleTimeout;
+      return this;
+    }
+
+    public Builder sessionMaxBindings(int sessionMaxBindings) {
+      this.sessionMaxBindings = sessionMaxBindings;
+      return this;
+    }
+
+    public Builder authServer(AuthServerConfig authServer) {
+      this.authServer = authServer;
+      return this;
+    }
+
+    public Builder scopePolicy(ScopePolicy scopePolicy) {
+      this.scopePolicy = scopePolicy;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    public Builder filterToolList(boolean filterToolList) {
+      this.filterToolList = filterToolList;
+      return this;
+    }
+
+    public Builder allowedOrigins(List<String> allowedOrigins) {
+      this.allowedOrigins = allowedOrigins;
+      return this;
+    }
+
+    public AgentConfig build() {
+      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.mcpauth.core.config;
 
 import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.text.Ascii;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -77,7 +78,7 @@ final class AuthServerSettings {
   }
 
   private InetAddress bindAddress() {
-    String value = parser.sources.get(ConfigKey.AS_BIND_ADDRESS).trim();
+    String value = Ascii.trim(parser.sources.get(ConfigKey.AS_BIND_ADDRESS));
     // A literal address only: the server must not bind wherever a name happens to resolve today.
     if (!value.matches("[0-9.]+|[0-9a-fA-F:]+")) {
       parser.errors.add(ConfigKey.AS_BIND_ADDRESS.key() + " must be an IP address, not '" + LogText.printable(value) + "'");
@@ -120,7 +121,7 @@ final class AuthServerSettings {
       if (part.isEmpty()) {
         continue;
       }
-      String host = part.toLowerCase(java.util.Locale.ROOT);
+      String host = Ascii.toLowerCase(part);
       if (!host.equals("*") && !host.matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
         parser.errors.add(ConfigKey.AS_CIMD_TRUSTED_HOSTS.key() + ": '" + LogText.printable(part)
             + "' is not a host name, a *.suffix pattern or *");

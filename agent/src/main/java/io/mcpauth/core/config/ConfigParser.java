@@ -4,6 +4,7 @@ import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.rpc.JsonRpcPeek;
 import io.mcpauth.core.rpc.OriginCheck;
 import io.mcpauth.core.scopes.ScopePolicy;
+import io.mcpauth.core.text.Ascii;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,10 +48,7 @@ public final class ConfigParser {
     boolean enabled = bool(ConfigKey.ENABLED);
     if (!enabled && errors.isEmpty()) {
       // Nothing will be enforced, so nothing else needs to be valid; only logging is used.
-      return new AgentConfig(false, null, null, null, List.of(), Duration.ZERO, null, Set.of(), List.of(),
-          Duration.ZERO, Set.of(), Set.of(), Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
-          logLevel(), blankToNull(sources.get(ConfigKey.LOG_FILE)), Duration.ZERO, 0, null,
-          ScopePolicy.everyRequest(List.of()), 0, false, List.of());
+      return AgentConfig.builder().logLevel(logLevel()).logFile(blankToNull(sources.get(ConfigKey.LOG_FILE))).build();
     }
     URI issuer = httpUri(ConfigKey.ISSUER, false);
     URI jwksUri = httpUri(ConfigKey.JWKS_URI, false);
@@ -96,14 +93,39 @@ public final class ConfigParser {
     if (!errors.isEmpty()) {
       throw new InvalidConfigException(errors);
     }
-    return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl,
-        resource, audiences, scopePolicy.everyRequest(), skew, algorithms, tokenTypes, maxLifetime, maxLength, cacheSize, refresh,
-        minRefetch, timeout, maxBytes, logLevel, logFile, sessionIdle, sessionMax, authServer, scopePolicy,
-        maxBodyBytes, filterToolList, allowedOrigins);
+    return AgentConfig.builder()
+        .enabled(enabled)
+        .issuer(issuer)
+        .jwksUri(jwksUri)
+        .introspection(introspection)
+        .additionalIssuers(additionalIssuers)
+        .introspectionCacheTtl(introspectionCacheTtl)
+        .resource(resource)
+        .audiences(audiences)
+        .scopePolicy(scopePolicy)
+        .clockSkew(skew)
+        .algorithms(algorithms)
+        .tokenTypes(tokenTypes)
+        .tokenMaxLifetime(maxLifetime)
+        .tokenMaxLength(maxLength)
+        .tokenCacheSize(cacheSize)
+        .jwksRefreshInterval(refresh)
+        .jwksMinRefetchInterval(minRefetch)
+        .httpTimeout(timeout)
+        .maxDocumentBytes(maxBytes)
+        .logLevel(logLevel)
+        .logFile(logFile)
+        .sessionIdleTimeout(sessionIdle)
+        .sessionMaxBindings(sessionMax)
+        .authServer(authServer)
+        .maxBodyBytes(maxBodyBytes)
+        .filterToolList(filterToolList)
+        .allowedOrigins(allowedOrigins)
+        .build();
   }
 
   boolean bool(ConfigKey key) {
-    String value = sources.get(key).trim().toLowerCase(Locale.ROOT);
+    String value = Ascii.toLowerCase(Ascii.trim(sources.get(key)));
     if (!value.equals("true") && !value.equals("false")) {
       errors.add(key.key() + " must be true or false, not '" + LogText.printable(value) + "'");
     }
@@ -163,8 +185,8 @@ public final class ConfigParser {
     }
     // RFC 9728 §3.3 / MCP canonical server URI: compared as strings, so it must be canonical.
     String host = uri.getHost();
-    if (!uri.getScheme().equals(uri.getScheme().toLowerCase(Locale.ROOT))
-        || !host.equals(host.toLowerCase(Locale.ROOT))) {
+    if (!uri.getScheme().equals(Ascii.toLowerCase(uri.getScheme()))
+        || !host.equals(Ascii.toLowerCase(host))) {
       errors.add(ConfigKey.RESOURCE.key() + " must have a lower-case scheme and host: '" + LogText.printable(raw) + "'");
     }
     if (uri.getRawQuery() != null) {
@@ -244,7 +266,7 @@ public final class ConfigParser {
       }
       if (KNOWN_ALGORITHMS.contains(part)) {
         algorithms.add(part);
-      } else if (part.equalsIgnoreCase("none") || part.toUpperCase(Locale.ROOT).startsWith("HS")) {
+      } else if (Ascii.equalsIgnoreCase(part, "none") || Ascii.startsWithIgnoreCase(part, "HS")) {
         errors.add(ConfigKey.ALGORITHMS.key() + ": '" + LogText.printable(part)
             + "' can never be enabled (unsigned or shared-secret tokens against public keys)");
       } else {
@@ -261,7 +283,7 @@ public final class ConfigParser {
   private Set<String> tokenTypes() {
     Set<String> types = new LinkedHashSet<>();
     for (String part : sources.get(ConfigKey.TOKEN_TYPES).split("[,\\s]+")) {
-      String type = part.toLowerCase(Locale.ROOT);
+      String type = Ascii.toLowerCase(part);
       if (type.startsWith("application/")) {
         type = type.substring("application/".length());
       }
@@ -276,7 +298,7 @@ public final class ConfigParser {
   }
 
   Duration duration(ConfigKey key, Duration min, Duration max) {
-    String value = sources.get(key).trim().toLowerCase(Locale.ROOT);
+    String value = Ascii.toLowerCase(Ascii.trim(sources.get(key)));
     Matcher m = DURATION.matcher(value);
     if (!m.matches()) {
       errors.add(key.key() + " must be a duration such as 500ms, 30s, 5m, 1h or 2d, not '" + LogText.printable(value) + "'");
@@ -299,22 +321,23 @@ public final class ConfigParser {
   }
 
   int integer(ConfigKey key, int min, int max) {
-    String value = sources.get(key).trim();
-    try {
-      int n = Integer.parseInt(value);
-      if (n < min || n > max) {
-        errors.add(key.key() + " must lie between " + min + " and " + max + ", not " + n);
-        return min;
-      }
-      return n;
-    } catch (NumberFormatException e) {
+    String value = Ascii.trim(sources.get(key));
+    boolean negative = value.startsWith("-");
+    long magnitude = Ascii.parseDecimal(negative ? value.substring(1) : value, 10);
+    if (magnitude < 0) {
       errors.add(key.key() + " must be a whole number, not '" + LogText.printable(value) + "'");
       return min;
     }
+    long n = negative ? -magnitude : magnitude;
+    if (n < min || n > max) {
+      errors.add(key.key() + " must lie between " + min + " and " + max + ", not " + n);
+      return min;
+    }
+    return (int) n;
   }
 
   private String logLevel() {
-    String level = sources.get(ConfigKey.LOG_LEVEL).trim().toUpperCase(Locale.ROOT);
+    String level = Ascii.toUpperCase(Ascii.trim(sources.get(ConfigKey.LOG_LEVEL)));
     if (!LOG_LEVELS.contains(level)) {
       errors.add(ConfigKey.LOG_LEVEL.key() + " must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, not '"
           + LogText.printable(level) + "'");
@@ -325,7 +348,7 @@ public final class ConfigParser {
 
   static boolean isLoopback(String host) {
     String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (h.equalsIgnoreCase("localhost")) {
+    if (Ascii.equalsIgnoreCase(h, "localhost")) {
       return true;
     }
     // Only literal addresses: never resolve names while validating.
@@ -349,7 +372,7 @@ public final class ConfigParser {
   }
 
   static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
+    return value == null || Ascii.isBlank(value) ? null : Ascii.trim(value);
   }
 
 }

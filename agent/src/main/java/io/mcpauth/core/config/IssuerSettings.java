@@ -1,6 +1,7 @@
 package io.mcpauth.core.config;
 
 import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.CharacterCodingException;
@@ -162,7 +163,7 @@ final class IssuerSettings {
           : " or " + secretFile.property() + " is required with " + uri.property()));
       return null;
     }
-    String value = secret.present() ? secret.value().strip() : read(secretFile);
+    String value = secret.present() ? Ascii.trim(secret.value()) : read(secretFile);
     if (value != null && !VSCHAR.matcher(value).matches()) {
       parser.errors.add((secret.present() ? secret : secretFile).property()
           + ": the client secret must be printable ASCII (RFC 6749 Appendix A.2)");
@@ -190,7 +191,7 @@ final class IssuerSettings {
           .onMalformedInput(CodingErrorAction.REPORT)
           .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path)))
           .toString()
-          .strip();
+          .transform(Ascii::trim);
       if (secret.isEmpty()) {
         parser.errors.add(secretFile.property() + " names an empty file: " + path);
         return null;

@@ -3,6 +3,7 @@ package io.mcpauth.core.config;
 import io.mcpauth.core.json.StrictJson;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.scopes.ScopePolicy;
+import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ final class ScopePolicySettings {
         }
       }
       for (String name : merged.keySet()) {
-        if (name.isBlank()) {
+        if (Ascii.isBlank(name)) {
           parser.errors.add(family.ruleFamily() + " needs a name after the prefix");
           break;
         }

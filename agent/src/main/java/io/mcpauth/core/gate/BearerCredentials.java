@@ -1,5 +1,6 @@
 package io.mcpauth.core.gate;
 
+import io.mcpauth.core.text.Ascii;
 import java.util.Enumeration;
 
 /**
@@ -35,7 +36,7 @@ record BearerCredentials(Kind kind, String token) {
   }
 
   static BearerCredentials parse(String value) {
-    if (value == null || !value.regionMatches(true, 0, "Bearer", 0, 6)) {
+    if (value == null || !Ascii.startsWithIgnoreCase(value, "Bearer")) {
       return NONE;
     }
     if (value.length() == 6) {

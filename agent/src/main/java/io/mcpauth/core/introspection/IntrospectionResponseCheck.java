@@ -2,10 +2,12 @@ package io.mcpauth.core.introspection;
 
 import io.mcpauth.core.gate.ReasonCode;
 import io.mcpauth.core.json.StrictJson;
+import io.mcpauth.core.text.Ascii;
 import io.mcpauth.core.token.Claims;
+import io.mcpauth.core.token.TimeClaims;
 import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.VerifiedToken;
-import java.util.Locale;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +19,7 @@ import java.util.Set;
  *   <li>{@code aud} is required and must name this resource or one of {@code mcpauth.audience}: without
  *       it a token for another resource at the same server would pass (RS-08, RS-SEC-45, RS-SEC-54);
  *   <li>{@code iss}, when present, must equal the issuer whose endpoint was asked (a mix-up otherwise);
- *   <li>{@code exp}, {@code nbf} and {@code iat}, when present, are held to the clock like a JWT's;
+ *   <li>{@code exp}, {@code nbf} and {@code iat}, when present, are held to the clock like a JWT's ({@link TimeClaims});
  *   <li>a refresh token or a sender-constrained token ({@code token_type} DPoP, a {@code cnf}) is refused;
  *   <li>{@code scope} and {@code scp} are read as in a JWT.
  * </ul>
@@ -28,15 +30,15 @@ final class IntrospectionResponseCheck {
 
   private final String issuer;
   private final Set<String> audiences;
-  private final long skewSeconds;
+  private final TimeClaims timeClaims;
 
-  IntrospectionResponseCheck(String issuer, Set<String> audiences, long skewSeconds) {
+  IntrospectionResponseCheck(String issuer, Set<String> audiences, Duration clockSkew) {
     if (audiences.isEmpty()) {
       throw new IllegalArgumentException("introspection needs the resource's audiences");
     }
     this.issuer = issuer;
     this.audiences = audiences;
-    this.skewSeconds = skewSeconds;
+    this.timeClaims = TimeClaims.ofIntrospection(clockSkew);
   }
 
   /**
@@ -67,18 +69,7 @@ final class IntrospectionResponseCheck {
     if (!Claims.audienceNamesAny(response.get("aud"), audiences)) {
       throw new TokenRejectedException(ReasonCode.AUDIENCE_MISMATCH, "aud does not name this resource");
     }
-    Long exp = Claims.numericDate(response, "exp");
-    if (exp != null && now - skewSeconds >= exp) {
-      throw new TokenRejectedException(ReasonCode.TOKEN_EXPIRED, "token expired");
-    }
-    Long nbf = Claims.numericDate(response, "nbf");
-    if (nbf != null && nbf > now + skewSeconds) {
-      throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "token not yet valid (nbf)");
-    }
-    Long iat = Claims.numericDate(response, "iat");
-    if (iat != null && iat > now + skewSeconds) {
-      throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "iat lies in the future");
-    }
+    Long exp = timeClaims.check(response, now);
     Map<String, Object> kept = Claims.kept(response);
     return new VerifiedToken(
         issuer,
@@ -93,7 +84,7 @@ final class IntrospectionResponseCheck {
   private static void checkTokenType(Map<String, Object> response) throws TokenRejectedException {
     String type = Claims.optionalString(response, "token_type");
     if (type != null) {
-      String lower = type.toLowerCase(Locale.ROOT);
+      String lower = Ascii.toLowerCase(type);
       if (lower.equals("refresh_token")) {
         throw new TokenRejectedException(ReasonCode.TYP_NOT_ACCEPTED, "a refresh token sent as an access token");
       }

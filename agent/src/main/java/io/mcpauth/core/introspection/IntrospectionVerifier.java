@@ -57,7 +57,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
   public IntrospectionVerifier(AgentConfig config, String issuer, IntrospectionSettings settings, HttpFetcher fetcher,
       Executor background, Clock clock) {
     this.client = new IntrospectionClient(settings, fetcher);
-    this.check = new IntrospectionResponseCheck(issuer, config.audiences(), config.clockSkew().toSeconds());
+    this.check = new IntrospectionResponseCheck(issuer, config.audiences(), config.clockSkew());
     this.cache = new IntrospectionCache(config.tokenCacheSize());
     this.background = background;
     this.clock = clock;

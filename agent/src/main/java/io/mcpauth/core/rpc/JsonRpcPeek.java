@@ -1,6 +1,6 @@
 package io.mcpauth.core.rpc;
 
-import java.util.Locale;
+import io.mcpauth.core.text.Ascii;
 
 /**
  * Reads, before the MCP server does, what a POSTed JSON-RPC body will dispatch: the method, and
@@ -76,13 +76,13 @@ public final class JsonRpcPeek {
       return false;
     }
     String[] parts = contentType.split(";", -1);
-    if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+    if (!Ascii.equalsIgnoreCase(Ascii.trim(parts[0]), "application/json")) {
       return false;
     }
     for (int i = 1; i < parts.length; i++) {
       int equals = parts[i].indexOf('=');
-      String parameter = (equals < 0 ? parts[i] : parts[i].substring(0, equals)).trim();
-      if (parameter.equalsIgnoreCase("charset") && !isUtf8(parts[i].substring(equals + 1).trim())) {
+      String parameter = Ascii.trim(equals < 0 ? parts[i] : parts[i].substring(0, equals));
+      if (Ascii.equalsIgnoreCase(parameter, "charset") && !isUtf8(Ascii.trim(parts[i].substring(equals + 1)))) {
         return false;
       }
     }
@@ -92,11 +92,11 @@ public final class JsonRpcPeek {
   private static boolean isUtf8(String charset) {
     String unquoted = charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"")
         ? charset.substring(1, charset.length() - 1) : charset;
-    return unquoted.equalsIgnoreCase("utf-8");
+    return Ascii.equalsIgnoreCase(unquoted, "utf-8");
   }
 
   private static boolean isIdentity(String contentEncoding) {
-    return contentEncoding == null || contentEncoding.isBlank()
-        || contentEncoding.trim().toLowerCase(Locale.ROOT).equals("identity");
+    return contentEncoding == null || Ascii.isBlank(contentEncoding)
+        || Ascii.equalsIgnoreCase(Ascii.trim(contentEncoding), "identity");
   }
 }

@@ -1,10 +1,10 @@
 package io.mcpauth.core.rpc;
 
+import io.mcpauth.core.text.Ascii;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -56,7 +56,7 @@ public final class OriginCheck {
 
   /** True when {@code host} (as {@code URI.getHost()} gives it) is a loopback name or address. */
   public static boolean isLoopbackHost(String host) {
-    return host != null && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+    return host != null && (Ascii.equalsIgnoreCase(host, "localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
   }
 
   /**
@@ -66,11 +66,11 @@ public final class OriginCheck {
   private static String canonical(String value, boolean withPath) {
     URI uri;
     try {
-      uri = new URI(value.trim());
+      uri = new URI(Ascii.trim(value));
     } catch (URISyntaxException e) {
       return null;
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String scheme = uri.getScheme() == null ? "" : Ascii.toLowerCase(uri.getScheme());
     int defaultPort = scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
     boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
         && uri.getRawFragment() == null;
@@ -78,6 +78,6 @@ public final class OriginCheck {
       return null;
     }
     int port = uri.getPort() < 0 ? defaultPort : uri.getPort();
-    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+    return scheme + "://" + Ascii.toLowerCase(uri.getHost()) + ":" + port;
   }
 }

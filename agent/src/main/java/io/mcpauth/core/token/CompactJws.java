@@ -20,11 +20,12 @@ final class CompactJws {
   /** The token as ASCII bytes; the signing input is its first {@link #signingInputLength} bytes. */
   final byte[] ascii;
   final int signingInputLength;
-  final String header;
-  final String payload;
+  /** The decoded header and payload: UTF-8, checked. */
+  final byte[] header;
+  final byte[] payload;
   final byte[] signature;
 
-  private CompactJws(byte[] ascii, int signingInputLength, String header, String payload, byte[] signature) {
+  private CompactJws(byte[] ascii, int signingInputLength, byte[] header, byte[] payload, byte[] signature) {
     this.ascii = ascii;
     this.signingInputLength = signingInputLength;
     this.header = header;
@@ -88,20 +89,21 @@ final class CompactJws {
     return c == '-' ? 62 : 63; // '_', or an invalid byte the decoder refuses anyway
   }
 
-  private static String utf8(byte[] bytes) throws TokenRejectedException {
+  /** {@code bytes}, refused unless UTF-8: JSON reading would refuse them too, this names the cause. */
+  private static byte[] utf8(byte[] bytes) throws TokenRejectedException {
     boolean ascii = true;
     for (byte b : bytes) {
       ascii &= b >= 0;
     }
     if (ascii) {
-      return new String(bytes, StandardCharsets.ISO_8859_1); // the common case, no decoder needed
+      return bytes; // the common case, no decoder needed
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+          .decode(ByteBuffer.wrap(bytes));
+      return bytes;
     } catch (CharacterCodingException e) {
       throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: invalid UTF-8");
     }

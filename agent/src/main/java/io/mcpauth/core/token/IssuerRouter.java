@@ -77,7 +77,7 @@ public final class IssuerRouter implements AccessTokenVerifier {
       if (decoded.length == 0 || decoded[0] != '{') {
         return false;
       }
-      StrictJson.parseObject(new String(decoded, java.nio.charset.StandardCharsets.UTF_8), "header");
+      StrictJson.parseObject(decoded, "header");
       return true;
     } catch (IllegalArgumentException | StrictJson.MalformedJsonException e) {
       return false;

@@ -3,10 +3,10 @@ package io.mcpauth.core.token;
 import io.mcpauth.core.gate.ReasonCode;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.json.StrictJson;
+import io.mcpauth.core.text.Ascii;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,8 +26,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
   private final Set<String> audiences;
   private final Set<String> algorithms;
   private final Set<String> tokenTypes;
-  private final long skewSeconds;
-  private final long maxLifetimeSeconds;
+  private final TimeClaims timeClaims;
   private final int maxLength;
   private final KeySource keys;
   private final Clock clock;
@@ -50,8 +49,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
     this.audiences = audiences;
     this.algorithms = config.algorithms();
     this.tokenTypes = config.tokenTypes();
-    this.skewSeconds = config.clockSkew().toSeconds();
-    this.maxLifetimeSeconds = config.tokenMaxLifetime().toSeconds();
+    this.timeClaims = TimeClaims.ofJwt(config.clockSkew(), config.tokenMaxLifetime());
     this.maxLength = config.tokenMaxLength();
     this.keys = keys;
     this.clock = clock;
@@ -123,7 +121,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
       }
       return;
     }
-    String type = typ instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
+    String type = typ instanceof String s ? Ascii.toLowerCase(s) : "";
     if (type.startsWith("application/")) {
       type = type.substring("application/".length());
     }
@@ -194,25 +192,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
   /** The claims of a token whose issuer and signature are checked. */
   private VerifiedToken claims(Map<String, Object> claims) throws TokenRejectedException {
     checkAudience(claims.get("aud"));
-    long now = clock.instant().getEpochSecond();
-    Long exp = Claims.numericDate(claims, "exp");
-    if (exp == null) {
-      throw new TokenRejectedException(ReasonCode.LIFETIME_REFUSED, "exp is missing");
-    }
-    if (now - skewSeconds >= exp) {
-      throw new TokenRejectedException(ReasonCode.TOKEN_EXPIRED, "token expired");
-    }
-    if (exp - now > maxLifetimeSeconds) {
-      throw new TokenRejectedException(ReasonCode.LIFETIME_REFUSED, "exp lies beyond mcpauth.token.max-lifetime");
-    }
-    Long nbf = Claims.numericDate(claims, "nbf");
-    if (nbf != null && nbf > now + skewSeconds) {
-      throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "token not yet valid (nbf)");
-    }
-    Long iat = Claims.numericDate(claims, "iat");
-    if (iat != null && iat > now + skewSeconds) {
-      throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "iat lies in the future");
-    }
+    long exp = timeClaims.check(claims, clock.instant().getEpochSecond());
     if (claims.containsKey("cnf")) {
       // A sender-constrained token (DPoP, mTLS) presented as a plain bearer token (RFC 9449 §7).
       throw new TokenRejectedException(ReasonCode.SENDER_CONSTRAINED, "sender-constrained token (cnf) sent as bearer");
@@ -241,9 +221,9 @@ public final class TokenVerifier implements AccessTokenVerifier {
     }
   }
 
-  private static Map<String, Object> json(String text, String what) throws TokenRejectedException {
+  private static Map<String, Object> json(byte[] utf8, String what) throws TokenRejectedException {
     try {
-      return StrictJson.parseObject(text, what);
+      return StrictJson.parseObject(utf8, what);
     } catch (StrictJson.MalformedJsonException e) {
       throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: " + e.getMessage());
     }

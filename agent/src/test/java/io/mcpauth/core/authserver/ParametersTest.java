@@ -45,4 +45,11 @@ class ParametersTest {
   void bounded() {
     assertThrows(Parameters.MalformedException.class, () -> Parameters.parse("a=1&".repeat(101)));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a=%\uFF11\uFF12", "a=%\u0661\u0662", "a=%4\uFF41", "a=%\u06F1\u06F2"})
+  @DisplayName("a % escape takes two ASCII hex digits: full-width and Arabic-Indic digits are refused, not decoded")
+  void percentEscapesAreAsciiHex(String encoded) {
+    assertThrows(Parameters.MalformedException.class, () -> Parameters.parse(encoded));
+  }
 }

@@ -317,4 +317,21 @@ class ConfigParserTest {
         + " https://app.example.com", "mcpauth.allowed-origins has 'app.example.com', which is not an http(s) origin such as"
         + " https://app.example.com"), e.errors());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\uFF18\uFF10\uFF18\uFF10", "\u0668\u0660\u0668\u0660", "+8080", "8080\u3000", "\u00A08080", "99999999999"})
+  @DisplayName("a whole number is ASCII digits with an optional '-': full-width, Arabic-Indic, '+' and non-ASCII spaces are refused")
+  void wholeNumbersAreAscii(String size) {
+    valid().set("mcpauth.token-cache.size", size);
+    refused("mcpauth.token-cache.size");
+  }
+
+  @Test
+  @DisplayName("log level and booleans compare in ASCII case only: '\u0131nfo' (dotless i) is no INFO")
+  void wordsAreAscii() {
+    valid().set("mcpauth.log.level", "\u0131nfo");
+    refused("mcpauth.log.level");
+    assertFalse(ConfigParser.isLoopback("localho\u017Ft"));
+    assertTrue(ConfigParser.isLoopback("LOCALHOST"));
+  }
 }

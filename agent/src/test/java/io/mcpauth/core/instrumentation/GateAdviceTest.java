@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpauth.agent.bootstrap.AuthBridge;
 import io.mcpauth.agent.bootstrap.BodyRead;
 import io.mcpauth.agent.bootstrap.Gate;
+import io.mcpauth.core.gate.BearerGate;
+import io.mcpauth.core.token.TestTokens;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,17 +40,20 @@ import org.junit.jupiter.api.Test;
  */
 class GateAdviceTest {
 
-  enum Mode { ALLOW, DENY, THROW }
+  enum Mode { ALLOW, DENY, THROW, REAL }
 
   /** A gate under the test's control, writing its replies as the real one does. */
   static final class SwitchableGate implements Gate {
     volatile Mode mode = Mode.ALLOW;
+    volatile Gate real;
     final Set<String> refused = ConcurrentHashMap.newKeySet();
     final List<String> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Object servletEntry(Object servlet, Object request, Object response) throws Exception {
       switch (mode) {
+        case REAL:
+          return real.servletEntry(servlet, request, response);
         case ALLOW:
           return response;
         case DENY:
@@ -170,6 +176,22 @@ class GateAdviceTest {
   }
 
   @Test
+  @DisplayName("an exception inside the real gate (its token verifier throws) is 503, and the dispatch never runs")
+  void anExceptionInsideTheRealGateIs503() throws Exception {
+    AtomicBoolean asked = new AtomicBoolean();
+    GATE.real = new BearerGate(TestTokens.config(), (token, mayWait) -> {
+      asked.set(true);
+      throw new IllegalStateException("a poisoned key source");
+    });
+    GATE.mode = Mode.REAL;
+    Response response = new Response(false);
+    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", Map.of("Authorization", "Bearer x.y.z"), response);
+    assertTrue(asked.get(), "the request reached the token check (nothing else refused it)");
+    assertEquals(503, response.status);
+    assertEquals(0, HttpServletStatelessServerTransport.DISPATCHED.get());
+  }
+
+  @Test
   @DisplayName("a reply that cannot be written ends the request; nothing catches and falls through")
   void aFailingReplyDoesNotFallThroughToTheDispatch() {
     GATE.mode = Mode.DENY;
@@ -219,11 +241,18 @@ class GateAdviceTest {
   }
 
   private static void serve(HttpServlet servlet, String method, String path, Response response) throws Exception {
+    serve(servlet, method, path, null, response);
+  }
+
+  /** With {@code headers} null, every header is {@code Bearer x.y.z}; otherwise just those given. */
+  private static void serve(HttpServlet servlet, String method, String path, Map<String, String> headers, Response response)
+      throws Exception {
     HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(GateAdviceTest.class.getClassLoader(),
         new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
           case "getMethod" -> method;
           case "getRequestURI" -> path;
-          case "getHeaders" -> Collections.enumeration(List.of("Bearer x.y.z"));
+          case "getHeaders" -> Collections.enumeration(headers == null ? List.of("Bearer x.y.z")
+              : headers.containsKey((String) args[0]) ? List.of(headers.get((String) args[0])) : List.<String>of());
           case "getDateHeader", "getIntHeader" -> -1L;
           default -> defaultValue(m.getReturnType());
         });

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,6 +46,8 @@ final class StubIntrospectionEndpoint implements AutoCloseable {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger maxRunning = new AtomicInteger();
   private final AtomicInteger redirectTargetHits = new AtomicInteger();
+  private final CountDownLatch released = new CountDownLatch(1);
+  private volatile boolean holding;
 
   StubIntrospectionEndpoint() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -75,6 +79,15 @@ final class StubIntrospectionEndpoint implements AutoCloseable {
   /** The answer for every token without one of its own. */
   void otherwise(Answer answer) {
     otherwise = answer;
+  }
+
+  /** Every answer from now on waits for {@link #release}: calls stay in flight for as long as a test needs. */
+  void hold() {
+    holding = true;
+  }
+
+  void release() {
+    released.countDown();
   }
 
   int calls() {
@@ -137,6 +150,9 @@ final class StubIntrospectionEndpoint implements AutoCloseable {
 
   private void send(HttpExchange exchange, Answer answer) throws IOException {
     try {
+      if (holding) {
+        released.await(30, TimeUnit.SECONDS);
+      }
       Thread.sleep(answer.delayMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -162,6 +178,7 @@ final class StubIntrospectionEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
     server.stop(0);
     threads.shutdownNow();
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.core.json.StrictJson.MalformedJsonException;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -58,10 +59,12 @@ class StrictJsonTest {
   }
 
   @Test
-  @DisplayName("RS-SEC-26: 32 levels parse, 33 and 200,000 are refused without a stack overflow")
+  @DisplayName("RS-SEC-26: 64 levels parse, 65 and 200,000 are refused without a stack overflow")
   void boundsNesting() throws Exception {
-    parse("{\"a\":" + "[".repeat(31) + "]".repeat(31) + "}");
-    assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}"));
+    // The same bound as the JSON-RPC body peek: both read with JsonLexer.
+    parse("{\"a\":" + "[".repeat(63) + "]".repeat(63) + "}");
+    assertEquals("claims nests deeper than 64 levels", assertThrows(StrictJson.MalformedJsonException.class,
+        () -> parse("{\"a\":" + "[".repeat(64) + "]".repeat(64) + "}")).getMessage());
     assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"a\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}"));
     assertThrows(StrictJson.MalformedJsonException.class, () -> parse("{\"a\":" + "{\"b\":".repeat(200_000) + "1" + "}".repeat(200_001)));
   }
@@ -117,5 +120,22 @@ class StrictJsonTest {
         }
         return array.append(']').toString();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"a\":\"\\u\uFF10\uFF10\uFF14\uFF11\"}", "{\"a\":\"\\u\u0660\u0660\u0664\u0661\"}",
+      "{\"a\":\"\\u004\uFF41\"}"})
+  @DisplayName("a \\u escape takes four ASCII hex digits: full-width and Arabic-Indic digits are refused")
+  void unicodeEscapesAreAsciiHex(String json) {
+    MalformedJsonException e = assertThrows(MalformedJsonException.class, () -> parse(json));
+    assertEquals("claims has an invalid escape", e.getMessage());
+  }
+
+  @Test
+  @DisplayName("text with a lone surrogate has no UTF-8 form: refused, not written as '?'")
+  void loneSurrogateInText() {
+    MalformedJsonException e = assertThrows(MalformedJsonException.class, () -> parse("{\"a\":\"\uD800\"}"));
+    assertEquals("claims is not valid UTF-8", e.getMessage());
+    assertThrows(MalformedJsonException.class, () -> parse("{\"a\":\"\uDC00\uD800\"}"));
   }
 }

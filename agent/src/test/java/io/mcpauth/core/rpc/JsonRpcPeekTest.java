@@ -1,8 +1,10 @@
 package io.mcpauth.core.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.mcpauth.core.rpc.RpcMessage.Kind;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -331,5 +334,25 @@ class JsonRpcPeekTest {
     }
     assertEquals(400, assertThrows(PeekRejectedException.class, () -> peek.peek(coded, JSON)).status(),
         "gzip bytes sent without the header are not JSON");
+  }
+
+  @Test
+  @DisplayName("Content-Type and Content-Encoding compare in ASCII case only: 'j\u017Fon', '\u0131dentity' and a U+3000 encoding are refused")
+  void mediaTypesAreAscii() {
+    assertTrue(JsonRpcPeek.isJson("Application/JSON; Charset=\"UTF-8\""));
+    assertFalse(JsonRpcPeek.isJson("application/j\u017Fon"));
+    assertFalse(JsonRpcPeek.isJson("application/json; charset=utf-8\u3000"));
+    assertFalse(JsonRpcPeek.isJson("application/json\u00A0"));
+    byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+    for (String encoding : List.of("\u3000", "\u0131dentity", "\u0130dentity")) {
+      assertThrows(PeekRejectedException.class, () -> peek.peek(body, body.length, JSON, encoding), encoding);
+    }
+  }
+
+  @Test
+  @DisplayName("a \\u escape with full-width digits in the body is refused")
+  void unicodeEscapesAreAsciiHex() {
+    byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\\u\uFF10\uFF10\uFF17\uFF10ing\"}".getBytes(StandardCharsets.UTF_8);
+    assertThrows(PeekRejectedException.class, () -> peek.peek(body, JSON));
   }
 }

@@ -53,4 +53,12 @@ class OriginCheckTest {
     assertThrows(IllegalArgumentException.class, () -> new OriginCheck(List.of("mcp.example.com")));
     assertThrows(IllegalArgumentException.class, () -> new OriginCheck(List.of("ftp://mcp.example.com")));
   }
+
+  @Test
+  @DisplayName("loopback names compare in ASCII case only: 'localho\u017Ft' (long s) is not localhost")
+  void loopbackNamesAreAscii() {
+    assertTrue(OriginCheck.isLoopbackHost("LocalHost"));
+    assertFalse(OriginCheck.isLoopbackHost("localho\u017Ft"));
+    assertFalse(OriginCheck.isLoopbackHost("loc\u0131lhost"));
+  }
 }

@@ -188,7 +188,7 @@ class JwksParserTest {
   @DisplayName("a document that is not a JWKS is refused")
   void notAJwks() {
     for (String json : List.of("{}", "{\"keys\":{}}", "{\"keys\":[1]}", "{\"keys\":[\"x\"]}", "[]", "", "{\"keys\":[],\"keys\":[]}")) {
-      assertThrows(Exception.class, () -> parse(json), json);
+      assertThrows(JwksParser.InvalidJwksException.class, () -> parse(json), json);
     }
   }
 

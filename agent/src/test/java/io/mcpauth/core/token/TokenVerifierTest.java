@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -206,9 +207,8 @@ class TokenVerifierTest {
     @DisplayName("RS-SEC-16/09: a 2 MB kid is refused fast by the length cap; a 600 kB kid under a 1 MiB cap is an unknown kid")
     void hugeKid() {
       String huge = "k".repeat(2 * 1024 * 1024);
-      long start = System.nanoTime();
+      // refused by the length cap before the header is decoded: no key is looked up
       rejects(rsa.as(rsa.alg, huge).mint(), "longer than");
-      assertTrue(System.nanoTime() - start < 1_000_000_000L, "refused in well under a second");
       assertEquals(0, keys.calls());
       TokenVerifier large = TestTokens.verifier(keys, "mcpauth.token.max-length", "1048576");
       rejects(large, rsa.as(rsa.alg, "k".repeat(600 * 1024)).mint(), "unknown kid");
@@ -349,12 +349,12 @@ class TokenVerifierTest {
           + ".AAAA.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA");
       // a 3-part token with a JWE header: refused by the header rules, never decrypted
       jwes.add(b64("{\"alg\":\"PBES2-HS256+A128KW\",\"enc\":\"A128GCM\",\"p2c\":2147483648}") + ".AAAA.AAAA");
-      long start = System.nanoTime();
+      Set<String> reasons = new TreeSet<>();
       for (String jwe : jwes) {
-        assertThrows(TokenRejectedException.class, () -> verifier.verify(jwe), jwe);
+        reasons.add(assertThrows(TokenRejectedException.class, () -> verifier.verify(jwe), jwe).getMessage());
       }
-      long perToken = (System.nanoTime() - start) / jwes.size();
-      assertTrue(perToken < 50_000_000L, "refused in < 50 ms each on average, took " + perToken / 1_000_000 + " ms");
+      assertEquals(Set.of("header parameter 'enc' is not accepted", "malformed token: not a compact JWS with three parts"),
+          reasons);
       assertEquals(0, keys.calls());
     }
 

@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver.clients;
 
+import io.mcpauth.core.text.Ascii;
 import static io.mcpauth.core.authserver.clients.ClientMetadataException.INVALID_CLIENT;
 
 import io.mcpauth.core.authserver.clients.HttpResponseReader.BadResponseException;
@@ -17,7 +18,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
@@ -150,7 +150,7 @@ public final class ClientMetadataDocuments {
     if (!trustedHosts.permits(url.getHost())) {
       throw refuse("the client_id host is not trusted by this server");
     }
-    return fetches.fetch(clientIdUrl, url.getHost().toLowerCase(Locale.ROOT), deadline -> load(clientIdUrl, url, deadline));
+    return fetches.fetch(clientIdUrl, Ascii.toLowerCase(url.getHost()), deadline -> load(clientIdUrl, url, deadline));
   }
 
   /** One fetch, on a fetch thread: resolve, check, GET, validate, cache. */
@@ -238,14 +238,14 @@ public final class ClientMetadataDocuments {
     String cacheControl = head.field("cache-control");
     if (cacheControl != null) {
       for (String directive : cacheControl.split(",")) {
-        String[] nameValue = directive.strip().split("=", 2);
-        String name = nameValue[0].strip().toLowerCase(Locale.ROOT);
+        String[] nameValue = Ascii.trim(directive).split("=", 2);
+        String name = Ascii.toLowerCase(Ascii.trim(nameValue[0]));
         if (name.equals("no-store") || name.equals("no-cache")) {
           maxAge = Duration.ZERO;
           break;
         }
         if (name.equals("max-age") && nameValue.length == 2) {
-          maxAge = seconds(nameValue[1].strip().replace("\"", ""));
+          maxAge = seconds(Ascii.trim(nameValue[1]).replace("\"", ""));
         }
       }
     }
@@ -253,10 +253,8 @@ public final class ClientMetadataDocuments {
   }
 
   private static Duration seconds(String digits) {
-    if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return Duration.ZERO;
-    }
-    return Duration.ofSeconds(Long.parseLong(digits));
+    long seconds = Ascii.parseDecimal(digits, 12);
+    return seconds < 0 ? Duration.ZERO : Duration.ofSeconds(seconds);
   }
 
   private static ClientMetadataException refuse(String description) {

@@ -1,11 +1,11 @@
 package io.mcpauth.core.authserver.clients;
 
+import io.mcpauth.core.text.Ascii;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,8 +59,8 @@ final class HttpResponseReader {
       if (colon <= 0 || !isToken(line.substring(0, colon))) {
         throw new BadResponseException("the response has a malformed header field");
       }
-      String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-      String value = line.substring(colon + 1).strip();
+      String name = Ascii.toLowerCase(line.substring(0, colon));
+      String value = Ascii.trim(line.substring(colon + 1));
       fields.merge(name, value, (first, next) -> first + ", " + next);
     }
     return new Head(status, fields);
@@ -74,7 +74,7 @@ final class HttpResponseReader {
       throw new BadResponseException("the response has both Transfer-Encoding and Content-Length");
     }
     if (transferEncoding != null) {
-      if (!transferEncoding.equalsIgnoreCase("chunked")) {
+      if (!Ascii.equalsIgnoreCase(transferEncoding, "chunked")) {
         throw new BadResponseException("the response uses a transfer coding other than chunked");
       }
       return chunked(maxBytes);
@@ -175,11 +175,10 @@ final class HttpResponseReader {
   private static long contentLength(String value) throws BadResponseException {
     long length = -1;
     for (String item : value.split(",", -1)) {
-      String digits = item.strip();
-      if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      long parsed = Ascii.parseDecimal(Ascii.trim(item), 12);
+      if (parsed < 0) {
         throw new BadResponseException("the response has an invalid Content-Length");
       }
-      long parsed = Long.parseLong(digits);
       if (length >= 0 && parsed != length) {
         throw new BadResponseException("the response has differing Content-Length values");
       }
@@ -190,13 +189,13 @@ final class HttpResponseReader {
 
   private static long chunkSize(String line) throws BadResponseException {
     int end = line.indexOf(';');
-    String hex = (end < 0 ? line : line.substring(0, end)).strip();
+    String hex = Ascii.trim(end < 0 ? line : line.substring(0, end));
     if (hex.isEmpty() || hex.length() > 8) {
       throw new BadResponseException("the response has a malformed chunk size");
     }
     long size = 0;
     for (int i = 0; i < hex.length(); i++) {
-      int digit = Character.digit(hex.charAt(i), 16);
+      int digit = Ascii.hexValue(hex.charAt(i));
       if (digit < 0) {
         throw new BadResponseException("the response has a malformed chunk size");
       }

@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver.clients;
 
+import io.mcpauth.core.text.Ascii;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -63,7 +64,7 @@ final class IpLiterals {
     }
     if (label.startsWith("0x") || label.startsWith("0X")) {
       for (int i = 2; i < label.length(); i++) {
-        if (Character.digit(label.charAt(i), 16) < 0) {
+        if (Ascii.hexValue(label.charAt(i)) < 0) {
           return false;
         }
       }

@@ -1,11 +1,11 @@
 package io.mcpauth.core.authserver.clients;
 
+import io.mcpauth.core.text.Ascii;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -151,13 +151,13 @@ final class MetadataReader {
     } catch (URISyntaxException e) {
       return "is not a valid URI";
     }
-    if (!"https".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null) {
+    if (parsed.getScheme() == null || !Ascii.equalsIgnoreCase(parsed.getScheme(), "https") || parsed.getHost() == null) {
       return "is not an https URL";
     }
     if (parsed.getRawUserInfo() != null) {
       return "has userinfo";
     }
-    String host = parsed.getHost().toLowerCase(Locale.ROOT);
+    String host = Ascii.toLowerCase(parsed.getHost());
     if (host.endsWith(".")) {
       return "has a host with a trailing dot"; // localhost. and 127.0.0.1. would slip past the checks below
     }

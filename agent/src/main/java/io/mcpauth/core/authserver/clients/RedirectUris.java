@@ -1,9 +1,9 @@
 package io.mcpauth.core.authserver.clients;
 
+import io.mcpauth.core.text.Ascii;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -92,7 +92,7 @@ public final class RedirectUris {
     if (parsed.getRawUserInfo() != null) {
       return "has userinfo";
     }
-    String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
+    String scheme = Ascii.toLowerCase(parsed.getScheme());
     return switch (scheme) {
       case "https" -> hostProblem(parsed);
       case "http" -> {
@@ -111,7 +111,7 @@ public final class RedirectUris {
     try {
       URI parsed = new URI(uri);
       String scheme = parsed.getScheme();
-      return scheme != null && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+      return scheme != null && (Ascii.equalsIgnoreCase(scheme, "http") || Ascii.equalsIgnoreCase(scheme, "https"))
           && isLoopbackHost(parsed.getHost());
     } catch (URISyntaxException e) {
       return false;
@@ -124,12 +124,12 @@ public final class RedirectUris {
     if (colon <= 0) {
       return false;
     }
-    String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+    String scheme = Ascii.toLowerCase(uri.substring(0, colon));
     return !scheme.equals("http") && !scheme.equals("https");
   }
 
   static boolean isLoopbackHost(String host) {
-    return host != null && LOOPBACK_HOSTS.contains(host.toLowerCase(Locale.ROOT));
+    return host != null && LOOPBACK_HOSTS.contains(Ascii.toLowerCase(host));
   }
 
   private static String hostProblem(URI parsed) {
@@ -166,7 +166,7 @@ public final class RedirectUris {
    * the string is kept byte for byte, so two URIs that agree on it differ at most in the port.
    */
   private static String withoutLoopbackPort(String uri) {
-    if (!uri.regionMatches(true, 0, "http://", 0, "http://".length())) {
+    if (!Ascii.startsWithIgnoreCase(uri, "http://")) {
       return null;
     }
     int authorityStart = "http://".length();
@@ -190,14 +190,7 @@ public final class RedirectUris {
   }
 
   private static boolean isPort(String digits) {
-    if (digits.isEmpty() || digits.length() > 5) {
-      return false;
-    }
-    for (int i = 0; i < digits.length(); i++) {
-      if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return Integer.parseInt(digits) <= 65535;
+    long port = Ascii.parseDecimal(digits, 5);
+    return port >= 0 && port <= 65535;
   }
 }

@@ -1,8 +1,8 @@
 package io.mcpauth.core.authserver.clients;
 
+import io.mcpauth.core.text.Ascii;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The hosts whose Client ID Metadata Documents are fetched (AS-C9, {@code mcpauth.as.cimd.trusted-hosts}):
@@ -27,16 +27,16 @@ public final class TrustedHosts {
 
   /** @throws IllegalArgumentException for an empty list or entry, or a {@code *} anywhere but alone or in front */
   public static TrustedHosts parse(String setting) {
-    if (setting.strip().equals("*")) {
+    if (Ascii.trim(setting).equals("*")) {
       return ANY;
     }
     List<String> names = new ArrayList<>();
     List<String> suffixes = new ArrayList<>();
     for (String entry : setting.split(",", -1)) {
-      String host = entry.strip().toLowerCase(Locale.ROOT);
+      String host = Ascii.toLowerCase(Ascii.trim(entry));
       String name = host.startsWith("*.") ? host.substring(2) : host;
       if (name.isEmpty() || name.contains("*") || name.startsWith(".") || name.endsWith(".")) {
-        throw new IllegalArgumentException("trusted hosts: '" + entry.strip() + "' is not a host name or *.suffix pattern");
+        throw new IllegalArgumentException("trusted hosts: '" + Ascii.trim(entry) + "' is not a host name or *.suffix pattern");
       }
       if (host.startsWith("*.")) {
         suffixes.add("." + name);
@@ -51,7 +51,7 @@ public final class TrustedHosts {
     if (any) {
       return true;
     }
-    String name = host.toLowerCase(Locale.ROOT);
+    String name = Ascii.toLowerCase(host);
     return names.contains(name) || suffixes.stream().anyMatch(name::endsWith);
   }
 }

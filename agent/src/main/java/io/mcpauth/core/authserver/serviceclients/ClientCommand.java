@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver.serviceclients;
 
+import io.mcpauth.core.text.Ascii;
 import static io.mcpauth.core.cli.VerbOptions.wantsHelp;
 
 import io.mcpauth.core.cli.VerbOptions;
@@ -187,7 +188,7 @@ public final class ClientCommand {
   /** A scope the server does not offer is never granted; said here, since the server is not asked. */
   private void warnAboutScopesNotOffered(List<String> scopes) {
     String value = settings.get(ConfigKey.AS_SCOPES);
-    List<String> offered = List.of((value == null ? ConfigKey.AS_SCOPES.defaultValue() : value).strip().split("[\\s,]+"));
+    List<String> offered = List.of((value == null ? ConfigKey.AS_SCOPES.defaultValue() : value).transform(Ascii::trim).split("[\\s,]+"));
     List<String> missing = scopes.stream().filter(scope -> !offered.contains(scope)).toList();
     if (!missing.isEmpty()) {
       err.println("mcpauth: note: " + String.join(", ", missing) + " not in mcpauth.as.scopes as this command sees it ("
@@ -220,10 +221,10 @@ public final class ClientCommand {
 
   private static List<String> scopes(Map<String, String> options) throws UsageException {
     String scope = options.get(SCOPE);
-    if (scope == null || scope.isBlank()) {
+    if (scope == null || Ascii.isBlank(scope)) {
       throw new UsageException("--scope \"A B\" is required: the scopes the client may be granted");
     }
-    List<String> scopes = List.of(scope.strip().split(" +"));
+    List<String> scopes = List.of(Ascii.trim(scope).split(" +"));
     try {
       ServiceClients.checkScopes(scopes);
     } catch (IllegalArgumentException e) {

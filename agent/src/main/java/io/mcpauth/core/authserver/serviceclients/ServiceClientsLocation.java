@@ -3,6 +3,7 @@ package io.mcpauth.core.authserver.serviceclients;
 import io.mcpauth.core.authserver.users.UsersFileLocation;
 import io.mcpauth.core.config.ConfigKey;
 import io.mcpauth.core.config.ConfigSources;
+import io.mcpauth.core.text.Ascii;
 import java.nio.file.Path;
 
 /**
@@ -16,13 +17,13 @@ public final class ServiceClientsLocation {
 
   public static Path of(ConfigSources sources) {
     String file = sources.get(ConfigKey.AS_SERVICE_CLIENTS);
-    if (file != null && !file.isBlank()) {
-      return UsersFileLocation.toPath(file.strip());
+    if (file != null && !Ascii.isBlank(file)) {
+      return UsersFileLocation.toPath(Ascii.trim(file));
     }
     String data = sources.get(ConfigKey.AS_DATA);
-    if (data == null || data.isBlank()) {
+    if (data == null || Ascii.isBlank(data)) {
       data = ConfigKey.AS_DATA.defaultValue();
     }
-    return UsersFileLocation.toPath(data.strip()).resolve("service-clients");
+    return UsersFileLocation.toPath(Ascii.trim(data)).resolve("service-clients");
   }
 }

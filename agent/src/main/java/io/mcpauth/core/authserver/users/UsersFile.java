@@ -1,12 +1,12 @@
 package io.mcpauth.core.authserver.users;
 
+import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -55,7 +55,7 @@ final class UsersFile {
     }
     Map<String, Entry> byKey = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
+      String line = Ascii.trim(lines.get(i));
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
@@ -128,6 +128,6 @@ final class UsersFile {
   }
 
   private static String key(String username) {
-    return username.toLowerCase(Locale.ROOT);
+    return Ascii.toLowerCase(username);
   }
 }

@@ -2,6 +2,7 @@ package io.mcpauth.core.authserver.users;
 
 import io.mcpauth.core.config.ConfigKey;
 import io.mcpauth.core.config.ConfigSources;
+import io.mcpauth.core.text.Ascii;
 import java.nio.file.Path;
 
 /** Where the users file is: {@code mcpauth.as.users}, else {@code users} in {@code mcpauth.as.data}. */
@@ -11,14 +12,14 @@ public final class UsersFileLocation {
 
   public static Path of(ConfigSources sources) {
     String users = sources.get(ConfigKey.AS_USERS);
-    if (users != null && !users.isBlank()) {
-      return toPath(users.strip());
+    if (users != null && !Ascii.isBlank(users)) {
+      return toPath(Ascii.trim(users));
     }
     String data = sources.get(ConfigKey.AS_DATA);
-    if (data == null || data.isBlank()) {
+    if (data == null || Ascii.isBlank(data)) {
       data = ConfigKey.AS_DATA.defaultValue();
     }
-    return toPath(data.strip()).resolve("users");
+    return toPath(Ascii.trim(data)).resolve("users");
   }
 
   /**

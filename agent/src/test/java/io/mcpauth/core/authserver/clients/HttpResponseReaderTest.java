@@ -124,4 +124,17 @@ class HttpResponseReaderTest {
         () -> body("HTTP/1.1 200 OK\r\nContent-Length: 999\r\n\r\n<script>", 100));
     assertTrue(e.getMessage().contains("larger than 100 bytes"), e.getMessage());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\u001F\r\n\r\nok",
+      "HTTP/1.1 200 OK\r\nContent-Length: \u00A02\r\n\r\nok",
+      "HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\nok",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\u001C\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\u001F\r\nok\r\n0\r\n\r\n",
+  })
+  @DisplayName("framing values are read with ASCII whitespace and digits only: U+001C-1F, NBSP and '+' are not skipped")
+  void framingIsAscii(String raw) {
+    assertThrows(IOException.class, () -> body(raw, 100));
+  }
 }

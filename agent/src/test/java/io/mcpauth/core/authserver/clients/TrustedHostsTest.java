@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,5 +34,13 @@ class TrustedHostsTest {
   @ValueSource(strings = {"", "a.example,", "*.", "**.example.com", "a.*.example.com", "*, a.example", ".example.com", "example.com."})
   void refusesMalformedSettings(String setting) {
     assertThrows(IllegalArgumentException.class, () -> TrustedHosts.parse(setting));
+  }
+
+  @Test
+  @DisplayName("host names compare in ASCII case only: the Kelvin sign is not a k")
+  void kelvinSignIsNoK() {
+    assertEquals(false, TrustedHosts.parse("kelvin.example").permits("\u212Aelvin.example"));
+    assertEquals(false, TrustedHosts.parse("*.k.example").permits("a.\u212A.example"));
+    assertEquals(false, TrustedHosts.parse("\u212Aelvin.example").permits("kelvin.example"));
   }
 }

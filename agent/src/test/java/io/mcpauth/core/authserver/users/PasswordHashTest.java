@@ -1,11 +1,13 @@
 package io.mcpauth.core.authserver.users;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +53,16 @@ class PasswordHashTest {
     assertNotEquals(first, second);
   }
 
+  @Test
+  void theStoredKeyIsTheJdksPbkdf2HmacSha256At600000IterationsOfThePasswordAndSalt() throws Exception {
+    String[] parts = first.split("\\$");
+    assertEquals("600000", parts[1]);
+    byte[] salt = Base64.getDecoder().decode(parts[2]);
+    PBEKeySpec spec = new PBEKeySpec("correct horse".toCharArray(), salt, 600_000, 256);
+    byte[] expected = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256", "SunJCE").generateSecret(spec).getEncoded();
+    assertArrayEquals(expected, Base64.getDecoder().decode(parts[3]));
+  }
+
   @ParameterizedTest
   @NullAndEmptySource
   @ValueSource(strings = {
@@ -74,11 +86,17 @@ class PasswordHashTest {
       "pbkdf2-sha256$600000$ " + SALT + "$" + KEY,
       "pbkdf2-sha256$600000$$" + KEY,
   })
-  void malformedOrWeakEncodingsAreRefusedWithoutDerivingAnything(String encoded) {
+  void malformedOrWeakEncodingsAreRefusedWithoutDerivingAnything(String encoded) throws Exception {
     assertFalse(PasswordHash.isWellFormed(encoded));
-    long start = System.nanoTime();
-    assertFalse(PasswordHash.verify("anything".toCharArray(), encoded));
-    assertTrue(System.nanoTime() - start < 100_000_000L, "refused before any PBKDF2 run");
+    assertEquals(List.of(), Pbkdf2Runs.of(() -> assertFalse(PasswordHash.verify("anything".toCharArray(), encoded))));
+  }
+
+  @Test
+  void aWellFormedEncodingCostsOneDerivationAtItsIterationCount() throws Exception {
+    String wellFormed = "pbkdf2-sha256$600000$" + SALT + "$" + KEY;
+    assertEquals(List.of(600_000), Pbkdf2Runs.of(() -> assertFalse(PasswordHash.verify("anything".toCharArray(), wellFormed))));
+    assertEquals(List.of(600_001), Pbkdf2Runs.of(
+        () -> assertFalse(PasswordHash.verify("anything".toCharArray(), "pbkdf2-sha256$600001$" + SALT + "$" + KEY))));
   }
 
   @Test
