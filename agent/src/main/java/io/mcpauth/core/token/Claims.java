@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.gate.ReasonCode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -23,7 +24,7 @@ public final class Claims {
     Object value = claims.get(name);
     if (value == null) {
       if (claims.containsKey(name)) {
-        throw new TokenRejectedException(name + " is null");
+        throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, name + " is null");
       }
       return null;
     }
@@ -33,13 +34,13 @@ public final class Claims {
     if (value instanceof Double d && Double.isFinite(d) && Math.abs(d) < 1e15) {
       return (long) Math.floor(d);
     }
-    throw new TokenRejectedException(name + " is not a usable NumericDate");
+    throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, name + " is not a usable NumericDate");
   }
 
   public static String optionalString(Map<String, Object> claims, String name) throws TokenRejectedException {
     Object value = claims.get(name);
     if (value != null && !(value instanceof String)) {
-      throw new TokenRejectedException(name + " is not a string");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, name + " is not a string");
     }
     return (String) value;
   }
@@ -67,7 +68,7 @@ public final class Claims {
       boolean match = false;
       for (Object entry : list) {
         if (!(entry instanceof String value)) {
-          throw new TokenRejectedException("aud has a non-string entry");
+          throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "aud has a non-string entry");
         }
         match |= audiences.contains(value);
       }
@@ -129,12 +130,12 @@ public final class Claims {
     if (scope instanceof List<?> list && claims.get("scope") == null) {
       for (Object entry : list) {
         if (!(entry instanceof String value)) {
-          throw new TokenRejectedException("scp has a non-string entry");
+          throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "scp has a non-string entry");
         }
         scopes.add(value);
       }
     } else {
-      throw new TokenRejectedException("scope is neither a string nor (as scp) an array of strings");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "scope is neither a string nor (as scp) an array of strings");
     }
     return Collections.unmodifiableSet(scopes);
   }
