@@ -1,6 +1,7 @@
 package io.mcpauth.core.gate;
 
 import io.mcpauth.core.config.AgentConfig;
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.rpc.JsonRpcPeek;

@@ -1,5 +1,6 @@
 package io.mcpauth.core.gate;
 
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.token.VerifiedToken;
 import java.util.Map;
 

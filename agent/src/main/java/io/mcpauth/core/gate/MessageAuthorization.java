@@ -1,6 +1,7 @@
 package io.mcpauth.core.gate;
 
 import io.mcpauth.agent.bootstrap.BodyRead;
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.rpc.JsonRpcPeek;
 import io.mcpauth.core.rpc.PeekRejectedException;

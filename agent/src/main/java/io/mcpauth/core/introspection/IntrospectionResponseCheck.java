@@ -1,6 +1,6 @@
 package io.mcpauth.core.introspection;
 
-import io.mcpauth.core.gate.ReasonCode;
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.json.StrictJson;
 import io.mcpauth.core.text.Ascii;
 import io.mcpauth.core.token.Claims;

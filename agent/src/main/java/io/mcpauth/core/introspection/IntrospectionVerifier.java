@@ -1,6 +1,6 @@
 package io.mcpauth.core.introspection;
 
-import io.mcpauth.core.gate.ReasonCode;
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.IntrospectionSettings;
 import io.mcpauth.core.keys.HttpFetcher;

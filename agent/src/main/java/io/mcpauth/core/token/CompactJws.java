@@ -1,6 +1,6 @@
 package io.mcpauth.core.token;
 
-import io.mcpauth.core.gate.ReasonCode;
+import io.mcpauth.core.denial.ReasonCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -1,6 +1,6 @@
 package io.mcpauth.core.token;
 
-import io.mcpauth.core.gate.ReasonCode;
+import io.mcpauth.core.denial.ReasonCode;
 
 /**
  * A token the gate refuses. The message is a fixed, token-free reason for the log; it never

@@ -1,6 +1,6 @@
 package io.mcpauth.core.token;
 
-import io.mcpauth.core.gate.ReasonCode;
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.json.StrictJson;
 import io.mcpauth.core.text.Ascii;

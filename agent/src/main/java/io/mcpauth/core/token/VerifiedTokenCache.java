@@ -1,6 +1,6 @@
 package io.mcpauth.core.token;
 
-import io.mcpauth.core.gate.ReasonCode;
+import io.mcpauth.core.denial.ReasonCode;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Iterator;

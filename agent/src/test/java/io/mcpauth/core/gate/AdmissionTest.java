@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.ConfigParser;
 import io.mcpauth.core.config.ConfigSources;
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.logging.CapturedLog;
 import io.mcpauth.core.token.AccessTokenVerifier;
 import io.mcpauth.core.token.TestTokens;

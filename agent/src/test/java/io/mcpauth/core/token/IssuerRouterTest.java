@@ -1,6 +1,6 @@
 package io.mcpauth.core.token;
 
-import io.mcpauth.core.gate.ReasonCode;
+import io.mcpauth.core.denial.ReasonCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

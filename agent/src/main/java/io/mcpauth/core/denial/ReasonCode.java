@@ -1,9 +1,9 @@
-package io.mcpauth.core.gate;
+package io.mcpauth.core.denial;
 
 import java.util.Locale;
 
 /**
- * Why the gate denied a request: one code per denial path, logged with the denial (never the
+ * Why a request was denied: one code per denial path, logged with the denial (never the
  * token) and listed in docs/requests.md. The names are stable: log searches and alerts key on them.
  */
 public enum ReasonCode {
