@@ -43,6 +43,10 @@ public enum ConfigKey {
   SCOPES_IMPLIES("mcpauth.scopes.implies.SCOPE", null,
       "Scopes that holding SCOPE grants too, transitively: `mcpauth.scopes.implies.mcp:admin=mcp:tools` lets an "
           + "`mcp:admin` token call what needs `mcp:tools`."),
+  SCOPES_ADVERTISED_PREFIX("mcpauth.scopes.advertised-prefix", "",
+      "Put before every scope the agent names to clients (the challenge's `scope`, the metadata's `scopes_supported`), "
+          + "not before the scopes it looks for in tokens: Entra ID clients ask for `api://APP/access_as_user`, and "
+          + "its tokens carry `scp` `access_as_user`."),
   FILTER_TOOLS_LIST("mcpauth.scopes.filter-tools-list", "false",
       "When true, `tools/list` answers only the tools the caller's scopes let it call (by the rules above); "
           + "the others stay hidden. Every `tools/call` is checked either way."),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.core.config.AgentConfig;
@@ -270,6 +271,35 @@ class AdmissionTest {
             .getBytes(StandardCharsets.UTF_8), "application/json", null);
     assertEquals(ReasonCode.INSUFFICIENT_SCOPE, denial.reason());
     assertTrue(denial.challenge().contains("scope=\"admin\""), denial.challenge());
+  }
+
+  @Test
+  @DisplayName("mcpauth.scopes.advertised-prefix goes before every scope named to clients, never before those looked for in tokens")
+  void advertisedScopePrefix() {
+    AgentConfig config = TestTokens.config("mcpauth.scopes.required", "mcp:tools",
+        "mcpauth.scopes.tool.delete", "admin", "mcpauth.scopes.advertised-prefix", "api://app-1/");
+    Admission messages = admission(config);
+
+    Decision.Deny noToken = deny(messages.decide(Request.post()));
+    assertTrue(noToken.challenge().contains("scope=\"api://app-1/mcp:tools\""), noToken.challenge());
+    Request request = Request.post().bearer(VALID); // its scope claim: "mcp:tools mcp:read", unprefixed
+    Decision.Admit admitted = assertInstanceOf(Decision.Admit.class, messages.decide(request));
+    Decision.Deny denial = messages.judgeMessage(request, admitted,
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"delete\"}}"
+            .getBytes(StandardCharsets.UTF_8), "application/json", null);
+    assertTrue(denial.challenge().contains("scope=\"api://app-1/mcp:tools api://app-1/admin\""), denial.challenge());
+
+    String metadata = new ResourceIdentity(config).forHost("mcp.example").metadata()
+        .replyFor("/.well-known/oauth-protected-resource").body;
+    assertTrue(metadata.contains("\"scopes_supported\":[\"api://app-1/mcp:tools\",\"api://app-1/admin\"]"), metadata);
+  }
+
+  @Test
+  @DisplayName("a prefix that no scope could hold stops the configuration")
+  void advertisedScopePrefixIsScopeText() {
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> TestTokens.config("mcpauth.scopes.advertised-prefix", "api://app 1/"));
+    assertTrue(refused.getMessage().contains("mcpauth.scopes.advertised-prefix"), refused.getMessage());
   }
 
   /** A request as a transport would present it. */
