@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +26,9 @@ import java.util.stream.Stream;
  * {@code user add} verb, as an operator would.
  */
 public final class EmbeddedAuthServer implements AutoCloseable {
+
+  /** The address the authorization server bound, in its start-up line. */
+  private static final Pattern BOUND_PORT = Pattern.compile(" listening on [^ ]*:([0-9]+),");
 
   private final Path home;
   private final Path dataDir;
@@ -162,12 +167,17 @@ public final class EmbeddedAuthServer implements AutoCloseable {
     }
   }
 
-  /** The port in "authorization server http://localhost:PORT listening on ...". */
+  /**
+   * The port in "authorization server ISSUER listening on ADDRESS:PORT, data in ...": the issuer
+   * names the port only when it is the loopback default, not behind a proxy's https issuer.
+   */
   private static int boundPort(Fixture fixture) {
-    String prefix = "authorization server http://localhost:";
-    String line = fixture.awaitLog(prefix, Duration.ofSeconds(30));
-    String rest = line.substring(line.indexOf(prefix) + prefix.length());
-    return Integer.parseInt(rest.substring(0, rest.indexOf(' ')));
+    String line = fixture.awaitLog("authorization server ", Duration.ofSeconds(30));
+    Matcher bound = BOUND_PORT.matcher(line);
+    if (!bound.find()) {
+      throw new AssertionError("no bound port in: " + line);
+    }
+    return Integer.parseInt(bound.group(1));
   }
 
   private void awaitMetadata(Duration timeout) {
