@@ -94,6 +94,24 @@ class AuthorizationRequestAttackTest extends AuthServerAttackSupport {
   }
 
   @Test
+  @DisplayName("without mcpauth.resource, /mcp under a Host that is not a loopback name is 421, even with a valid token")
+  void foreignHostOnTheMcpEndpoint() {
+    OAuthDriver driver = browser();
+    String token = (String) tokens(driver, publicClient(driver)).get("access_token");
+    String request = "POST /mcp HTTP/1.1\r\nHost: HOST\r\nAuthorization: Bearer " + token + "\r\n"
+        + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+        + "Content-Length: " + Http.INITIALIZE.length() + "\r\nConnection: close\r\n\r\n" + Http.INITIALIZE;
+    String served = rawHttp(server.mcpPort(), request.replace("HOST", "localhost:" + server.mcpPort()));
+    assertTrue(served.startsWith("HTTP/1.1 200"), "the same request under this machine's name: " + served);
+    for (String host : List.of("evil.example", "evil.example:" + server.mcpPort(), "localhost.evil.example:" + server.mcpPort(),
+        "10.0.0.1:" + server.mcpPort())) {
+      String refused = rawHttp(server.mcpPort(), request.replace("HOST", host));
+      assertTrue(refused.startsWith("HTTP/1.1 421"), host + ": " + refused);
+      assertFalse(refused.contains("evil.example"), "the Host is not reflected: " + refused);
+    }
+  }
+
+  @Test
   @DisplayName("AS-SEC-03: the JWKS publishes public RSA parameters only, use sig, unique kids, and the kid tokens are signed with")
   void jwks() {
     HttpResponse<String> response = Http.get(server.issuer() + "/jwks");

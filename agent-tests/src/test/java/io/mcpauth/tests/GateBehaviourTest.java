@@ -72,19 +72,27 @@ class GateBehaviourTest {
   /** 401 invalid_token, and the agent's log names {@code code} and {@code reason}: no other check refused it. */
   private static void assertInvalidTokenFor(String token, String code, String reason) {
     String line = " 401 " + code + " (" + reason;
-    long before = server.agentLog().stream().filter(l -> l.contains(line)).count();
+    long before = logLines(line);
     assertInvalidToken(initialize("Authorization", bearer(token)));
+    awaitLogLines(line, before + 1);
+  }
+
+  private static long logLines(String text) {
+    return server.agentLog().stream().filter(line -> line.contains(text)).count();
+  }
+
+  /** The agent logs on a thread of its own: waits (5 s at most) for its {@code count}th line with {@code text}. */
+  private static void awaitLogLines(String text, long count) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (server.agentLog().stream().filter(l -> l.contains(line)).count() == before && System.nanoTime() < deadline) {
+    while (logLines(text) < count && System.nanoTime() < deadline) {
       try {
-        Thread.sleep(20); // the agent logs on its own thread
+        Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
     }
-    assertEquals(before + 1, server.agentLog().stream().filter(l -> l.contains(line)).count(),
-        "refused for '" + reason + "':\n" + String.join("\n", server.agentLog()));
+    assertEquals(count, logLines(text), "log lines with '" + text + "':\n" + String.join("\n", server.agentLog()));
   }
 
   private static void assertInvalidToken(HttpResponse<String> response) {
@@ -246,6 +254,18 @@ class GateBehaviourTest {
     // and an EC key never verifies an RSA algorithm, refused before the signature is looked at
     assertInvalidTokenFor(idp.token(server.resourceUri()).key("rsa-1").kidHeader("ec-1").sign(),
         "key_unknown", "the key named by kid does not allow RS256");
+  }
+
+  @Test
+  @DisplayName("a session the agent does not know gets the gate's 404, as another caller's session does (SessionProbe)")
+  void unknownSession() {
+    String denial = "denied POST /mcp: 404";
+    long before = logLines(denial);
+    HttpResponse<String> response = Http.post(server.url(), Http.TOOLS_LIST, "Authorization", bearer(valid()),
+        "Mcp-Session-Id", java.util.UUID.randomUUID().toString());
+    assertEquals(404, response.statusCode(), response.body());
+    // the SDK says 404 of unknown sessions too: the log line shows that the gate answered
+    awaitLogLines(denial, before + 1);
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -61,13 +62,14 @@ class MessageBodyTest extends WithIdentityProvider {
       // the limit is the limit: a body just under it is served, chunked too
       String fits = toolsCall("echo").replace("\"hi\"", "\"" + "y".repeat(1800) + "\"");
       assertEquals(200, chunked(server, fits, auth).statusCode());
-      // a refused body never reaches the server: its tool-call counter saw only the admitted calls
+      // a refused body never reaches the server: the fixture's tools ran only for the admitted calls
       RawSession session = RawSession.open(server, token);
       HttpResponse<String> echo = session.post(ECHO);
       assertEquals(200, echo.statusCode(), echo.body());
       assertTrue(echo.body().contains("\"text\":\"hi\""), echo.body());
       assertEquals(403, session.post(toolsCall("whoami")).statusCode());
       server.close();
+      assertEquals(List.of("echo", "echo"), server.toolCalls(), "only the two admitted calls reached a tool");
       LogHygiene.assertNoTokenLogged(server, idp);
     }
   }

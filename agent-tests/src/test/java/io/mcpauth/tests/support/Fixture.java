@@ -286,6 +286,15 @@ public final class Fixture implements AutoCloseable {
     return List.copyOf(stderr);
   }
 
+  /**
+   * The tools the server ran, in order (its {@code FIXTURE tools/call <name>} lines). Complete once
+   * the fixture is closed: the lines are read on threads of their own.
+   */
+  public List<String> toolCalls() {
+    String prefix = "FIXTURE tools/call ";
+    return stderr.stream().filter(line -> line.startsWith(prefix)).map(line -> line.substring(prefix.length())).toList();
+  }
+
   /** Lines of the agent's own log (its lines carry " mcpauth "). */
   public List<String> agentLog() {
     return stderr.stream().filter(line -> line.contains(" mcpauth ")).toList();
