@@ -77,13 +77,17 @@ public final class Http {
   }
 
   /**
-   * Only the JDK's ConnectionExpiredException (internal, so matched by name): a reused connection
-   * that the server had closed. A timeout, a reset mid-answer or a refused connection is no reason
-   * to send a request twice.
+   * A reused connection that the server had closed before any byte of an answer: the JDK's
+   * ConnectionExpiredException (internal, so matched by name), or, when the close crossed the
+   * request on the wire, its "header parser received no bytes" (seen once on a loaded machine, on a
+   * POST over a kept-alive connection to a fixture). Neither can follow a request the server has
+   * begun to answer. A timeout, a reset mid-answer or a refused connection is no reason to send a
+   * request twice.
    */
   private static boolean expiredPooledConnection(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getClass().getName().equals("jdk.internal.net.http.common.ConnectionExpiredException")) {
+      if (t.getClass().getName().equals("jdk.internal.net.http.common.ConnectionExpiredException")
+          || (t instanceof IOException && String.valueOf(t.getMessage()).endsWith("header parser received no bytes"))) {
         return true;
       }
     }
