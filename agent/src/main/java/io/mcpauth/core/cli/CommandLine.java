@@ -1,5 +1,6 @@
 package io.mcpauth.core.cli;
 
+import io.mcpauth.core.BuildInfo;
 import io.mcpauth.core.authserver.serviceclients.ClientCommand;
 import io.mcpauth.core.authserver.users.UserCommand;
 import io.mcpauth.core.config.ConfigKey;
@@ -47,8 +48,7 @@ public final class CommandLine {
       return;
     }
     if (args[0].equals("--version") || args[0].equals("version")) {
-      Package pkg = CommandLine.class.getPackage();
-      System.out.println("mcpauth " + (pkg == null || pkg.getImplementationVersion() == null ? "dev" : pkg.getImplementationVersion()));
+      System.out.println("mcpauth " + BuildInfo.current().describe());
       return;
     }
     System.err.println("mcpauth: unknown command '" + args[0] + "'; try --help");
