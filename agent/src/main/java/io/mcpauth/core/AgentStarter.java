@@ -96,8 +96,8 @@ public final class AgentStarter {
     }
     AgentConfig active = config;
     background.execute(() -> AgentLog.info(
-        "protecting MCP transports {} for resource {} with tokens from {} issuer {}; started in {} ms",
-        AgentInstaller.transportClassNames(),
+        "mcpauth {} protecting MCP transports {} for resource {} with tokens from {} issuer {}; started in {} ms",
+        BuildInfo.current().describe(), AgentInstaller.transportClassNames(),
         active.loopbackResource() ? "(the loopback origin each client uses)" : active.resource(),
         active.embeddedAuthServer() ? "the embedded authorization server, " : "", active.issuer(), startupMillis));
     if (external != null) {

@@ -1,5 +1,6 @@
 package io.mcpauth.core.cli;
 
+import io.mcpauth.core.BuildInfo;
 import io.mcpauth.core.authserver.serviceclients.ClientCommand;
 import io.mcpauth.core.authserver.users.UserCommand;
 import io.mcpauth.core.config.ConfigKey;
@@ -11,6 +12,13 @@ public final class CommandLine {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("attach")) {
+      // AttachCommand links against jdk.attach: without it, one line instead of a NoClassDefFoundError
+      if (ModuleLayer.boot().findModule("jdk.attach").isEmpty()) {
+        System.err.println("mcpauth: attach needs the jdk.attach module, which the Java runtime in "
+            + System.getProperty("java.home") + " lacks (a JRE or a jlink image): run this command with a full JDK's"
+            + " java as the target's user, or start the server with -javaagent:mcpauth-agent.jar instead");
+        System.exit(1);
+      }
       System.exit(AttachCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
     if (args.length > 0 && args[0].equals("user")) {
@@ -47,8 +55,7 @@ public final class CommandLine {
       return;
     }
     if (args[0].equals("--version") || args[0].equals("version")) {
-      Package pkg = CommandLine.class.getPackage();
-      System.out.println("mcpauth " + (pkg == null || pkg.getImplementationVersion() == null ? "dev" : pkg.getImplementationVersion()));
+      System.out.println("mcpauth " + BuildInfo.current().describe());
       return;
     }
     System.err.println("mcpauth: unknown command '" + args[0] + "'; try --help");

@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver.serviceclients;
 
+import io.mcpauth.core.authserver.store.DataFormat;
 import io.mcpauth.core.json.JsonWriter;
 import io.mcpauth.core.json.StrictJson;
 import java.io.IOException;
@@ -71,8 +72,10 @@ final class ServiceClientsFile {
     } catch (StrictJson.MalformedJsonException e) {
       throw damaged(source, e.getMessage());
     }
-    if (!(document.get("service_clients") instanceof Map<?, ?> entries) || document.size() != 1) {
-      throw damaged(source, "expected one member, service_clients, an object");
+    int members = document.containsKey(DataFormat.MEMBER) ? 2 : 1;
+    DataFormat.version(document, source);
+    if (!(document.get("service_clients") instanceof Map<?, ?> entries) || document.size() != members) {
+      throw damaged(source, "expected the members format and service_clients, an object");
     }
     Map<String, ServiceClient> clients = new LinkedHashMap<>();
     for (Map.Entry<?, ?> item : entries.entrySet()) {
@@ -156,6 +159,6 @@ final class ServiceClientsFile {
       entry.put("secret_set", client.secretSetAt());
       entries.put(client.clientId(), entry);
     }
-    return JsonWriter.write(Map.of("service_clients", entries)) + "\n";
+    return JsonWriter.write(DataFormat.versioned(Map.of("service_clients", entries))) + "\n";
   }
 }

@@ -138,6 +138,6 @@ public final class ClientStore {
       entry.put("metadata", client.metadata());
       stored.put(client.clientId(), entry);
     }
-    file.write(JsonWriter.write(Map.of("clients", stored)));
+    file.write(JsonWriter.write(DataFormat.versioned(Map.of("clients", stored))));
   }
 }

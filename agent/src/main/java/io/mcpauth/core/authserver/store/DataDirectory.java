@@ -1,6 +1,5 @@
 package io.mcpauth.core.authserver.store;
 
-import io.mcpauth.core.json.StrictJson;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -61,21 +60,8 @@ public final class DataDirectory {
     return new AtomicFile(path.resolve(name));
   }
 
-  /**
-   * Reads one store file: null when it does not exist yet, its object otherwise. A file that is
-   * not a well-formed object stops the server: starting empty would silently drop clients, keys and
-   * revocations.
-   */
+  /** Reads one store file: null when it does not exist yet ({@link DataFormat#readJson}). */
   static Map<String, Object> readObject(AtomicFile file) throws IOException {
-    String text = file.read();
-    if (text == null) {
-      return null;
-    }
-    try {
-      return StrictJson.parseObject(text, file.path().getFileName().toString());
-    } catch (StrictJson.MalformedJsonException e) {
-      throw new IOException("store file " + file.path() + " is damaged (" + e.getMessage()
-          + "); restore it from a backup or remove it knowingly", e);
-    }
+    return DataFormat.readJson(file);
   }
 }

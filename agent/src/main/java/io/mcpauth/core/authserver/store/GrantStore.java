@@ -236,7 +236,7 @@ public final class GrantStore {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("grants", storedGrants);
     document.put("revoked_access_tokens", new LinkedHashMap<>(revokedTokens));
-    file.write(JsonWriter.write(document));
+    file.write(JsonWriter.write(DataFormat.versioned(document)));
   }
 
   private void load(Map<String, Object> stored) {

@@ -151,7 +151,7 @@ public final class SigningKeys {
       entry.put("public", base64.encodeToString(key.publicKey().getEncoded()));
       stored.add(entry);
     }
-    file.write(JsonWriter.write(Map.of("keys", stored)));
+    file.write(JsonWriter.write(DataFormat.versioned(Map.of("keys", stored))));
   }
 
   private static List<SigningKey> parse(Map<String, Object> stored, AtomicFile file) throws IOException {

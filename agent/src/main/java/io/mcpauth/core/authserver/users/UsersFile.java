@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver.users;
 
+import io.mcpauth.core.authserver.store.DataFormat;
 import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +21,9 @@ final class UsersFile {
 
   static final String USERNAME_RULE = "1 to 64 characters from A-Z a-z 0-9 . _ @ -";
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
-  private static final String HEADER = """
+  private static final String FORMAT_LINE = DataFormat.LINE_PREFIX + " " + DataFormat.CURRENT;
+  private static final String HEADER = FORMAT_LINE + """
+
       # mcpauth users: one username:password-hash per line (PBKDF2-HMAC-SHA256).
       # Managed with: java -jar mcpauth-agent.jar user add|remove|passwd|list
       """;
@@ -56,6 +59,14 @@ final class UsersFile {
     Map<String, Entry> byKey = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = Ascii.trim(lines.get(i));
+      if (line.startsWith(DataFormat.LINE_PREFIX)) {
+        String version = Ascii.trim(line.substring(DataFormat.LINE_PREFIX.length()));
+        if (!version.matches("[1-9][0-9]{0,8}")) {
+          throw damaged(source, i, "the format version is not a positive integer");
+        }
+        DataFormat.check(Long.parseLong(version), source);
+        continue;
+      }
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
@@ -123,6 +134,10 @@ final class UsersFile {
     return join(result);
   }
 
+  /**
+   * Lines as they were: a file that an operator wrote without a format line is format 1 and stays
+   * as written; the agent writes the line only into a file it creates ({@link #HEADER}).
+   */
   private static String join(List<String> lines) {
     return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
   }
