@@ -150,4 +150,70 @@ class Jose4jDifferentialTest {
     assertEquals(List.of(), unexplained);
     assertTrue(accepted >= 40, "the valid tokens must be accepted by both: " + accepted);
   }
+
+  /**
+   * The Wycheproof JWS vectors at the signature layer (their payloads are no claim sets): mcpauth
+   * as {@link WycheproofJwsTest} classifies it, jose4j's JsonWebSignature with the same ten
+   * algorithms and the vector's JWKS through JwksVerificationKeyResolver.
+   */
+  @Test
+  @DisplayName("differential: Wycheproof JWS vectors at the signature layer, every disagreement with jose4j explained")
+  void wycheproofAgreesWithJose4jOrExplains() {
+    Map<String, Integer> tally = new TreeMap<>();
+    List<String> unexplained = new ArrayList<>();
+    for (String file : List.of("json_web_signature_test.json", "json_web_crypto_test.json", "json_web_key_test.json")) {
+      for (Map<String, Object> group : TestData.list(TestData.json("wycheproof/" + file).get("testGroups"))) {
+        Map<String, Object> key = TestData.map(group.containsKey("public") ? group.get("public") : group.get("private"));
+        String jwks = org.jose4j.json.JsonUtil.toJson(Map.of("keys", key.containsKey("keys") ? key.get("keys") : List.of(key)));
+        for (Map<String, Object> test : TestData.list(group.get("tests"))) {
+          if (!(test.get("jws") instanceof String jws)) {
+            continue;
+          }
+          WycheproofJwsTest.Outcome ours = WycheproofJwsTest.outcome(jwks, jws);
+          boolean theirs = jose4jSignatureHolds(jwks, jws);
+          String what;
+          if (ours.accepted() == theirs) {
+            what = ours.accepted() ? "agree: both accept" : "agree: both refuse";
+          } else if (!ours.accepted()) {
+            what = WYCHEPROOF_EXPLAINED.entrySet().stream().filter(e -> ours.reason().startsWith(e.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+          } else {
+            what = null;
+          }
+          if (what == null) {
+            unexplained.add(file + " tc " + test.get("tcId") + ": mcpauth " + ours.reason() + ", jose4j " + (theirs ? "accepts" : "refuses"));
+          } else {
+            tally.merge(what, 1, Integer::sum);
+          }
+        }
+      }
+    }
+    tally.forEach((what, count) -> System.out.printf("  %5d  %s%n", count, what));
+    unexplained.forEach(System.out::println);
+    assertEquals(List.of(), unexplained);
+  }
+
+  /** Refusal reasons of mcpauth on a Wycheproof vector that jose4j's signature layer accepts. */
+  private static final Map<String, String> WYCHEPROOF_EXPLAINED = Map.of(
+      "malformed token: empty or truncated part", "W1 empty payload: never a JWT claim set",
+      "malformed token: invalid UTF-8", "D6 UTF-8: a payload that is not UTF-8 is never a JWT claim set",
+      "malformed token: character outside base64url", "D1 base64url: jose4j skips characters outside the alphabet",
+      "malformed token: non-canonical base64url", "D1 base64url: jose4j decodes non-canonical trailing bits",
+      "the key named by kid does not allow", "W2 alg pinned to the JWK alg (RS-SEC-18): jose4j verifies with a key whose JWK alg differs from the token's",
+      "JWKS has no usable key", "W3 JWKS filter: keys jose4j uses and mcpauth leaves out (JwksParser)",
+      "JWKS refused", "W3 JWKS filter: keys jose4j uses and mcpauth leaves out (JwksParser)",
+      "no typ header", "W4 typ: the vectors carry none; jose4j's JWS layer does not look at typ");
+
+  private static boolean jose4jSignatureHolds(String jwks, String jws) {
+    try {
+      org.jose4j.jws.JsonWebSignature signature = new org.jose4j.jws.JsonWebSignature();
+      signature.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+          "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"));
+      signature.setCompactSerialization(jws);
+      signature.setKey(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()).resolveKey(signature, List.of()));
+      return signature.verifySignature();
+    } catch (Exception | LinkageError e) {
+      return false;
+    }
+  }
 }
