@@ -42,7 +42,11 @@ class ConfigParserFuzzTest {
       nul++;
     }
     Properties properties = new Properties();
-    properties.load(new StringReader(new String(input, 0, nul, StandardCharsets.UTF_8)));
+    try {
+      properties.load(new StringReader(new String(input, 0, nul, StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException malformedEscape) {
+      return; // Properties' own \u reading; ConfigSources reports it as a file error
+    }
     if (nul < input.length) {
       Files.write(POLICY_FILE, Arrays.copyOfRange(input, nul + 1, input.length));
       properties.setProperty("mcpauth.policy-file", POLICY_FILE.toString());

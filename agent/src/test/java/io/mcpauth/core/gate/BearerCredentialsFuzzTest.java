@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /**
  * The Authorization header on any text: a token is returned only for the Bearer scheme (ASCII
@@ -15,7 +14,6 @@ import java.util.regex.Pattern;
  */
 class BearerCredentialsFuzzTest {
 
-  private static final Pattern BEARER = Pattern.compile("(?i:bearer) +([A-Za-z0-9\\-._~+/]+=*)[ \\t]*");
 
   @FuzzTest
   void tokensAreSingleB64Tokens(byte[] input) {
@@ -32,8 +30,7 @@ class BearerCredentialsFuzzTest {
     // RFC 6750 §2.1 allows '=' only at the end; the gate passes any b64token character on to the
     // verifier, which refuses '=' anywhere: here the token is only checked to be one word.
     assertTrue(token.matches("[A-Za-z0-9\\-._~+/=]+"), token);
-    assertEquals(header.substring(header.indexOf(token), header.indexOf(token) + token.length()), token);
-    assertTrue(header.substring(header.indexOf(token) + token.length()).isBlank());
+    assertEquals(header.substring(7).replaceFirst("^ +", "").replaceFirst("[ \t]+$", ""), token);
     assertEquals(credentials, BearerCredentials.parse("Bearer " + token));
   }
 }
