@@ -45,7 +45,7 @@ class ConfigParserFuzzTest {
     try {
       properties.load(new StringReader(new String(input, 0, nul, StandardCharsets.UTF_8)));
     } catch (IllegalArgumentException malformedEscape) {
-      return; // Properties' own \u reading; ConfigSources reports it as a file error
+      return; // a malformed escape: ConfigSources reports it as a file error
     }
     if (nul < input.length) {
       Files.write(POLICY_FILE, Arrays.copyOfRange(input, nul + 1, input.length));
