@@ -10,6 +10,8 @@
 #   agent-tests/benchmarks/harness.sh --no-build # use the jars already built
 #   agent-tests/benchmarks/harness.sh --report-only  # re-print the report from target/harness/results.json
 #   agent-tests/benchmarks/harness.sh --jetty-header-cache=512  # every server with Jetty's header cache at 512
+#   agent-tests/benchmarks/harness.sh --baseline=REV  # also the agent built at git REV, before/after in one run
+#   agent-tests/benchmarks/harness.sh --baseline-jar=JAR  # also this earlier agent jar, before/after in one run
 #
 # Everything listens on 127.0.0.1 only; every process started is stopped on exit. Minted tokens are
 # cached in target/harness/ (keyed by the issuer key, issuer and resource) and re-minted after 1 h.
@@ -18,6 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
 BUILD=1
+BASELINE_REV=""
 ARGS=()
 for arg in "$@"; do
   case "$arg" in
@@ -26,7 +29,9 @@ for arg in "$@"; do
     --skip=*) ARGS+=(--skip "${arg#--skip=}") ;;
     --report-only) ARGS+=("$arg"); BUILD=0 ;;
     --jetty-header-cache=*) ARGS+=(--jetty-header-cache "${arg#*=}") ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --baseline=*) BASELINE_REV="${arg#*=}" ;;
+    --baseline-jar=*) ARGS+=(--baseline-jar "${arg#*=}") ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,6 +54,20 @@ fi
 if [[ ! -f "$ROOT/integration-fixtures/servlet-jetty/target/servlet-jetty.jar" ]]; then
   echo "[harness] building the servlet-jetty fixture" >&2
   (cd "$ROOT" && mvn -B -q -pl integration-fixtures/servlet-jetty -am package -DskipTests) >&2
+fi
+
+if [[ -n "$BASELINE_REV" ]]; then
+  # the agent as it was at REV, built in a worktree of its own so the checkout is left alone
+  commit=$(git -C "$ROOT" rev-parse --verify "$BASELINE_REV^{commit}")
+  src="$HERE/target/baseline-src"
+  rm -rf "$src"; git -C "$ROOT" worktree prune
+  mkdir -p "$HERE/target"
+  echo "[harness] building the baseline agent at $BASELINE_REV ($commit)" >&2
+  git -C "$ROOT" worktree add -q --detach "$src" "$commit" >&2
+  (cd "$src" && mvn -B -q -pl agent -am package -DskipTests) >&2
+  cp "$src/agent/target/mcpauth-agent.jar" "$HERE/target/baseline-agent.jar"
+  git -C "$ROOT" worktree remove --force "$src"
+  ARGS+=(--baseline-jar "$HERE/target/baseline-agent.jar" --baseline-label "git $BASELINE_REV (${commit:0:7})")
 fi
 
 PY=""

@@ -9,6 +9,8 @@ Measures, in one run, on 127.0.0.1 only:
   3. memory: heap after a forced GC and RSS, with and without the agent, and with the agent after
      many requests carrying distinct tokens;
   4. the JMH hot path (rounds.sh).
+With --baseline-jar, a second agent jar (an earlier build) runs beside the current one in sections 1 and
+2, in the same rounds, so a change is measured before and after on the same machine state.
 Prints a Markdown report and writes it to target/harness/report.md (raw numbers: results.json).
 """
 import argparse
@@ -39,6 +41,7 @@ BUILT = {  # as built; the harness runs copies (see snapshot_jars): the tree may
 }
 JARS = OUT / "jars"
 TOOLS, AGENT, FIXTURE = (JARS / name for name in BUILT)
+BASELINE = JARS / "baseline-agent.jar"  # --baseline-jar: copied here at the start
 LUA = HERE / "mcp.lua"
 
 CACHE_SIZE = 10_000          # the agent's default mcpauth.token-cache.size (not overridden here)
@@ -68,6 +71,11 @@ VARIANTS = [  # key, label
     ("c", "c. agent, warm cache (one token)"),
     ("d", "d. peer: jose4j filter, every request"),
 ]
+BASELINE_VARIANTS = [  # --baseline-jar only; measured in the same rounds as a..d
+    ("b0", "b0. baseline agent, cold cache"),
+    ("c0", "c0. baseline agent, warm cache"),
+]
+COLD, WARM = ("b", "b0"), ("c", "c0")
 
 
 class HarnessError(Exception):
@@ -238,8 +246,9 @@ def java_cmd_server(env, variant, port):
     fixture = ["-jar", FIXTURE, "--port", port, "--transport", "stateless"]
     if variant == "a":
         return ["java", *JETTY_OPTS, *fixture]
-    if variant in ("b", "c", "agent"):
-        return ["java", *JETTY_OPTS, f"-javaagent:{AGENT}", f"-Dmcpauth.issuer={env.issuer}",
+    if variant in ("b", "c", "agent", "b0", "c0", "baseline"):
+        jar = BASELINE if variant in ("b0", "c0", "baseline") else AGENT
+        return ["java", *JETTY_OPTS, f"-javaagent:{jar}", f"-Dmcpauth.issuer={env.issuer}",
                 f"-Dmcpauth.resource={env.resource}", *fixture]
     if variant == "d":
         return ["java", *JETTY_OPTS, "-cp", TOOLS, "io.mcpauth.bench.harness.PeerMcpServer", "--port", port,
@@ -273,9 +282,11 @@ def snapshot_jars():
             raise HarnessError(f"{built} keeps changing; cannot take a consistent copy")
 
 
-def setup(env, cfg):
+def setup(env, cfg, baseline_jar=None):
     OUT.mkdir(parents=True, exist_ok=True)
     snapshot_jars()
+    if baseline_jar:
+        BASELINE.write_bytes(Path(baseline_jar).read_bytes())
     ports_file = OUT / "ports.json"
     ports = json.loads(ports_file.read_text()) if ports_file.exists() else {}
     if not (ports and port_is_free(ports["issuer"]) and port_is_free(ports["mcp"])):
@@ -352,11 +363,11 @@ def settle(port, pid, region, offset, cfg, results, tags):
     return rates, offset, False
 
 
-def http_overhead(env, cfg):
+def http_overhead(env, cfg, variants):
     rounds, results = cfg["rounds"], []
     cold_lo, cold_hi = FILL, cfg["cold_pool"]
     for rnd in range(1, rounds + 1):
-        for key, label in VARIANTS:
+        for key, label in variants:
             log(f"HTTP round {rnd}/{rounds}: {label}")
             proc = PROCS.start(f"http-r{rnd}-{key}", java_cmd_server(env, key, env.port),
                                ready=r"MCP server listening on")
@@ -365,13 +376,13 @@ def http_overhead(env, cfg):
                 preflight(env.port, token, protected=key != "a")
                 if key == "a":
                     region = ("none", 0, 1)
-                elif key == "b":
+                elif key in COLD:
                     region = (env.tokens, cold_lo, cold_hi)
                 else:
                     region = (env.tokens, 0, 1)
                 # Every variant first gets FILL requests (the same JIT warm-up for all); for b they
                 # carry tokens 0..FILL-1, which fill its cache and are never sent again.
-                pre = (env.tokens, 0, FILL) if key == "b" else region
+                pre = (env.tokens, 0, FILL) if key in COLD else region
                 sent = 0
                 while sent < FILL:
                     r = wrk(env.port, 2, 16, 3, *pre, sent, latency=False)
@@ -385,7 +396,7 @@ def http_overhead(env, cfg):
                     r = wrk(env.port, t, c, secs, *region, offset, latency=lat)
                     offset = r["next_offset"]
                     results.append(dict(round=rnd, variant=key, phase=phase, **r))
-                if key == "b":
+                if key in COLD:
                     results.append(dict(round=rnd, variant=key, phase="cold-positions", sent=offset,
                                         region=cold_hi - cold_lo))
             finally:
@@ -396,10 +407,10 @@ def http_overhead(env, cfg):
 # ---------------------------------------------------------------- 2. start-up
 
 def startup_once(env, variant, xlog=None):
-    cmd = java_cmd_server(env, "agent" if variant == "agent" else "a", env.port)
+    cmd = java_cmd_server(env, "a" if variant == "none" else variant, env.port)
     if xlog:
         cmd.insert(1, f"-Xlog:class+load:file={xlog}")
-    token = env.one_token if variant == "agent" else None
+    token = None if variant == "none" else env.one_token
     name = f"startup-{variant}-{'classes' if xlog else 'time'}"
     t0 = time.perf_counter()
     proc = PROCS.start(name, cmd)
@@ -451,16 +462,18 @@ def count_class_lines(path):
         return sum(1 for line in f if "[class,load]" in line)
 
 
-def startup(env, cfg):
+def startup(env, cfg, baseline):
     results = []
+    kinds = ["none", "agent"] + (["baseline"] if baseline else [])
     for i in range(cfg["startup_runs"]):
-        for variant in (("none", "agent") if i % 2 == 0 else ("agent", "none")):
+        order = kinds[i % len(kinds):] + kinds[:i % len(kinds)]  # each variant in each position in turn
+        for variant in order:
             r = startup_once(env, variant)
             results.append(r)
         log(f"start-up run {i + 1}/{cfg['startup_runs']}: "
-            + ", ".join(f"{x['variant']} {x['ms']:.0f} ms" for x in results[-2:]))
+            + ", ".join(f"{x['variant']} {x['ms']:.0f} ms" for x in results[-len(kinds):]))
     for i in range(cfg["class_runs"]):
-        for variant in ("none", "agent"):
+        for variant in kinds:
             xlog = LOGS / f"classes-{variant}-{i}.log"
             if xlog.exists():
                 xlog.unlink()
@@ -568,6 +581,8 @@ def git_state():
 def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load0, now, load_end):
     L = []
     agent_sha = hashlib.sha256(AGENT.read_bytes()).hexdigest()[:12]
+    baseline = any(r["variant"] in ("b0", "c0") for r in http) or any(r["variant"] == "baseline" for r in starts)
+    variants = VARIANTS + (BASELINE_VARIANTS if any(r["variant"] in ("b0", "c0") for r in http) else [])
     L.append(f"# mcpauth end-to-end performance{' (--quick: validation only)' if args.quick else ''}")
     L.append("")
     L.append(f"{now:%Y-%m-%d %H:%M} UTC, {(now - started_at).total_seconds() / 60:.0f} min; {machine()}; "
@@ -576,11 +591,13 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
              f"every JVM runs copies of the jars taken at the start. Jetty's header cache: "
              + (f"{args.jetty_header_cache} (`--jetty-header-cache`), for every server" if args.jetty_header_cache is not None
                 else f"Jetty's default ({JETTY_DEFAULT_HEADER_CACHE}), so a token of up to {JETTY_DEFAULT_HEADER_CACHE} characters is cached per connection")
-             + ".")
+             + "."
+             + (f" Baseline agent jar (`--baseline-jar`): {args.baseline_label}, sha256 "
+                f"{hashlib.sha256(BASELINE.read_bytes()).hexdigest()[:12]}…." if baseline else ""))
     L.append("")
     if http:  # 1
         rounds = cfg["rounds"]
-        L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) a,b,c,d alternating, "
+        L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) {','.join(k for k, _ in variants)} alternating, "
                  f"each a fresh JVM: warm-up at 16 conns in {SETTLE_CHUNK_S} s chunks until {SETTLE_WINDOW} in a row are within "
                  f"{(SETTLE_SPREAD - 1) * 100:.0f} % and the JIT's compile queues are empty "
                  f"({cfg['settle_min'] * SETTLE_CHUNK_S}..{cfg['settle_max'] * SETTLE_CHUNK_S} s), "
@@ -589,7 +606,7 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
         L.append("|---|---:|---:|---|---:|---:|")
         runs = {(r["round"], r["variant"], r["phase"]): r for r in http if r["phase"] in ("c1", "c16")}
         for phase, conns in (("c1", 1), ("c16", 16)):
-            for key, label in VARIANTS:
+            for key, label in variants:
                 rr = [runs[(n, key, phase)] for n in range(1, rounds + 1)]
                 base = [runs[(n, "a", phase)] for n in range(1, rounds + 1)]
                 ratio = "–" if key == "a" else fmt_ratio([x["rps"] / y["rps"] for x, y in zip(rr, base)])
@@ -597,14 +614,24 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
                          f"{fmt_int(med([x['p50_us'] for x in rr]))} | {fmt_int(med([x['p99_us'] for x in rr]))} |")
         parts = []
         for phase, conns in (("c16", 16), ("c1", 1)):
-            for key, label in VARIANTS[1:]:
+            for key, label in variants[1:]:
                 deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
                 parts.append(f"{key}{conns} {fmt_delta(deltas)}")
         L.append("- Added p50 vs unprotected, per round median (min..max), variant+connections: " + "; ".join(parts) + ".")
+        if len(variants) > len(VARIANTS):
+            parts = []
+            for phase, conns in (("c16", 16), ("c1", 1)):
+                for now_key, before_key, what in (("c", "c0", "warm"), ("b", "b0", "cold")):
+                    before = [runs[(n, "a", phase)]["rps"] for n in range(1, rounds + 1)]
+                    after = [runs[(n, now_key, phase)]["rps"] / b for n, b in zip(range(1, rounds + 1), before)]
+                    was = [runs[(n, before_key, phase)]["rps"] / b for n, b in zip(range(1, rounds + 1), before)]
+                    parts.append(f"{what} at {conns}: {med(was):.2f}× → {med(after):.2f}× of unprotected "
+                                 f"(this ÷ baseline per round {fmt_ratio([x / y for x, y in zip(after, was)])})")
+            L.append("- Before → after (baseline agent → this agent), medians of the per-round ratios: " + "; ".join(parts) + ".")
         settled_rows = [r for r in http if r["phase"] == "settled"]
         if settled_rows:
             parts = []
-            for key, label in VARIANTS:
+            for key, label in variants:
                 mine = [r for r in settled_rows if r["variant"] == key]
                 secs = [r["chunks"] * SETTLE_CHUNK_S for r in mine]
                 unsettled = sum(1 for r in mine if not r["settled"])
@@ -630,7 +657,11 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
         L.append(f"## 2. Start-up: exec java → first 200 on `initialize` ({len(t_none)} runs each, interleaved)")
         L.append("| variant | median ms | min..max ms | first answer of any status, median ms | JVM CPU time (user+sys) at first 200, median ms | classes loaded at first 200 (2 s later) |")
         L.append("|---|---:|---|---:|---:|---:|")
-        for variant, label, ts in (("none", "fixture, no agent", t_none), ("agent", "fixture + agent", t_agent)):
+        rows = [("none", "fixture, no agent", t_none), ("agent", "fixture + agent", t_agent)]
+        t_base = [r["ms"] for r in timed if r["variant"] == "baseline"]
+        if t_base:
+            rows.append(("baseline", "fixture + baseline agent", t_base))
+        for variant, label, ts in rows:
             c = [r for r in cls if r["variant"] == variant]
             lst = [r["first_response_ms"] for r in timed if r["variant"] == variant]
             L.append(f"| {label} | {fmt_int(med(ts))} | {fmt_int(min(ts))}..{fmt_int(max(ts))} | "
@@ -640,7 +671,10 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
         L.append(f"- Difference of medians: {med(t_agent) - med(t_none):+,.0f} ms. The agent's own log line "
                  + (f"\"started in N ms\": median {fmt_int(med(own))} ms ({fmt_int(min(own))}..{fmt_int(max(own))}), "
                     f"{len(own)} of {len(t_agent)} runs." if own else "\"started in\" was not found in its output.")
-                 + f" Classes: `-Xlog:class+load` lines in {len(cls) // 2} separate untimed run(s) per variant.")
+                 + f" Classes: `-Xlog:class+load` lines in {len(cls) // len(rows)} separate untimed run(s) per variant.")
+        if t_base:
+            L.append(f"- Before → after: baseline agent {med(t_base) - med(t_none):+,.0f} ms → this agent "
+                     f"{med(t_agent) - med(t_none):+,.0f} ms over the fixture (differences of medians).")
         L.append("")
     if mem_states:  # 3
         L.append("## 3. Memory: heap used after `jcmd GC.run` (×2) and VmRSS; default JVM flags")
@@ -671,6 +705,9 @@ def main():
     parser.add_argument("--jetty-header-cache", type=int, metavar="N",
                         help="Jetty's per-connection header cache size for every server (default: Jetty's, "
                              f"{JETTY_DEFAULT_HEADER_CACHE}); values longer than N are not cached")
+    parser.add_argument("--baseline-jar", metavar="JAR",
+                        help="an earlier agent jar, measured beside the current one in sections 1 and 2 (before/after)")
+    parser.add_argument("--baseline-label", default="", help="what the baseline jar was built from, for the report")
     args = parser.parse_args()
     if args.jetty_header_cache is not None:
         JETTY_OPTS.append(f"-Djetty.httpConfig.headerCacheSize={args.jetty_header_cache}")
@@ -689,12 +726,14 @@ def main():
     started_at = datetime.datetime.now(datetime.timezone.utc)
     load0 = Path("/proc/loadavg").read_text().split()[0]
     env = Env()
-    results = {"config": cfg, "quick": args.quick, "jetty_header_cache": args.jetty_header_cache}
+    results = {"config": cfg, "quick": args.quick, "jetty_header_cache": args.jetty_header_cache,
+               "baseline_label": args.baseline_label or args.baseline_jar}
     try:
-        setup(env, cfg)
-        http = http_overhead(env, cfg) if "http" not in skip else []
+        setup(env, cfg, args.baseline_jar)
+        variants = VARIANTS + (BASELINE_VARIANTS if args.baseline_jar else [])
+        http = http_overhead(env, cfg, variants) if "http" not in skip else []
         results["http"] = http
-        starts = startup(env, cfg) if "startup" not in skip else []
+        starts = startup(env, cfg, bool(args.baseline_jar)) if "startup" not in skip else []
         results["startup"] = starts
         mem_runs, mem_states = memory(env, cfg) if "memory" not in skip else ([], [])
         results["memory"] = {"runs": mem_runs, "states": mem_states}
@@ -718,7 +757,8 @@ def render(results, load_end):
     meta = results["meta"]
     env = Env()
     env.token_len, env.mint_note = meta["token_len"], meta["mint_note"]
-    args = argparse.Namespace(quick=results["quick"], jetty_header_cache=results.get("jetty_header_cache"))
+    args = argparse.Namespace(quick=results["quick"], jetty_header_cache=results.get("jetty_header_cache"),
+                              baseline_label=results.get("baseline_label"))
     text = report(env, results["config"], args, results["http"], results["startup"], results["memory"]["states"],
                   results["jmh"], datetime.datetime.fromisoformat(meta["started_at"]), meta["load0"],
                   datetime.datetime.fromisoformat(meta["finished_at"]), meta["load_end"])

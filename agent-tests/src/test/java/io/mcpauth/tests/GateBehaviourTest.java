@@ -69,9 +69,9 @@ class GateBehaviourTest {
     }
   }
 
-  /** 401 invalid_token, and the agent's log names {@code reason}: no other check refused it. */
-  private static void assertInvalidTokenFor(String token, String reason) {
-    String line = " 401 (" + reason;
+  /** 401 invalid_token, and the agent's log names {@code code} and {@code reason}: no other check refused it. */
+  private static void assertInvalidTokenFor(String token, String code, String reason) {
+    String line = " 401 " + code + " (" + reason;
     long before = server.agentLog().stream().filter(l -> l.contains(line)).count();
     assertInvalidToken(initialize("Authorization", bearer(token)));
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -180,7 +180,7 @@ class GateBehaviourTest {
         idp.publicJwkJson("rsa-1").getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
     String hsSigningInput = hsHeader + "." + parts[1];
     String hsSignature = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(hsSigningInput.getBytes()));
-    assertInvalidTokenFor(hsSigningInput + "." + hsSignature, "algorithm not allowed");
+    assertInvalidTokenFor(hsSigningInput + "." + hsSignature, "algorithm_refused", "algorithm not allowed");
 
     // an embedded jwk / jku / x5u header is never followed, even on a token our key signed
     assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri())
@@ -242,10 +242,10 @@ class GateBehaviourTest {
     assertEquals(200, initialize("Authorization", bearer(idp.token(server.resourceUri()).key("rsa-unpinned").alg("PS256")
         .sign())).statusCode());
     assertInvalidTokenFor(idp.token(server.resourceUri()).key("rsa-1").alg("PS256").sign(),
-        "the key named by kid does not allow PS256");
+        "key_unknown", "the key named by kid does not allow PS256");
     // and an EC key never verifies an RSA algorithm, refused before the signature is looked at
     assertInvalidTokenFor(idp.token(server.resourceUri()).key("rsa-1").kidHeader("ec-1").sign(),
-        "the key named by kid does not allow RS256");
+        "key_unknown", "the key named by kid does not allow RS256");
   }
 
   @Test
@@ -284,10 +284,10 @@ class GateBehaviourTest {
   }
 
   @Test
-  @DisplayName("one log line per denied request with its reason; the start-up line names transports, issuer and resource")
+  @DisplayName("one log line per denied request with its status, reason code and reason; the start-up line names transports, issuer and resource")
   void logs() {
     initialize("Authorization", bearer(idp.token(server.resourceUri()).expiresIn(-3600).sign()));
-    server.awaitLog("(token expired)", Duration.ofSeconds(5));
+    server.awaitLog(": 401 token_expired (token expired)", Duration.ofSeconds(5));
     String startup = server.awaitLog("protecting MCP transports", Duration.ofSeconds(5));
     assertTrue(startup.contains("HttpServletStreamableServerTransportProvider")
         && startup.contains("HttpServletSseServerTransportProvider")

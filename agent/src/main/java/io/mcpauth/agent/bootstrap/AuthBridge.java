@@ -1,13 +1,23 @@
 package io.mcpauth.agent.bootstrap;
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * The one door from the host's classes to the hidden core. It is loaded by the bootstrap loader,
  * which every host class loader reaches. The agent inserts a call to it as the first instructions
  * of each hooked method:
  *
  * <pre>
- *   if (AuthBridge.servletEntry(this, request, response)) return;
+ *   Object use = AuthBridge.servletEntry(this, request, response);
+ *   if (use == null) return;
  * </pre>
+ *
+ * The agent's instrumentation names these methods and their descriptors in one place
+ * ({@code io.mcpauth.core.instrumentation.BridgeCalls}), which a test checks against this class.
  *
  * Nothing here catches: an exception ends the hooked method before the host's own code runs, so an
  * error can deny a request but never let it through.
@@ -53,27 +63,43 @@ public final class AuthBridge {
 
   /** Replaces {@code HttpServletRequestUtils.readBody(request, max)} in servlet transports. */
   public static Object readBody(Object request, int max, Class<?> transport) throws Exception {
-    return current().requestBody("readBody", request, max, transport);
+    return current().requestBody(BodyRead.READ_BODY, request, max, transport);
   }
 
   /** Replaces {@code request.getReader()} in servlet transports of SDK versions before readBody. */
   public static Object getReader(Object request, Class<?> transport) throws Exception {
-    return current().requestBody("getReader", request, null, transport);
+    return current().requestBody(BodyRead.GET_READER, request, null, transport);
   }
 
   /** Replaces {@code request.body(type)} in WebMVC transports. */
   public static Object body(Object request, Object type, Class<?> transport) throws Exception {
-    return current().requestBody("body", request, type, transport);
+    return current().requestBody(BodyRead.BODY, request, type, transport);
   }
 
   /** Replaces {@code request.bodyToMono(type)} in WebFlux transports. */
   public static Object bodyToMono(Object request, Object type, Class<?> transport) throws Exception {
-    return current().requestBody("bodyToMono", request, type, transport);
+    return current().requestBody(BodyRead.BODY_TO_MONO, request, type, transport);
   }
 
   /** Wraps the tool list a {@code tools/list} handler reads. */
   public static Object visibleTools(Object tools, Object caller) throws Exception {
     return current().visibleTools(tools, caller);
+  }
+
+  /**
+   * Links a transport's call of its context extractor, {@code extractor.extract(request)}, which the
+   * agent turned into an invokedynamic, to {@link #transportContext} with the calling transport bound.
+   */
+  public static CallSite transportContextSite(MethodHandles.Lookup caller, String name, MethodType type)
+      throws ReflectiveOperationException {
+    MethodHandle target = MethodHandles.lookup().findStatic(AuthBridge.class, "transportContext",
+        MethodType.methodType(Object.class, Object.class, Object.class, Class.class));
+    return new ConstantCallSite(MethodHandles.insertArguments(target, 2, caller.lookupClass()).asType(type));
+  }
+
+  /** The transport context the extractor gives, with the admitted caller's keys added. */
+  public static Object transportContext(Object extractor, Object request, Class<?> transport) throws Exception {
+    return current().transportContext(extractor, request, transport);
   }
 
   private static Gate current() {

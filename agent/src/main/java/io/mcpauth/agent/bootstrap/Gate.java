@@ -29,14 +29,11 @@ public interface Gate {
    * the gate read the body before the transport ran, to judge the JSON-RPC message in it, and hands
    * that same body back; without one (the gate did not read it), does the original read.
    *
-   * @param call the read replaced: {@code readBody} ({@code HttpServletRequestUtils.readBody(request,
-   *     max)}, a String), {@code getReader} ({@code request.getReader()}, a BufferedReader), {@code
-   *     body} (WebMVC {@code request.body(type)}) or {@code bodyToMono} (WebFlux {@code
-   *     request.bodyToMono(type)}, a Mono)
+   * @param call the read replaced
    * @param argument the read's own argument: the size limit (an Integer) or the body type; null for getReader
    * @param transport the transport class making the read
    */
-  Object requestBody(String call, Object request, Object argument, Class<?> transport) throws Exception;
+  Object requestBody(BodyRead call, Object request, Object argument, Class<?> transport) throws Exception;
 
   /**
    * The part of the server's tool list the caller of a {@code tools/list} may call
@@ -47,6 +44,16 @@ public interface Gate {
    * @return a {@code CopyOnWriteArrayList} of the visible ones
    */
   Object visibleTools(Object tools, Object caller) throws Exception;
+
+  /**
+   * Stands in for a transport's {@code contextExtractor.extract(request)}: runs the application's
+   * extractor and adds the admitted caller's {@code mcpauth.*} keys to the context it returns.
+   *
+   * @param extractor the transport's {@code McpTransportContextExtractor}
+   * @param transport the transport class making the call
+   * @return an {@code McpTransportContext}
+   */
+  Object transportContext(Object extractor, Object request, Class<?> transport) throws Exception;
 
   /**
    * Runs before any servlet's {@code service}: answers a GET of the Protected Resource Metadata,

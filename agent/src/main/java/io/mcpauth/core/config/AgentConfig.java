@@ -38,7 +38,8 @@ public record AgentConfig(
     ScopePolicy scopePolicy,
     int maxBodyBytes,
     boolean filterToolList,
-    List<String> allowedOrigins) {
+    List<String> allowedOrigins,
+    String advertisedScopePrefix) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
   public boolean embeddedAuthServer() {
@@ -129,6 +130,7 @@ public record AgentConfig(
     private ScopePolicy scopePolicy = ScopePolicy.everyRequest(List.of());
     private int maxBodyBytes = 0;
     private boolean filterToolList = false;
+    private String advertisedScopePrefix = "";
     private List<String> allowedOrigins = List.of();
 
     private Builder() {
@@ -161,6 +163,7 @@ public record AgentConfig(
       scopePolicy = config.scopePolicy;
       maxBodyBytes = config.maxBodyBytes;
       filterToolList = config.filterToolList;
+      advertisedScopePrefix = config.advertisedScopePrefix;
       allowedOrigins = config.allowedOrigins;
     }
 
@@ -294,13 +297,18 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder advertisedScopePrefix(String advertisedScopePrefix) {
+      this.advertisedScopePrefix = advertisedScopePrefix;
+      return this;
+    }
+
     public Builder allowedOrigins(List<String> allowedOrigins) {
       this.allowedOrigins = allowedOrigins;
       return this;
     }
 
     public AgentConfig build() {
-      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins);
+      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix);
     }
   }
 }

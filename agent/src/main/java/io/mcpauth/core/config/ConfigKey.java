@@ -43,6 +43,10 @@ public enum ConfigKey {
   SCOPES_IMPLIES("mcpauth.scopes.implies.SCOPE", null,
       "Scopes that holding SCOPE grants too, transitively: `mcpauth.scopes.implies.mcp:admin=mcp:tools` lets an "
           + "`mcp:admin` token call what needs `mcp:tools`."),
+  SCOPES_ADVERTISED_PREFIX("mcpauth.scopes.advertised-prefix", "",
+      "Put before every scope the agent names to clients (the challenge's `scope`, the metadata's `scopes_supported`), "
+          + "not before the scopes it looks for in tokens: Entra ID clients ask for `api://APP/access_as_user`, and "
+          + "its tokens carry `scp` `access_as_user`."),
   FILTER_TOOLS_LIST("mcpauth.scopes.filter-tools-list", "false",
       "When true, `tools/list` answers only the tools the caller's scopes let it call (by the rules above); "
           + "the others stay hidden. Every `tools/call` is checked either way."),
@@ -64,7 +68,7 @@ public enum ConfigKey {
   TOKEN_CACHE_SIZE("mcpauth.token-cache.size", "10000",
       "Verified tokens remembered (by SHA-256 of the token, never beyond `exp`). 0 disables the cache."),
   JWKS_REFRESH_INTERVAL("mcpauth.jwks.refresh-interval", "5m",
-      "Keys older than this are refreshed in the background; on failure the last known keys stay in use."),
+      "Keys older than this are refreshed in the background, even within the unknown-`kid` window; on failure the last known keys stay in use and the refresh is retried once per that window."),
   JWKS_MIN_REFETCH_INTERVAL("mcpauth.jwks.min-refetch-interval", "30s",
       "An unknown `kid` triggers at most one JWKS fetch per this window."),
   HTTP_TIMEOUT("mcpauth.http.timeout", "5s", "Deadline for each metadata, JWKS or introspection request (connect plus read)."),

@@ -67,6 +67,7 @@ public final class ConfigParser {
     ScopePolicy scopePolicy = new ScopePolicySettings(this).parse();
     int maxBodyBytes = integer(ConfigKey.MAX_BODY_BYTES, 1024, JsonRpcPeek.LARGEST_MAX_BODY_BYTES);
     boolean filterToolList = bool(ConfigKey.FILTER_TOOLS_LIST);
+    String scopePrefix = scopePrefix();
     List<String> allowedOrigins = allowedOrigins();
     if (authServer != null) {
       for (String scope : scopePolicy.namedScopes()) {
@@ -103,6 +104,7 @@ public final class ConfigParser {
         .resource(resource)
         .audiences(audiences)
         .scopePolicy(scopePolicy)
+        .advertisedScopePrefix(scopePrefix)
         .clockSkew(skew)
         .algorithms(algorithms)
         .tokenTypes(tokenTypes)
@@ -236,6 +238,16 @@ public final class ConfigParser {
       }
     }
     return List.copyOf(origins);
+  }
+
+  /** Empty, or characters a scope may hold (RFC 6749 §3.3): what it prefixes must stay a scope. */
+  private String scopePrefix() {
+    String prefix = sources.get(ConfigKey.SCOPES_ADVERTISED_PREFIX);
+    if (!prefix.isEmpty() && !SCOPE_TOKEN.matcher(prefix).matches()) {
+      errors.add(ConfigKey.SCOPES_ADVERTISED_PREFIX.key() + " has a character no scope may hold: '"
+          + LogText.printable(prefix) + "' (RFC 6749 §3.3)");
+    }
+    return prefix;
   }
 
   List<String> scopes(ConfigKey key) {

@@ -21,7 +21,7 @@ record BearerCredentials(Kind kind, String token) {
   }
 
   private static final BearerCredentials NONE = new BearerCredentials(Kind.NONE, null);
-  private static final BearerCredentials MALFORMED_REQUEST = new BearerCredentials(Kind.MALFORMED_REQUEST, null);
+  static final BearerCredentials MALFORMED_REQUEST = new BearerCredentials(Kind.MALFORMED_REQUEST, null);
   private static final BearerCredentials MALFORMED_TOKEN = new BearerCredentials(Kind.MALFORMED_TOKEN, null);
 
   static BearerCredentials parse(Enumeration<String> fields) {

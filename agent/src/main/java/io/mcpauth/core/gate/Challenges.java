@@ -21,10 +21,13 @@ final class Challenges {
       body("invalid_request", "This server answers only on a loopback origin; set mcpauth.resource to serve others"));
 
   private final String metadata;
+  private final String scopePrefix;
 
-  Challenges(URI resource, List<String> scopes) {
+  /** {@code scopePrefix} is put before each scope named to the client ({@code mcpauth.scopes.advertised-prefix}). */
+  Challenges(URI resource, List<String> scopes, String scopePrefix) {
+    this.scopePrefix = scopePrefix;
     metadata = "resource_metadata=\"" + AgentConfig.protectedResourceMetadataUrl(resource) + "\"";
-    String scope = scopes.isEmpty() ? "" : ", scope=\"" + String.join(" ", scopes) + "\"";
+    String scope = scopes.isEmpty() ? "" : ", scope=\"" + advertised(scopes) + "\"";
     noToken = reply(401, "Bearer " + metadata + scope, "unauthorized",
         "An access token is required in the Authorization header");
     malformedRequest = reply(400, "Bearer error=\"invalid_request\", " + metadata, "invalid_request",
@@ -42,8 +45,16 @@ final class Challenges {
    * Handling), so that one re-authorization is enough. The scopes come from the configuration.
    */
   Reply insufficientScope(List<String> needed) {
-    return reply(403, "Bearer error=\"insufficient_scope\", scope=\"" + String.join(" ", needed) + "\", " + metadata,
+    return reply(403, "Bearer error=\"insufficient_scope\", scope=\"" + advertised(needed) + "\", " + metadata,
         "insufficient_scope", "The access token lacks a scope this operation needs");
+  }
+
+  /** The scopes as the client asks its authorization server for them, space separated. */
+  private String advertised(List<String> scopes) {
+    if (scopePrefix.isEmpty() || scopes.isEmpty()) {
+      return String.join(" ", scopes);
+    }
+    return scopePrefix + String.join(" " + scopePrefix, scopes);
   }
 
   /** A body the gate will not pass to the server: 400, 413 or 415 with the peek's fixed reason. */

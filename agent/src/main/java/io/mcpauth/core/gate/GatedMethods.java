@@ -19,7 +19,7 @@ final class GatedMethods {
   private static final String SDK_TRANSPORTS = "io.modelcontextprotocol.server.transport.HttpServlet";
 
   /** A servlet transport's gated methods, and its answer to any other. */
-  private record Transport(Set<String> gated, Reply refusal) {}
+  record Transport(Set<String> gated, Reply refusal) {}
 
   /** Per servlet class: its transport, or null for any other servlet. */
   private static final ClassValue<Transport> TRANSPORTS = new ClassValue<>() {
@@ -37,10 +37,9 @@ final class GatedMethods {
 
   private GatedMethods() {}
 
-  /** The 405 for {@code method} on this servlet; null when the gate decides it, or the servlet is no transport. */
-  static Reply refusal(Class<?> servlet, String method) {
-    Transport transport = TRANSPORTS.get(servlet);
-    return transport == null || transport.gated().contains(method) ? null : transport.refusal();
+  /** The servlet's gated methods and its 405 for any other; null when the servlet is no transport. */
+  static Transport of(Class<?> servlet) {
+    return TRANSPORTS.get(servlet);
   }
 
   private static Set<String> gated(Class<?> transport) {

@@ -1,5 +1,7 @@
 package io.mcpauth.core.gate;
 
+import io.mcpauth.agent.bootstrap.BodyRead;
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.rpc.JsonRpcPeek;
 import io.mcpauth.core.rpc.PeekRejectedException;
@@ -28,8 +30,8 @@ final class MessageAuthorization {
   /** Where an admitted body waits for the transport's read. Only the gate sets it. */
   static final String BODY_ATTRIBUTE = "io.mcpauth.judged-body";
 
-  /** Why a message is refused, for the log line; never a quote of the body. */
-  record Refusal(Reply reply, String reason) {}
+  /** A refused message: the reply, its code, and for the log line why; never a quote of the body. */
+  record Refusal(Reply reply, ReasonCode reason, String detail) {}
 
   private final JsonRpcPeek peek;
   private final ScopePolicy policy;
@@ -47,7 +49,7 @@ final class MessageAuthorization {
   Refusal refuseDeclaredLength(long contentLength) {
     return contentLength > peek.maxBodyBytes()
         ? new Refusal(Challenges.unreadableBody(413, "the body is larger than " + peek.maxBodyBytes() + " bytes"),
-            "body over " + peek.maxBodyBytes() + " bytes")
+            ReasonCode.BODY_TOO_LARGE, "body over " + peek.maxBodyBytes() + " bytes")
         : null;
   }
 
@@ -66,13 +68,18 @@ final class MessageAuthorization {
     try {
       message = peek.peek(body, body.length, contentType, contentEncoding);
     } catch (PeekRejectedException e) {
-      return new Refusal(Challenges.unreadableBody(e.status(), e.reason()), e.reason());
+      ReasonCode reason = switch (e.status()) {
+        case 413 -> ReasonCode.BODY_TOO_LARGE;
+        case 415 -> ReasonCode.BODY_MEDIA_TYPE_REFUSED;
+        default -> ReasonCode.BODY_MALFORMED;
+      };
+      return new Refusal(Challenges.unreadableBody(e.status(), e.reason()), reason, e.reason());
     }
     List<String> needed = policy.requiredFor(message);
     if (policy.grants(token.scopes(), needed)) {
       return null;
     }
-    return new Refusal(challenges.insufficientScope(needed),
+    return new Refusal(challenges.insufficientScope(needed), ReasonCode.INSUFFICIENT_SCOPE,
         "subject " + LogText.printable(token.subject()) + " lacks a scope for " + describe(message));
   }
 
@@ -96,44 +103,46 @@ final class MessageAuthorization {
    * the replaced call would have returned it. The peek admits only UTF-8 (or unlabelled) JSON, and
    * the text handed back is decoded as UTF-8, so the server parses exactly what was judged.
    */
-  static Object handBack(String call, Object request, Object argument, Class<?> transport) throws Throwable {
-    byte[] body;
-    if (call.equals("readBody") || call.equals("getReader")) {
-      ServletApi api = ServletApi.ofLoaderOf(transport);
-      body = (byte[]) api.attribute(request, BODY_ATTRIBUTE);
-      api.removeAttribute(request, BODY_ATTRIBUTE);
-    } else {
-      body = (byte[]) SpringApi.of(transport).attributes(request).remove(BODY_ATTRIBUTE);
-    }
+  static Object handBack(BodyRead read, Object request, Object argument, Class<?> transport) throws Throwable {
+    byte[] body = switch (read) {
+      case READ_BODY, GET_READER -> {
+        ServletApi api = ServletApi.ofLoaderOf(transport);
+        byte[] kept = (byte[]) api.attribute(request, BODY_ATTRIBUTE);
+        api.removeAttribute(request, BODY_ATTRIBUTE);
+        yield kept;
+      }
+      case BODY -> (byte[]) WebMvcApi.of(transport).attributes(request).remove(BODY_ATTRIBUTE);
+      case BODY_TO_MONO -> (byte[]) WebFluxApi.of(transport).attributes(request).remove(BODY_ATTRIBUTE);
+    };
     if (body == null) {
       // The gate judges every POST before a transport runs; a read it did not prepare is a path it
       // did not see, and the unjudged bytes must not reach the server.
       throw new IllegalStateException("mcpauth: a request body that was not authorized; refusing to pass it on");
     }
     String text = new String(body, StandardCharsets.UTF_8);
-    switch (call) {
-      case "readBody":
+    switch (read) {
+      case READ_BODY:
         if (body.length > (Integer) argument) {
           throw (Exception) MAX_SIZE_EXCEEDED.get(transport).invokeExact("Request body size exceeds maximum allowed size of "
               + argument + " bytes");
         }
         return text;
-      case "getReader":
+      case GET_READER:
         return new BufferedReader(new StringReader(text));
-      case "body":
+      case BODY:
         if (argument == String.class) {
           return text;
         }
         break;
-      case "bodyToMono":
+      case BODY_TO_MONO:
         if (argument == String.class) {
-          return SpringApi.of(transport).monoJust(text);
+          return WebFluxApi.of(transport).monoJust(text);
         }
         break;
       default:
         break;
     }
-    throw new IllegalStateException("mcpauth: unexpected body read " + call + " of " + argument);
+    throw new IllegalStateException("mcpauth: unexpected body read " + read + " of " + argument);
   }
 
   private static String describe(RpcMessage message) {

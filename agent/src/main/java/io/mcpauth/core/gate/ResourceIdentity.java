@@ -65,20 +65,25 @@ final class ResourceIdentity {
     List<String> scopes = config.requiredScopes();
     List<String> origins = new ArrayList<>(config.allowedOrigins());
     origins.add(resource.toString());
-    return new View(resource.toString(), new Challenges(resource, scopes),
+    return new View(resource.toString(), new Challenges(resource, scopes, config.advertisedScopePrefix()),
         new ProtectedResourceMetadata(resource, issuers(), advertisedScopes()),
         new OriginCheck(origins, OriginCheck.isLoopbackHost(resource.getHost())));
   }
 
   /**
-   * RFC 9728 {@code scopes_supported}: every scope the rules name (those every request needs first);
+   * RFC 9728 {@code scopes_supported}: every scope the rules name (those every request needs first),
+   * each after {@code mcpauth.scopes.advertised-prefix};
    * with the embedded authorization server and no rules, the scopes it offers for resources
    * (clients that get no {@code scope} in the challenge request what is listed here).
    */
   private List<String> advertisedScopes() {
     List<String> named = config.scopePolicy().namedScopes();
     if (!named.isEmpty() || !config.embeddedAuthServer()) {
-      return named;
+      List<String> advertised = new ArrayList<>();
+      for (String scope : named) {
+        advertised.add(config.advertisedScopePrefix() + scope);
+      }
+      return advertised;
     }
     List<String> offered = new ArrayList<>();
     for (String scope : config.authServer().scopes()) {

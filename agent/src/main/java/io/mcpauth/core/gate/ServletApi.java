@@ -12,7 +12,7 @@ import java.util.Enumeration;
  * once per hooked servlet class, from that class's own loader, so the handles are the very
  * interfaces the host compiled against (a Tomcat webapp, a Spring Boot fat jar alike).
  */
-final class ServletApi {
+final class ServletApi implements TransportContexts.AttributeReader {
 
   private static final ClassValue<ServletApi> BY_SERVLET_CLASS = new ClassValue<>() {
     @Override
@@ -34,6 +34,7 @@ final class ServletApi {
   private final MethodHandle setCharacterEncoding;
   private final MethodHandle getWriter;
   private final MethodHandle getParameterValues;
+  private final MethodHandle getRemoteAddr;
   private final MethodHandle getAttribute;
   private final MethodHandle setAttribute;
   private final MethodHandle removeAttribute;
@@ -57,6 +58,7 @@ final class ServletApi {
     getWriter = virtual(lookup, response, "getWriter", MethodType.methodType(PrintWriter.class));
     getParameterValues = virtual(lookup, request, "getParameterValues", MethodType.methodType(String[].class, String.class));
     Class<?> servletRequest = Class.forName("jakarta.servlet.ServletRequest", false, loader);
+    getRemoteAddr = virtual(lookup, request, "getRemoteAddr", MethodType.methodType(String.class));
     getAttribute = virtual(lookup, request, "getAttribute", MethodType.methodType(Object.class, String.class));
     setAttribute = virtual(lookup, request, "setAttribute", MethodType.methodType(void.class, String.class, Object.class));
     removeAttribute = virtual(lookup, request, "removeAttribute", MethodType.methodType(void.class, String.class));
@@ -109,7 +111,12 @@ final class ServletApi {
     return (String[]) getParameterValues.invokeExact(request, name);
   }
 
-  Object attribute(Object request, String name) throws Throwable {
+  String remoteAddress(Object request) throws Throwable {
+    return (String) getRemoteAddr.invokeExact(request);
+  }
+
+  @Override
+  public Object attribute(Object request, String name) throws Throwable {
     return (Object) getAttribute.invokeExact(request, name);
   }
 

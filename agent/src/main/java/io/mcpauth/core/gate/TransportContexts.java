@@ -3,8 +3,6 @@ package io.mcpauth.core.gate;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -12,10 +10,11 @@ import java.util.Map;
 
 /**
  * Hands the admitted caller to tool, resource and prompt handlers through the SDK's own
- * {@code McpTransportContext}, with no mcpauth type in the server: each transport's
- * {@code contextExtractor} field (non-final in every SDK version) is replaced, once, by a proxy that
- * calls the application's extractor and adds the {@code mcpauth.*} keys the gate left on the
- * request. The application's own keys are kept; ours win over any it might have set.
+ * {@code McpTransportContext}, with no mcpauth type in the server. Each transport's call of its
+ * {@code contextExtractor} is routed here when the class loads ({@code ContextExtractorCalls}):
+ * the application's extractor runs as before, and the {@code mcpauth.*} keys the gate left on the
+ * request are added to what it returns. The application's own keys are kept; ours win over any it
+ * might have set.
  */
 final class TransportContexts {
 
@@ -24,126 +23,99 @@ final class TransportContexts {
 
   /** Reads one of the request's attributes; the gate set them before the transport ran. */
   interface AttributeReader {
-    Object read(Object request, String name) throws Throwable;
+    Object attribute(Object request, String name) throws Throwable;
   }
 
-  private static final ClassValue<Field> EXTRACTOR_FIELD = new ClassValue<>() {
+  private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
+
+  /** Per transport class: the SDK's context types as its loader sees them, and its requests' attributes. */
+  private static final ClassValue<Types> TYPES = new ClassValue<>() {
     @Override
-    protected Field computeValue(Class<?> transport) {
-      for (Class<?> type = transport; type != null; type = type.getSuperclass()) {
-        try {
-          Field field = type.getDeclaredField("contextExtractor");
-          field.setAccessible(true);
-          return field;
-        } catch (NoSuchFieldException e) {
-          // look in the superclass
-        }
+    protected Types computeValue(Class<?> transport) {
+      try {
+        return new Types(transport);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("the MCP transport context is not reachable from " + transport.getName(), e);
       }
-      return null;
     }
   };
 
+  private static final class Types {
+    final MethodHandle extract;
+    final Class<?> contextType;
+    final Object empty;
+    final MethodHandle create;
+    final AttributeReader attributes;
+
+    Types(Class<?> transport) throws ReflectiveOperationException {
+      ClassLoader loader = transport.getClassLoader();
+      Class<?> extractor = Class.forName("io.modelcontextprotocol.server.McpTransportContextExtractor", false, loader);
+      contextType = Class.forName("io.modelcontextprotocol.common.McpTransportContext", false, loader);
+      extract = LOOKUP.findVirtual(extractor, "extract", MethodType.methodType(contextType, Object.class))
+          .asType(MethodType.methodType(Object.class, Object.class, Object.class));
+      empty = contextType.getField("EMPTY").get(null);
+      create = LOOKUP.findStatic(contextType, "create", MethodType.methodType(contextType, Map.class))
+          .asType(MethodType.methodType(Object.class, Map.class));
+      attributes = attributesOf(transport);
+    }
+  }
+
   private TransportContexts() {}
 
-  /**
-   * Makes sure {@code transport}'s extractor adds the caller. Cheap once done: one field read.
-   *
-   * @throws IllegalStateException when the transport has no extractor field (the gate then fails closed)
-   */
-  static void ensureWrapped(Object transport, AttributeReader attributes) throws ReflectiveOperationException {
-    Field field = EXTRACTOR_FIELD.get(transport.getClass());
-    if (field == null) {
-      throw new IllegalStateException(transport.getClass().getName() + " has no contextExtractor field");
+  /** Where the gate left the caller on a request to this transport. */
+  private static AttributeReader attributesOf(Class<?> transport) {
+    TransportHooks family = TransportHooks.familyOf(transport.getName().replace('.', '/'));
+    if (family == ServletTransport.HOOKS) {
+      return ServletApi.of(transport);
     }
-    Object current = field.get(transport);
-    if (isOurs(current)) {
-      return;
+    if (family == WebMvcTransport.HOOKS) {
+      return WebMvcApi.of(transport);
     }
-    synchronized (transport) {
-      current = field.get(transport);
-      if (!isOurs(current)) {
-        field.set(transport, wrap(field.getType(), current, attributes));
-      }
+    if (family == WebFluxTransport.HOOKS) {
+      return WebFluxApi.of(transport);
     }
+    throw new IllegalStateException(transport.getName() + " is no transport the agent hooks");
   }
 
-  private static boolean isOurs(Object extractor) {
-    return extractor instanceof Proxy && Proxy.getInvocationHandler(extractor) instanceof CallerExtractor;
+  /** {@code extractor.extract(request)}, with the caller's keys added. */
+  static Object extract(Object extractor, Object request, Class<?> transport) throws Throwable {
+    Types types = TYPES.get(transport);
+    Object context = (Object) types.extract.invokeExact(extractor, request);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> caller = (Map<String, Object>) types.attributes.attribute(request, CALLER_ATTRIBUTE);
+    if (caller == null || caller.isEmpty()) {
+      return context;
+    }
+    if (context == null || context == types.empty) {
+      return (Object) types.create.invokeExact(caller);
+    }
+    return withCaller(types.contextType, context, caller);
   }
 
-  private static Object wrap(Class<?> extractorType, Object original, AttributeReader attributes)
-      throws ReflectiveOperationException {
-    Method extract = extractorType.getMethod("extract", Object.class);
-    Class<?> contextType = extract.getReturnType();
-    Object empty = contextType.getField("EMPTY").get(null);
-    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-    MethodHandle extractHandle = lookup.unreflect(extract).asType(MethodType.methodType(Object.class, Object.class, Object.class));
-    MethodHandle create = lookup.unreflect(contextType.getMethod("create", Map.class))
-        .asType(MethodType.methodType(Object.class, Map.class));
-    return Proxy.newProxyInstance(extractorType.getClassLoader(), new Class<?>[] {extractorType},
-        new CallerExtractor(original, extractHandle, contextType, empty, create, attributes));
+  /** The application's context, whose {@code get} answers the caller's keys first. */
+  private static Object withCaller(Class<?> contextType, Object applications, Map<String, Object> caller) {
+    return Proxy.newProxyInstance(contextType.getClassLoader(), new Class<?>[] {contextType},
+        (contextProxy, contextMethod, contextArgs) -> {
+          if (contextMethod.getName().equals("get") && contextArgs != null && contextArgs.length == 1) {
+            Object key = contextArgs[0];
+            return caller.containsKey(key) ? caller.get(key) : call(contextMethod, applications, contextArgs);
+          }
+          if (contextMethod.getDeclaringClass() == Object.class) {
+            return switch (contextMethod.getName()) {
+              case "equals" -> contextProxy == contextArgs[0];
+              case "hashCode" -> System.identityHashCode(contextProxy);
+              default -> "McpTransportContext with mcpauth caller";
+            };
+          }
+          return call(contextMethod, applications, contextArgs);
+        });
   }
 
-  private static final class CallerExtractor implements InvocationHandler {
-    private final Object original;
-    private final MethodHandle extract;
-    private final Class<?> contextType;
-    private final Object empty;
-    private final MethodHandle create;
-    private final AttributeReader attributes;
-
-    CallerExtractor(Object original, MethodHandle extract, Class<?> contextType, Object empty, MethodHandle create,
-        AttributeReader attributes) {
-      this.original = original;
-      this.extract = extract;
-      this.contextType = contextType;
-      this.empty = empty;
-      this.create = create;
-      this.attributes = attributes;
-    }
-
-    @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      if (method.getDeclaringClass() == Object.class) {
-        return switch (method.getName()) {
-          case "equals" -> proxy == args[0];
-          case "hashCode" -> System.identityHashCode(proxy);
-          default -> "mcpauth caller extractor around " + original;
-        };
-      }
-      Object context = original == null ? empty : (Object) extract.invokeExact(original, args[0]);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> caller = (Map<String, Object>) attributes.read(args[0], CALLER_ATTRIBUTE);
-      if (caller == null || caller.isEmpty()) {
-        return context;
-      }
-      if (context == null || context == empty) {
-        return (Object) create.invokeExact(caller);
-      }
-      Object applications = context;
-      return Proxy.newProxyInstance(contextType.getClassLoader(), new Class<?>[] {contextType},
-          (contextProxy, contextMethod, contextArgs) -> {
-            if (contextMethod.getName().equals("get") && contextArgs != null && contextArgs.length == 1) {
-              Object key = contextArgs[0];
-              return caller.containsKey(key) ? caller.get(key) : call(contextMethod, applications, contextArgs);
-            }
-            if (contextMethod.getDeclaringClass() == Object.class) {
-              return switch (contextMethod.getName()) {
-                case "equals" -> contextProxy == contextArgs[0];
-                case "hashCode" -> System.identityHashCode(contextProxy);
-                default -> "McpTransportContext with mcpauth caller";
-              };
-            }
-            return call(contextMethod, applications, contextArgs);
-          });
-    }
-
-    private static Object call(Method method, Object target, Object[] args) throws Throwable {
-      try {
-        return method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
+  private static Object call(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 }

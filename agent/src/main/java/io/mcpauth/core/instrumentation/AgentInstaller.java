@@ -1,5 +1,6 @@
 package io.mcpauth.core.instrumentation;
 
+import io.mcpauth.core.gate.TransportHooks;
 import io.mcpauth.core.logging.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -77,7 +78,7 @@ public final class AgentInstaller implements ClassFileTransformer {
   private byte[] refuseRelocated(String className) {
     String name = className.replace('/', '.');
     String problem = name + " looks like a shaded or relocated MCP Java SDK transport, which the agent does not hook";
-    if (Hooks.isSpringTransportName(className)) {
+    if (Hooks.refusedByNotLoading(className)) {
       logExecutor.execute(() -> AgentLog.error("{}; refusing to load it, so the server cannot serve it"
           + " unprotected (fail closed). Run the SDK unshaded", problem));
       return UNLOADABLE;
@@ -110,8 +111,16 @@ public final class AgentInstaller implements ClassFileTransformer {
       return hooked;
     } catch (Throwable e) {
       String problem = e instanceof Hooks.UnsupportedShapeException ? e.getMessage() : "could not instrument " + name + ": " + e;
+      TransportHooks family = Hooks.familyOf(className);
+      if (family != null && family.entry() == TransportHooks.Entry.HANDLER) {
+        // No servlet entry to deny from: the class is made unloadable, so the application
+        // cannot start with an MCP endpoint the gate does not cover.
+        logExecutor.execute(() -> AgentLog.error("{}; refusing to load it, so the server cannot serve it"
+            + " unprotected (fail closed). Supported: the SDK 0.17-0.18 and Spring AI 2.0 Spring transports", problem));
+        return UNLOADABLE;
+      }
       switch (kind) {
-        case SERVLET_TRANSPORT:
+        case TRANSPORT:
           refuseTransport.accept(name);
           logExecutor.execute(() -> AgentLog.error("{}; every request to it is denied with 503 (fail closed)."
               + " Supported: MCP Java SDK 0.17.0 to 2.1.0", problem));
@@ -124,12 +133,6 @@ public final class AgentInstaller implements ClassFileTransformer {
           logExecutor.execute(() -> AgentLog.error("{}; every request to {} is denied with 503 (fail closed)",
               problem, transport));
           return null;
-        case SPRING_TRANSPORT:
-          // No servlet entry to deny from: the class is made unloadable, so the application
-          // cannot start with an MCP endpoint the gate does not cover.
-          logExecutor.execute(() -> AgentLog.error("{}; refusing to load it, so the server cannot serve it"
-              + " unprotected (fail closed). Supported: the SDK 0.17-0.18 and Spring AI 2.0 Spring transports", problem));
-          return UNLOADABLE;
         case TOOL_LIST:
           // Hiding tools is a courtesy: every tools/call is still checked before it runs.
           logExecutor.execute(() -> AgentLog.warn("{}: tools/list lists every tool there (calls are still checked)",

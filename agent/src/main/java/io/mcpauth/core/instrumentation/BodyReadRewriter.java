@@ -22,7 +22,6 @@ import net.bytebuddy.jar.asm.Type;
  */
 final class BodyReadRewriter extends MethodVisitor {
 
-  private static final String BRIDGE = "io/mcpauth/agent/bootstrap/AuthBridge";
   private static final String READ_BODY_OWNER = "io/modelcontextprotocol/server/transport/HttpServletRequestUtils";
   private static final String READ_BODY = "(Ljakarta/servlet/http/HttpServletRequest;I)Ljava/lang/String;";
   private static final String GET_READER = "()Ljava/io/BufferedReader;";
@@ -43,25 +42,24 @@ final class BodyReadRewriter extends MethodVisitor {
   public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
     if (opcode == Opcodes.INVOKESTATIC && owner.equals(READ_BODY_OWNER) && name.equals("readBody")
         && descriptor.equals(READ_BODY)) {
-      replace("readBody", "(Ljava/lang/Object;ILjava/lang/Class;)Ljava/lang/Object;", "java/lang/String");
+      replace(BridgeCalls.READ_BODY, "java/lang/String");
     } else if (opcode == Opcodes.INVOKEINTERFACE && name.equals("getReader") && descriptor.equals(GET_READER)
         && (owner.equals("jakarta/servlet/http/HttpServletRequest") || owner.equals("jakarta/servlet/ServletRequest"))) {
-      replace("getReader", "(Ljava/lang/Object;Ljava/lang/Class;)Ljava/lang/Object;", "java/io/BufferedReader");
+      replace(BridgeCalls.GET_READER, "java/io/BufferedReader");
     } else if (opcode == Opcodes.INVOKEINTERFACE && owner.equals(WEBMVC_REQUEST) && name.equals("body")
         && descriptor.equals("(Ljava/lang/Class;)Ljava/lang/Object;")) {
-      replace("body", "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Class;)Ljava/lang/Object;", null);
+      replace(BridgeCalls.BODY, null);
     } else if (opcode == Opcodes.INVOKEINTERFACE && owner.equals(WEBFLUX_REQUEST) && name.equals("bodyToMono")
         && descriptor.equals("(Ljava/lang/Class;)Lreactor/core/publisher/Mono;")) {
-      replace("bodyToMono", "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Class;)Ljava/lang/Object;",
-          "reactor/core/publisher/Mono");
+      replace(BridgeCalls.BODY_TO_MONO, "reactor/core/publisher/Mono");
     } else {
       super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
     }
   }
 
-  private void replace(String bridgeMethod, String bridgeDescriptor, String resultType) {
+  private void replace(BridgeCalls.Call bridge, String resultType) {
     super.visitLdcInsn(transport);
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, bridgeMethod, bridgeDescriptor, false);
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, BridgeCalls.OWNER, bridge.name(), bridge.descriptor(), false);
     if (resultType != null) {
       super.visitTypeInsn(Opcodes.CHECKCAST, resultType);
     }

@@ -1,5 +1,6 @@
 package io.mcpauth.core.instrumentation;
 
+import io.mcpauth.core.gate.TransportHooks;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ import java.util.Set;
  */
 final class Hooks {
 
-  enum Kind { SERVLET_TRANSPORT, SSE_SESSION, SERVLET_SERVICE, TOMCAT_CONTEXT_VALVE, SPRING_TRANSPORT, WEBFLUX_DISPATCHER,
+  enum Kind { TRANSPORT, SSE_SESSION, SERVLET_SERVICE, TOMCAT_CONTEXT_VALVE, WEBFLUX_DISPATCHER,
     /** The SDK servers' tools/list handlers, hooked only when tools/list is to be filtered. */
     TOOL_LIST }
 
@@ -31,16 +32,9 @@ final class Hooks {
   static final String DISPATCHER_HANDLER = "org/springframework/web/reactive/DispatcherHandler";
   /** Tomcat answers a path no servlet is mapped to itself, without any servlet's service(). */
   static final String TOMCAT_CONTEXT_VALVE = "org/apache/catalina/core/StandardContextValve";
-  private static final String SDK = "io/modelcontextprotocol/server/transport/";
-  private static final String SPRING_AI_WEBMVC = "org/springframework/ai/mcp/server/webmvc/transport/";
-  private static final String SPRING_AI_WEBFLUX = "org/springframework/ai/mcp/server/webflux/transport/";
 
   private static final String SERVLET_METHOD =
       "(Ljakarta/servlet/http/HttpServletRequest;Ljakarta/servlet/http/HttpServletResponse;)V";
-  private static final String WEBMVC_HANDLER =
-      "(Lorg/springframework/web/servlet/function/ServerRequest;)Lorg/springframework/web/servlet/function/ServerResponse;";
-  private static final String WEBFLUX_HANDLER =
-      "(Lorg/springframework/web/reactive/function/server/ServerRequest;)Lreactor/core/publisher/Mono;";
   /** The servlet transports' per-stream objects (constructor shape the same in 0.17.0 and 2.1.0). */
   static final String SSE_SESSION_TRANSPORT = "io/modelcontextprotocol/server/transport/"
       + "HttpServletSseServerTransportProvider$HttpServletMcpSessionTransport";
@@ -56,31 +50,35 @@ final class Hooks {
   private static final String DISPATCHER_HANDLE =
       "(Lorg/springframework/web/server/ServerWebExchange;)Lreactor/core/publisher/Mono;";
 
-  private static final String BRIDGE = "io/mcpauth/agent/bootstrap/AuthBridge";
-  private static final List<String> SERVLET_ENTRY_POINTS = List.of("doGet", "doPost", "doDelete");
-  private static final List<String> SPRING_ENTRY_POINTS =
-      List.of("handleGet", "handlePost", "handleDelete", "handleSseConnection", "handleMessage");
-
+  /** Each transport class (every family's, see {@link TransportHooks#families()}) and its family. */
+  private static final Map<String, TransportHooks> FAMILY_OF = families();
   /** Each transport and the entry points it must declare for the gate to cover it. */
   static final Map<String, List<String>> TRANSPORTS = transports();
   private static final Map<String, Kind> KINDS = kinds();
-  /** Per kind, the prologue each hooked method gets, by name and descriptor. */
+  /** Per transport family, the prologue each hooked method gets, by name and descriptor. */
+  private static final Map<TransportHooks, Map<String, ProloguePatcher.Prologue>> ENTRY_PROLOGUES = entryPrologues();
+  /** Per other kind, the same. */
   private static final Map<Kind, Map<String, ProloguePatcher.Prologue>> PROLOGUES = prologues();
 
   private Hooks() {}
 
+  private static Map<String, TransportHooks> families() {
+    Map<String, TransportHooks> families = new HashMap<>();
+    for (TransportHooks family : TransportHooks.families()) {
+      for (String pkg : family.packages()) {
+        for (String simpleName : family.transports().keySet()) {
+          families.put(pkg + simpleName, family);
+        }
+      }
+    }
+    return Map.copyOf(families);
+  }
+
   private static Map<String, List<String>> transports() {
     Map<String, List<String>> transports = new HashMap<>();
-    transports.put(SDK + "HttpServletStreamableServerTransportProvider", List.of("doGet", "doPost", "doDelete"));
-    transports.put(SDK + "HttpServletSseServerTransportProvider", List.of("doGet", "doPost"));
-    transports.put(SDK + "HttpServletStatelessServerTransport", List.of("doPost"));
-    for (String pkg : List.of(SDK, SPRING_AI_WEBMVC, SPRING_AI_WEBFLUX)) {
-      for (String flavour : pkg.equals(SPRING_AI_WEBMVC) ? List.of("WebMvc")
-          : pkg.equals(SPRING_AI_WEBFLUX) ? List.of("WebFlux") : List.of("WebMvc", "WebFlux")) {
-        transports.put(pkg + flavour + "StreamableServerTransportProvider", List.of("handleGet", "handlePost", "handleDelete"));
-        transports.put(pkg + flavour + "SseServerTransportProvider", List.of("handleSseConnection", "handleMessage"));
-        transports.put(pkg + flavour + "StatelessServerTransport", List.of("handlePost"));
-      }
+    for (Map.Entry<String, TransportHooks> entry : FAMILY_OF.entrySet()) {
+      String name = entry.getKey();
+      transports.put(name, entry.getValue().transports().get(name.substring(name.lastIndexOf('/') + 1)));
     }
     return Map.copyOf(transports);
   }
@@ -88,7 +86,7 @@ final class Hooks {
   private static Map<String, Kind> kinds() {
     Map<String, Kind> kinds = new HashMap<>();
     for (String name : TRANSPORTS.keySet()) {
-      kinds.put(name, name.startsWith(SDK + "HttpServlet") ? Kind.SERVLET_TRANSPORT : Kind.SPRING_TRANSPORT);
+      kinds.put(name, Kind.TRANSPORT);
     }
     kinds.put(SSE_SESSION_TRANSPORT, Kind.SSE_SESSION);
     kinds.put(STREAMABLE_SESSION_TRANSPORT, Kind.SSE_SESSION);
@@ -100,30 +98,38 @@ final class Hooks {
     return Map.copyOf(kinds);
   }
 
+  private static Map<TransportHooks, Map<String, ProloguePatcher.Prologue>> entryPrologues() {
+    Map<TransportHooks, Map<String, ProloguePatcher.Prologue>> prologues = new HashMap<>();
+    for (TransportHooks family : TransportHooks.families()) {
+      ProloguePatcher.Prologue prologue = family.entry() == TransportHooks.Entry.SERVLET
+          ? new ProloguePatcher.Prologue(PrologueShape.SERVLET_ENTRY, BridgeCalls.SERVLET_ENTRY)
+          : new ProloguePatcher.Prologue(PrologueShape.RETURN_IF_NONNULL, BridgeCalls.SPRING_ENTRY);
+      Map<String, ProloguePatcher.Prologue> methods = new HashMap<>();
+      for (String name : family.entryPoints()) {
+        methods.put(name + family.descriptor(), prologue);
+      }
+      prologues.put(family, Map.copyOf(methods));
+    }
+    return Map.copyOf(prologues);
+  }
+
   private static Map<Kind, Map<String, ProloguePatcher.Prologue>> prologues() {
     Map<Kind, Map<String, ProloguePatcher.Prologue>> prologues = new EnumMap<>(Kind.class);
-    Map<String, ProloguePatcher.Prologue> servlet = new HashMap<>();
-    for (String name : SERVLET_ENTRY_POINTS) {
-      servlet.put(name + SERVLET_METHOD, new ProloguePatcher.Prologue(ProloguePatcher.Shape.SERVLET_ENTRY, "servletEntry"));
-    }
-    Map<String, ProloguePatcher.Prologue> spring = new HashMap<>();
-    for (String name : SPRING_ENTRY_POINTS) {
-      for (String descriptor : List.of(WEBMVC_HANDLER, WEBFLUX_HANDLER)) {
-        spring.put(name + descriptor, new ProloguePatcher.Prologue(ProloguePatcher.Shape.RETURN_IF_NONNULL, "springEntry"));
-      }
-    }
     ProloguePatcher.Prologue servletService =
-        new ProloguePatcher.Prologue(ProloguePatcher.Shape.RETURN_IF_TRUE, "servletService");
-    prologues.put(Kind.SERVLET_TRANSPORT, Map.copyOf(servlet));
-    prologues.put(Kind.SPRING_TRANSPORT, Map.copyOf(spring));
+        new ProloguePatcher.Prologue(PrologueShape.RETURN_IF_TRUE, BridgeCalls.SERVLET_SERVICE);
     prologues.put(Kind.SERVLET_SERVICE, Map.of("service" + SERVLET_METHOD, servletService));
     // Tomcat's valve: its Request and Response are the container's HttpServletRequest/Response
     prologues.put(Kind.TOMCAT_CONTEXT_VALVE, Map.of("invoke" + VALVE_INVOKE, servletService));
     prologues.put(Kind.WEBFLUX_DISPATCHER, Map.of("handle" + DISPATCHER_HANDLE,
-        new ProloguePatcher.Prologue(ProloguePatcher.Shape.RETURN_IF_NONNULL, "webFluxDispatch")));
+        new ProloguePatcher.Prologue(PrologueShape.RETURN_IF_NONNULL, BridgeCalls.WEBFLUX_DISPATCH)));
     prologues.put(Kind.SSE_SESSION, Map.of());
     prologues.put(Kind.TOOL_LIST, Map.of());
     return prologues;
+  }
+
+  /** The transport family of a hooked transport class; null for any other class. */
+  static TransportHooks familyOf(String internalName) {
+    return FAMILY_OF.get(internalName);
   }
 
   static boolean isTarget(String internalName) {
@@ -155,10 +161,10 @@ final class Hooks {
         && TRANSPORT_SIMPLE_NAMES.contains(internalName.substring(slash + 1));
   }
 
-  /** Spring transports are the WebMvc* and WebFlux* ones. */
-  static boolean isSpringTransportName(String internalName) {
-    String simple = internalName.substring(internalName.lastIndexOf('/') + 1);
-    return simple.startsWith("WebMvc") || simple.startsWith("WebFlux");
+  /** Whether a class of a transport's simple name cannot be refused from HttpServlet.service, so must not load. */
+  static boolean refusedByNotLoading(String internalName) {
+    TransportHooks family = TransportHooks.familyOfSimpleName(internalName.substring(internalName.lastIndexOf('/') + 1));
+    return family != null && family.entry() == TransportHooks.Entry.HANDLER;
   }
 
   static Kind kindOf(String internalName) {
@@ -173,11 +179,18 @@ final class Hooks {
    */
   static byte[] hook(String internalName, byte[] classFile, boolean replayBodies) {
     Kind kind = KINDS.get(internalName);
-    boolean transport = kind == Kind.SERVLET_TRANSPORT || kind == Kind.SPRING_TRANSPORT;
-    boolean replaying = replayBodies && transport;
-    ProloguePatcher.Patched patched = ProloguePatcher.patch(classFile, PROLOGUES.get(kind), BRIDGE);
+    boolean replaying = replayBodies && kind == Kind.TRANSPORT;
+    Map<String, ProloguePatcher.Prologue> prologues =
+        kind == Kind.TRANSPORT ? ENTRY_PROLOGUES.get(FAMILY_OF.get(internalName)) : PROLOGUES.get(kind);
+    ProloguePatcher.Patched patched = ProloguePatcher.patch(classFile, prologues, BridgeCalls.OWNER);
     List<String> hooked = new ArrayList<>(patched.hooked());
     byte[] result = patched.classFile();
+    int contextCalls = 0;
+    if (kind == Kind.TRANSPORT) {
+      ContextExtractorCalls.Rewritten contexts = ContextExtractorCalls.rewrite(result);
+      result = contexts.classFile();
+      contextCalls = contexts.calls();
+    }
     int bodyReads = 0;
     int toolListReads = 0;
     if (kind == Kind.SSE_SESSION || kind == Kind.TOOL_LIST || replaying) {
@@ -203,6 +216,9 @@ final class Hooks {
       if (!hooked.contains(name)) {
         missing.add(name);
       }
+    }
+    if (kind == Kind.TRANSPORT && contextCalls == 0) {
+      missing.add("call of its contextExtractor");
     }
     if (kind == Kind.TOOL_LIST && toolListReads == 0) {
       missing.add("tools/list handler reading the tool list");

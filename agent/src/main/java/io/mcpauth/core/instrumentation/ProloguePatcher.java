@@ -1,8 +1,6 @@
 package io.mcpauth.core.instrumentation;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,46 +16,15 @@ import java.util.Map;
  * bytes per method. ASM still rewrites calls inside method bodies, which only some settings need,
  * and the session transports' constructors, which load with the first stream ({@link MethodBodyRewrites}).
  *
- * <p>Each prologue ends on a 4-byte boundary, so the padding of the original's {@code tableswitch}
- * and {@code lookupswitch} stays right (JVMS §6.5), and puts its one stack map frame before the
- * original code starts, so it never shares an offset with a frame of the original (JVMS §4.7.4).
- * Of the attributes inside a hooked method's {@code Code}, the line numbers, local variable
+ * <p>The prologues themselves are {@link PrologueShape}s. Of the attributes inside a hooked method's {@code Code}, the line numbers, local variable
  * tables and stack map frames are moved with the code; any other (type annotations on
  * instructions, which only bytecode tools read) is dropped rather than left pointing at the wrong
  * instructions.
  */
 final class ProloguePatcher {
 
-  /** What the inserted code does with the bridge's answer. */
-  enum Shape {
-    /** In {@code void m(a, b)}: {@code if (Bridge.m(this, a, b)) return;} */
-    RETURN_IF_TRUE("(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Z", 12, 10, 3),
-    /**
-     * In a servlet's {@code void doX(request, response)}: {@code Object use = Bridge.m(this,
-     * request, response); if (use == null) return; response = (HttpServletResponse) use;}, so the
-     * gate can hand back a wrapper of the response.
-     */
-    SERVLET_ENTRY("(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", 16, 12, 3),
-    /** In {@code R m(argument)}: {@code Object reply = Bridge.m(this, argument); if (reply != null) return (R) reply;} */
-    RETURN_IF_NONNULL("(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", 16, 13, 2);
-
-    final String bridgeDescriptor;
-    /** The prologue's length in bytes: a multiple of 4. */
-    final int length;
-    /** Where its branch lands, and so its stack map frame: always before the original code. */
-    final int frameOffset;
-    final int maxStack;
-
-    Shape(String bridgeDescriptor, int length, int frameOffset, int maxStack) {
-      this.bridgeDescriptor = bridgeDescriptor;
-      this.length = length;
-      this.frameOffset = frameOffset;
-      this.maxStack = maxStack;
-    }
-  }
-
   /** A prologue: its shape and the bridge method it calls. */
-  record Prologue(Shape shape, String bridgeMethod) {}
+  record Prologue(PrologueShape shape, BridgeCalls.Call bridge) {}
 
   /** The patched class file and the names of the methods that got their prologue. */
   record Patched(byte[] classFile, List<String> hooked) {}
@@ -71,9 +38,12 @@ final class ProloguePatcher {
   private final byte[] in;
   private final String bridge;
 
+  private final ClassFile file;
+
   private ProloguePatcher(byte[] classFile, String bridge) {
     this.in = classFile;
     this.bridge = bridge;
+    this.file = new ClassFile(classFile);
   }
 
   /**
@@ -90,29 +60,10 @@ final class ProloguePatcher {
   }
 
   private Patched patch(Map<String, Prologue> prologues) {
-    if (u4(0) != 0xCAFEBABE) {
-      throw new IllegalArgumentException("not a class file");
-    }
-    boolean framesRequired = u2(6) >= 50; // version 50 (Java 6) on: type checking by stack map frames, JVMS §4.10.1
-    int poolCount = u2(8);
-    int[] entries = new int[poolCount];
-    int offset = 10;
-    for (int index = 1; index < poolCount; index++) {
-      entries[index] = offset;
-      int tag = in[offset] & 0xFF;
-      offset += entrySize(tag, offset);
-      if (tag == 5 || tag == 6) {
-        index++; // a long or a double takes two entries
-      }
-    }
-    int poolEnd = offset;
-    offset += 6; // access, this, super
-    offset += 2 + 2 * u2(offset);
-    int fields = u2(offset);
-    offset += 2;
-    for (int f = 0; f < fields; f++) {
-      offset = skipAttributes(offset + 6);
-    }
+    boolean framesRequired = file.majorVersion() >= 50; // Java 6 on: type checking by stack map frames, JVMS §4.10.1
+    int poolCount = file.poolCount;
+    int poolEnd = file.poolEnd;
+    int offset = file.methodsAt;
 
     // First pass: which methods get which prologue, and where their Code attribute lies.
     List<int[]> codes = new ArrayList<>(); // {Code attribute offset, method offset}
@@ -123,13 +74,13 @@ final class ProloguePatcher {
     for (int m = 0; m < methods; m++) {
       int method = offset;
       int access = u2(offset);
-      String name = utf8(entries, u2(offset + 2));
-      Prologue prologue = prologues.get(name + utf8(entries, u2(offset + 4)));
+      String name = file.utf8(u2(offset + 2));
+      Prologue prologue = prologues.get(name + file.utf8(u2(offset + 4)));
       int attributes = u2(offset + 6);
       offset += 8;
       for (int a = 0; a < attributes; a++) {
         if (prologue != null && (access & (ACC_STATIC | ACC_ABSTRACT | ACC_NATIVE)) == 0
-            && "Code".equals(utf8(entries, u2(offset)))) {
+            && "Code".equals(file.utf8(u2(offset)))) {
           codes.add(new int[] {offset, method});
           chosen.add(prologue);
           hooked.add(name);
@@ -137,22 +88,22 @@ final class ProloguePatcher {
         offset += 6 + u4(offset + 2);
       }
     }
-    if (skipAttributes(offset) != in.length) {
+    if (file.skipAttributes(offset) != in.length) {
       throw new IllegalArgumentException("the class file does not end after its attributes");
     }
     if (codes.isEmpty()) {
       return new Patched(in, hooked);
     }
 
-    ConstantPool pool = new ConstantPool(poolCount);
+    ConstantPoolAppender pool = new ConstantPoolAppender(poolCount);
     int[][] references = new int[codes.size()][];
     for (int i = 0; i < codes.size(); i++) {
       Prologue prologue = chosen.get(i);
-      String descriptor = utf8(entries, u2(codes.get(i)[1] + 4));
-      String cast = prologue.shape() == Shape.SERVLET_ENTRY ? SERVLET_RESPONSE
-          : prologue.shape() == Shape.RETURN_IF_NONNULL ? returnType(descriptor) : null;
+      String descriptor = file.utf8(u2(codes.get(i)[1] + 4));
+      String cast = prologue.shape() == PrologueShape.SERVLET_ENTRY ? SERVLET_RESPONSE
+          : prologue.shape() == PrologueShape.RETURN_IF_NONNULL ? returnType(descriptor) : null;
       references[i] = new int[] {
-          pool.methodRef(bridge, prologue.bridgeMethod(), prologue.shape().bridgeDescriptor),
+          pool.methodRef(bridge, prologue.bridge().name(), prologue.bridge().descriptor()),
           cast == null ? 0 : pool.classRef(cast),
           pool.classRef("java/lang/Object"),
           framesRequired ? pool.utf8("StackMapTable") : 0};
@@ -161,7 +112,7 @@ final class ProloguePatcher {
       throw new IllegalArgumentException("the constant pool would exceed 65535 entries");
     }
 
-    Output out = new Output(in.length + pool.bytes.length + 64 * codes.size());
+    ByteOutput out = new ByteOutput(in.length + pool.bytes.length + 64 * codes.size());
     out.bytes(in, 0, 8);
     out.u2(pool.count);
     out.bytes(in, 10, poolEnd - 10);
@@ -171,13 +122,13 @@ final class ProloguePatcher {
       int code = codes.get(i)[0];
       out.bytes(in, copied, code - copied);
       copied = code + 6 + u4(code + 2);
-      writeCode(out, entries, code, chosen.get(i).shape(), references[i], framesRequired);
+      writeCode(out, code, chosen.get(i).shape(), references[i], framesRequired);
     }
     out.bytes(in, copied, in.length - copied);
     return new Patched(out.toByteArray(), hooked);
   }
 
-  private void writeCode(Output out, int[] entries, int code, Shape shape, int[] references, boolean framesRequired) {
+  private void writeCode(ByteOutput out, int code, PrologueShape shape, int[] references, boolean framesRequired) {
     int p = shape.length;
     int maxStack = u2(code + 6);
     int codeLength = u4(code + 10);
@@ -191,7 +142,7 @@ final class ProloguePatcher {
     out.u2(Math.max(maxStack, shape.maxStack));
     out.bytes(in, code + 8, 2); // max_locals
     out.u4(codeLength + p);
-    writePrologue(out, shape, references);
+    shape.write(out, references[0], references[1]);
     out.bytes(in, code + 14, codeLength);
 
     int offset = code + 14 + codeLength;
@@ -212,7 +163,7 @@ final class ProloguePatcher {
     int attributes = u2(offset);
     offset += 2;
     for (int a = 0; a < attributes; a++) {
-      String name = utf8(entries, u2(offset));
+      String name = file.utf8(u2(offset));
       int length = u4(offset + 2);
       int body = offset + 6;
       switch (name) {
@@ -233,7 +184,7 @@ final class ProloguePatcher {
           written++;
         }
         case "StackMapTable" -> {
-          writeFrames(out, offset, shape, references[2]);
+          StackMapShift.write(in, out, offset, shape, references[2]);
           frames = true;
           written++;
         }
@@ -245,169 +196,13 @@ final class ProloguePatcher {
     }
     if (framesRequired && !frames) {
       out.u2(references[3]);
-      out.u4(2 + ourFrameLength(shape));
+      out.u4(2 + shape.frameLength());
       out.u2(1);
-      writeOurFrame(out, shape, references[2]);
+      shape.writeFrame(out, references[2]);
       written++;
     }
     out.set2(countAt, written);
     out.set4(lengthAt, out.length - start);
-  }
-
-  private static void writePrologue(Output out, Shape shape, int[] references) {
-    int method = references[0];
-    int cast = references[1];
-    switch (shape) {
-      case RETURN_IF_TRUE -> {
-        out.u1(0x2A).u1(0x2B).u1(0x2C);           // 0: aload_0, aload_1, aload_2
-        out.u1(0xB8).u2(method);                   // 3: invokestatic bridge
-        out.u1(0x99).u2(4);                        // 6: ifeq 10
-        out.u1(0xB1);                              // 9: return
-        out.u1(0x00).u1(0x00);                     // 10: nop, nop (the frame is at 10)
-      }
-      case SERVLET_ENTRY -> {
-        out.u1(0x2A).u1(0x2B).u1(0x2C);           // 0: aload_0, aload_1, aload_2
-        out.u1(0xB8).u2(method);                   // 3: invokestatic bridge
-        out.u1(0x59);                              // 6: dup
-        out.u1(0xC7).u2(5);                        // 7: ifnonnull 12
-        out.u1(0x57).u1(0xB1);                     // 10: pop, return
-        out.u1(0xC0).u2(cast);                     // 12: checkcast HttpServletResponse (the frame is at 12)
-        out.u1(0x4D);                              // 15: astore_2
-      }
-      case RETURN_IF_NONNULL -> {
-        out.u1(0x2A).u1(0x2B);                    // 0: aload_0, aload_1
-        out.u1(0xB8).u2(method);                   // 2: invokestatic bridge
-        out.u1(0x59);                              // 5: dup
-        out.u1(0xC6).u2(7);                        // 6: ifnull 13
-        out.u1(0xC0).u2(cast);                     // 9: checkcast the return type
-        out.u1(0xB0);                              // 12: areturn
-        out.u1(0x57).u1(0x00).u1(0x00);           // 13: pop, nop, nop (the frame is at 13)
-      }
-      default -> throw new IllegalStateException(shape.name());
-    }
-  }
-
-  /** Our frame is the first: its offset delta is its offset. The implicit frame before it holds the parameters. */
-  private static void writeOurFrame(Output out, Shape shape, int objectClass) {
-    if (shape == Shape.RETURN_IF_TRUE) {
-      out.u1(shape.frameOffset); // same_frame
-    } else {
-      out.u1(64 + shape.frameOffset); // same_locals_1_stack_item: the bridge's answer
-      out.u1(7).u2(objectClass);       // Object_variable_info: java/lang/Object
-    }
-  }
-
-  private static int ourFrameLength(Shape shape) {
-    return shape == Shape.RETURN_IF_TRUE ? 1 : 4;
-  }
-
-  /**
-   * Our frame, then the original's: the first one's offset delta now counts from ours, and the
-   * offsets of {@code new} instructions in Uninitialized_variable_info move with the code.
-   */
-  private void writeFrames(Output out, int attribute, Shape shape, int objectClass) {
-    int p = shape.length;
-    int lengthAt = out.length + 2;
-    out.bytes(in, attribute, 2);
-    out.u4(0);
-    int start = out.length;
-    int offset = attribute + 6;
-    int frames = u2(offset);
-    offset += 2;
-    out.u2(frames + 1);
-    writeOurFrame(out, shape, objectClass);
-    for (int f = 0; f < frames; f++) {
-      int type = in[offset++] & 0xFF;
-      int delta;
-      if (type < 64) {
-        delta = type;
-      } else if (type < 128) {
-        delta = type - 64;
-      } else if (type < 247) {
-        throw new IllegalArgumentException("reserved stack map frame type " + type);
-      } else {
-        delta = u2(offset);
-        offset += 2;
-      }
-      if (f == 0) {
-        delta = delta + p - shape.frameOffset - 1;
-      }
-      if (type < 64) {
-        if (delta < 64) {
-          out.u1(delta);
-        } else {
-          out.u1(251).u2(delta); // same_frame_extended
-        }
-      } else if (type < 128) {
-        if (delta < 64) {
-          out.u1(64 + delta);
-        } else {
-          out.u1(247).u2(delta); // same_locals_1_stack_item_frame_extended
-        }
-        offset = copyType(out, offset, p);
-      } else {
-        out.u1(type).u2(delta);
-        if (type == 247) {
-          offset = copyType(out, offset, p);
-        } else if (type >= 252 && type <= 254) {
-          for (int t = 0; t < type - 251; t++) {
-            offset = copyType(out, offset, p);
-          }
-        } else if (type == 255) {
-          for (int list = 0; list < 2; list++) {
-            int n = u2(offset);
-            out.u2(n);
-            offset += 2;
-            for (int t = 0; t < n; t++) {
-              offset = copyType(out, offset, p);
-            }
-          }
-        }
-      }
-    }
-    if (offset != attribute + 6 + u4(attribute + 2)) {
-      throw new IllegalArgumentException("malformed StackMapTable");
-    }
-    out.set4(lengthAt, out.length - start);
-  }
-
-  /** Copies one verification_type_info; Uninitialized(offset) names an instruction, which moved. */
-  private int copyType(Output out, int offset, int p) {
-    int tag = in[offset] & 0xFF;
-    out.u1(tag);
-    if (tag == 7) {
-      out.bytes(in, offset + 1, 2);
-      return offset + 3;
-    }
-    if (tag == 8) {
-      out.u2(u2(offset + 1) + p);
-      return offset + 3;
-    }
-    if (tag > 8) {
-      throw new IllegalArgumentException("unknown verification type " + tag);
-    }
-    return offset + 1;
-  }
-
-  private int entrySize(int tag, int offset) {
-    return switch (tag) {
-      case 1 -> 3 + u2(offset + 1);                 // Utf8
-      case 3, 4, 9, 10, 11, 12, 17, 18 -> 5;        // Integer, Float, refs, NameAndType, (Invoke)Dynamic
-      case 5, 6 -> 9;                               // Long, Double
-      case 7, 8, 16, 19, 20 -> 3;                   // Class, String, MethodType, Module, Package
-      case 15 -> 4;                                 // MethodHandle
-      default -> throw new IllegalArgumentException("unknown constant pool tag " + tag);
-    };
-  }
-
-  /** The offset after the attributes whose count is at {@code offset}. */
-  private int skipAttributes(int offset) {
-    int attributes = u2(offset);
-    offset += 2;
-    for (int a = 0; a < attributes; a++) {
-      offset += 6 + u4(offset + 2);
-    }
-    return offset;
   }
 
   private static String returnType(String descriptor) {
@@ -418,146 +213,11 @@ final class ProloguePatcher {
     return type.substring(1, type.length() - 1);
   }
 
-  /** The string of a CONSTANT_Utf8 entry (modified UTF-8, JVMS §4.4.7). */
-  private String utf8(int[] entries, int index) {
-    int offset = entries[index];
-    if (offset == 0 || in[offset] != 1) {
-      throw new IllegalArgumentException("constant " + index + " is not a Utf8 entry");
-    }
-    int length = u2(offset + 1);
-    char[] chars = new char[length];
-    int n = 0;
-    for (int i = offset + 3, end = offset + 3 + length; i < end; ) {
-      int b = in[i++] & 0xFF;
-      if (b < 0x80) {
-        chars[n++] = (char) b;
-      } else if (b < 0xE0) {
-        chars[n++] = (char) (((b & 0x1F) << 6) | (in[i++] & 0x3F));
-      } else {
-        chars[n++] = (char) (((b & 0x0F) << 12) | ((in[i++] & 0x3F) << 6) | (in[i++] & 0x3F));
-      }
-    }
-    return new String(chars, 0, n);
-  }
-
   private int u2(int offset) {
-    return ((in[offset] & 0xFF) << 8) | (in[offset + 1] & 0xFF);
+    return file.u2(offset);
   }
 
   private int u4(int offset) {
-    return ((in[offset] & 0xFF) << 24) | ((in[offset + 1] & 0xFF) << 16) | ((in[offset + 2] & 0xFF) << 8)
-        | (in[offset + 3] & 0xFF);
-  }
-
-  /** The entries appended to the constant pool, each once. */
-  private static final class ConstantPool {
-    final Output bytes = new Output(256);
-    final Map<String, Integer> indexes = new HashMap<>();
-    int count;
-
-    ConstantPool(int count) {
-      this.count = count;
-    }
-
-    int utf8(String value) {
-      Integer known = indexes.get("U" + value);
-      if (known != null) {
-        return known;
-      }
-      bytes.u1(1);
-      int lengthAt = bytes.length;
-      bytes.u2(0);
-      for (int i = 0; i < value.length(); i++) {
-        char c = value.charAt(i);
-        if (c >= 1 && c < 0x80) {
-          bytes.u1(c);
-        } else if (c < 0x800) {
-          bytes.u1(0xC0 | (c >> 6)).u1(0x80 | (c & 0x3F));
-        } else {
-          bytes.u1(0xE0 | (c >> 12)).u1(0x80 | ((c >> 6) & 0x3F)).u1(0x80 | (c & 0x3F));
-        }
-      }
-      bytes.set2(lengthAt, bytes.length - lengthAt - 2);
-      return add("U" + value);
-    }
-
-    int classRef(String internalName) {
-      Integer known = indexes.get("C" + internalName);
-      if (known != null) {
-        return known;
-      }
-      int name = utf8(internalName);
-      bytes.u1(7).u2(name);
-      return add("C" + internalName);
-    }
-
-    int methodRef(String owner, String name, String descriptor) {
-      String key = "M" + owner + '.' + name + descriptor;
-      Integer known = indexes.get(key);
-      if (known != null) {
-        return known;
-      }
-      int ownerClass = classRef(owner);
-      int nameIndex = utf8(name);
-      int descriptorIndex = utf8(descriptor);
-      bytes.u1(12).u2(nameIndex).u2(descriptorIndex);
-      int nameAndType = add("N" + name + descriptor);
-      bytes.u1(10).u2(ownerClass).u2(nameAndType);
-      return add(key);
-    }
-
-    private int add(String key) {
-      int index = count++;
-      indexes.put(key, index);
-      return index;
-    }
-  }
-
-  /** A growing big-endian byte buffer. */
-  private static final class Output {
-    byte[] array;
-    int length;
-
-    Output(int capacity) {
-      array = new byte[capacity];
-    }
-
-    Output u1(int value) {
-      if (length == array.length) {
-        array = Arrays.copyOf(array, array.length * 2);
-      }
-      array[length++] = (byte) value;
-      return this;
-    }
-
-    Output u2(int value) {
-      return u1(value >>> 8).u1(value);
-    }
-
-    Output u4(int value) {
-      return u2(value >>> 16).u2(value);
-    }
-
-    void bytes(byte[] source, int from, int count) {
-      if (length + count > array.length) {
-        array = Arrays.copyOf(array, Math.max(array.length * 2, length + count));
-      }
-      System.arraycopy(source, from, array, length, count);
-      length += count;
-    }
-
-    void set2(int at, int value) {
-      array[at] = (byte) (value >>> 8);
-      array[at + 1] = (byte) value;
-    }
-
-    void set4(int at, int value) {
-      set2(at, value >>> 16);
-      set2(at + 2, value);
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(array, length);
-    }
+    return file.u4(offset);
   }
 }

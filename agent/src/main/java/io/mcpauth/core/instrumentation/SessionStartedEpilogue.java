@@ -17,8 +17,6 @@ import net.bytebuddy.jar.asm.Opcodes;
  */
 final class SessionStartedEpilogue extends MethodVisitor {
 
-  private static final String BRIDGE = "io/mcpauth/agent/bootstrap/AuthBridge";
-
   SessionStartedEpilogue(MethodVisitor target) {
     super(Opcodes.ASM9, target);
   }
@@ -29,8 +27,8 @@ final class SessionStartedEpilogue extends MethodVisitor {
       super.visitVarInsn(Opcodes.ALOAD, 0);
       super.visitVarInsn(Opcodes.ALOAD, 2);
       super.visitVarInsn(Opcodes.ALOAD, 3);
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "streamStarted",
-          "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V", false);
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, BridgeCalls.OWNER, BridgeCalls.STREAM_STARTED.name(),
+          BridgeCalls.STREAM_STARTED.descriptor(), false);
     }
     super.visitInsn(opcode);
   }

@@ -18,7 +18,6 @@ import net.bytebuddy.jar.asm.Type;
  */
 final class ToolListRewriter extends MethodVisitor {
 
-  private static final String BRIDGE = "io/mcpauth/agent/bootstrap/AuthBridge";
   static final String EXCHANGE = "io/modelcontextprotocol/server/McpAsyncServerExchange";
   static final String CONTEXT = "io/modelcontextprotocol/common/McpTransportContext";
 
@@ -55,8 +54,8 @@ final class ToolListRewriter extends MethodVisitor {
     if (opcode == Opcodes.GETFIELD && fieldOwner.equals(owner) && name.equals("tools")
         && descriptor.equals("Ljava/util/concurrent/CopyOnWriteArrayList;")) {
       super.visitVarInsn(Opcodes.ALOAD, callerSlot);
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "visibleTools",
-          "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", false);
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, BridgeCalls.OWNER, BridgeCalls.VISIBLE_TOOLS.name(),
+          BridgeCalls.VISIBLE_TOOLS.descriptor(), false);
       super.visitTypeInsn(Opcodes.CHECKCAST, "java/util/concurrent/CopyOnWriteArrayList");
       rewritten[0]++;
     }

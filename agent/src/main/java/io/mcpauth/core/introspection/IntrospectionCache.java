@@ -1,6 +1,7 @@
 package io.mcpauth.core.introspection;
 
 import io.mcpauth.core.token.TokenDigest;
+import io.mcpauth.core.token.TokenRejectedException;
 import io.mcpauth.core.token.VerifiedToken;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class IntrospectionCache {
 
   private final Bounded<VerifiedToken> active;
-  private final Bounded<String> refused;
+  private final Bounded<TokenRejectedException> refused;
 
   IntrospectionCache(int maxEntriesEach) {
     this.active = new Bounded<>(maxEntriesEach);
@@ -27,7 +28,7 @@ final class IntrospectionCache {
   }
 
   /** Why the token was refused, while that answer may be reused; else null. */
-  String refusal(TokenDigest key, long nowMillis) {
+  TokenRejectedException refusal(TokenDigest key, long nowMillis) {
     return refused.get(key, nowMillis);
   }
 
@@ -35,7 +36,7 @@ final class IntrospectionCache {
     active.put(key, token, untilMillis, nowMillis);
   }
 
-  void rememberRefused(TokenDigest key, String reason, long untilMillis, long nowMillis) {
+  void rememberRefused(TokenDigest key, TokenRejectedException reason, long untilMillis, long nowMillis) {
     refused.put(key, reason, untilMillis, nowMillis);
   }
 

@@ -1,5 +1,6 @@
 package io.mcpauth.core.introspection;
 
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.json.StrictJson;
 import io.mcpauth.core.text.Ascii;
 import io.mcpauth.core.token.Claims;
@@ -49,31 +50,31 @@ final class IntrospectionResponseCheck {
     try {
       response = StrictJson.parseObject(body, "introspection response");
     } catch (StrictJson.MalformedJsonException e) {
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, e.getMessage());
+      throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE, e.getMessage());
     }
     Object active = response.get("active");
     if (Boolean.FALSE.equals(active)) {
-      throw new TokenRejectedException("the authorization server says the token is not active");
+      throw new TokenRejectedException(ReasonCode.TOKEN_INACTIVE, "the authorization server says the token is not active");
     }
     if (!Boolean.TRUE.equals(active)) {
-      throw new TokenRejectedException("introspection response without active: true");
+      throw new TokenRejectedException(ReasonCode.TOKEN_INACTIVE, "introspection response without active: true");
     }
     checkTokenType(response);
     if (response.containsKey("iss") && !issuer.equals(response.get("iss"))) {
-      throw new TokenRejectedException("introspection response names another issuer");
+      throw new TokenRejectedException(ReasonCode.ISSUER_UNTRUSTED, "introspection response names another issuer");
     }
     if (!response.containsKey("aud")) {
-      throw new TokenRejectedException("introspection response has no aud, so the token may be for another resource");
+      throw new TokenRejectedException(ReasonCode.AUDIENCE_MISMATCH, "introspection response has no aud, so the token may be for another resource");
     }
     if (!Claims.audienceNamesAny(response.get("aud"), audiences)) {
-      throw new TokenRejectedException("aud does not name this resource");
+      throw new TokenRejectedException(ReasonCode.AUDIENCE_MISMATCH, "aud does not name this resource");
     }
     Long exp = timeClaims.check(response, now);
     Map<String, Object> kept = Claims.kept(response);
     return new VerifiedToken(
         issuer,
         Claims.optionalString(kept, "sub"),
-        Claims.optionalString(kept, "client_id"),
+        Claims.clientId(kept),
         Claims.scopes(response),
         exp != null ? exp : fallbackExpiry,
         Claims.optionalString(kept, "jti"),
@@ -85,15 +86,15 @@ final class IntrospectionResponseCheck {
     if (type != null) {
       String lower = Ascii.toLowerCase(type);
       if (lower.equals("refresh_token")) {
-        throw new TokenRejectedException("a refresh token sent as an access token");
+        throw new TokenRejectedException(ReasonCode.TYP_NOT_ACCEPTED, "a refresh token sent as an access token");
       }
       if (lower.equals("dpop")) {
-        throw new TokenRejectedException("sender-constrained token (DPoP) sent as bearer");
+        throw new TokenRejectedException(ReasonCode.SENDER_CONSTRAINED, "sender-constrained token (DPoP) sent as bearer");
       }
     }
     if (response.containsKey("cnf")) {
       // RFC 9449 §7 / RFC 8705 §3: a token bound to a key must come with proof of that key.
-      throw new TokenRejectedException("sender-constrained token (cnf) sent as bearer");
+      throw new TokenRejectedException(ReasonCode.SENDER_CONSTRAINED, "sender-constrained token (cnf) sent as bearer");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.mcpauth.core.introspection;
 
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.IntrospectionSettings;
 import io.mcpauth.core.keys.HttpFetcher;
@@ -69,7 +70,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
   @Override
   public VerifiedToken verify(String token, boolean mayWait) throws TokenRejectedException {
     if (token.length() > maxLength) {
-      throw new TokenRejectedException("token longer than mcpauth.token.max-length");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "token longer than mcpauth.token.max-length");
     }
     TokenDigest key = TokenDigest.of(token);
     long now = clock.millis();
@@ -77,16 +78,16 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
     if (active != null) {
       return active;
     }
-    String refusal = cache.refusal(key, now);
+    TokenRejectedException refusal = cache.refusal(key, now);
     if (refusal != null) {
-      throw new TokenRejectedException(refusal + " (remembered)");
+      throw new TokenRejectedException(refusal.reason(), refusal.getMessage() + " (remembered)");
     }
     CompletableFuture<VerifiedToken> call = inFlight.get(key);
     if (call == null) {
       call = start(key, token, mayWait);
     }
     if (!mayWait && !call.isDone()) {
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE,
+      throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE,
           "introspection started in the background (this thread must not wait)");
     }
     return await(call);
@@ -102,7 +103,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
     }
     if (!permits.tryAcquire()) {
       inFlight.remove(key, call);
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE,
+      throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE,
           "too many introspection requests in flight");
     }
     Runnable task = () -> {
@@ -112,7 +113,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
         call.completeExceptionally(e);
       } catch (RuntimeException | Error e) {
         AgentLog.error("introspection at {} failed unexpectedly", client.endpoint(), e);
-        call.completeExceptionally(new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE,
+        call.completeExceptionally(new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE,
             "introspection failed unexpectedly"));
       } finally {
         permits.release();
@@ -128,7 +129,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
     } catch (RejectedExecutionException e) {
       permits.release();
       inFlight.remove(key, call);
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, "introspection could not be started");
+      throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE, "introspection could not be started");
     }
     return call;
   }
@@ -140,7 +141,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
       body = client.introspect(token);
     } catch (IOException e) {
       AgentLog.warn("introspection at {} failed: {}", client.endpoint(), e.getMessage());
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE,
+      throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE,
           "the introspection endpoint gave no usable answer");
     }
     long now = clock.millis();
@@ -156,7 +157,7 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
       return verified;
     } catch (TokenRejectedException e) {
       if (e.kind() == TokenRejectedException.Kind.INVALID) {
-        cache.rememberRefused(key, e.getMessage(), reusableUntil, now);
+        cache.rememberRefused(key, e, reusableUntil, now);
       } else {
         AgentLog.warn("introspection at {}: {}", client.endpoint(), e.getMessage());
       }
@@ -171,12 +172,12 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
       if (e.getCause() instanceof TokenRejectedException rejected) {
         throw rejected;
       }
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, "introspection failed");
+      throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE, "introspection failed");
     } catch (TimeoutException e) {
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, "introspection did not answer in time");
+      throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE, "introspection did not answer in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, "interrupted while introspecting");
+      throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE, "interrupted while introspecting");
     }
   }
 

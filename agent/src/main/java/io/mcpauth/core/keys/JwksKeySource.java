@@ -5,6 +5,7 @@ import io.mcpauth.core.token.KeySet;
 import io.mcpauth.core.token.KeySource;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -18,7 +19,8 @@ import io.mcpauth.core.logging.AgentLog;
  * The issuer's keys, fetched once and cached. Fetches run on one background thread, one at a
  * time. Keys older than the refresh interval are refreshed in the background while the old ones
  * keep serving; an unknown kid causes at most one fetch per rate-limit window; a failed fetch
- * keeps the last known keys (jose4j's HttpsJwks would drop them).
+ * keeps the last known keys (jose4j's HttpsJwks would drop them). The unknown-kid window never
+ * delays the refresh: a refresh is due at the refresh interval even when that is the shorter one.
  */
 public final class JwksKeySource implements KeySource {
 
@@ -32,6 +34,8 @@ public final class JwksKeySource implements KeySource {
   private final LongSupplier nanoClock;
   private final long refreshNanos;
   private final long minRefetchNanos;
+  /** A due refresh that failed is retried this often: the unknown-kid window, or sooner if the refresh interval is. */
+  private final long refreshRetryNanos;
   private final long waitMillis;
 
   private volatile KeySet keys;
@@ -40,6 +44,9 @@ public final class JwksKeySource implements KeySource {
   private long lastFetchStartedAt;
   private Future<KeySet> inFlight;
   private boolean everStarted;
+  /** What the last load left out, so an unchanged set is not reported again at every refresh. */
+  private List<String> lastSkipped = List.of();
+  private int lastEncryptionKeys;
 
   public JwksKeySource(URI issuer, URI jwksUri, HttpFetcher fetcher, Executor executor, LongSupplier nanoClock,
       Duration refreshInterval, Duration minRefetchInterval, Duration fetchTimeout) {
@@ -51,58 +58,63 @@ public final class JwksKeySource implements KeySource {
     this.nanoClock = nanoClock;
     this.refreshNanos = refreshInterval.toNanos();
     this.minRefetchNanos = minRefetchInterval.toNanos();
+    this.refreshRetryNanos = Math.min(refreshNanos, minRefetchNanos);
     // discovery and JWKS are two fetches
     this.waitMillis = fetchTimeout.toMillis() * (jwksUri == null ? 2 : 1) + 100;
   }
 
   /** Starts the first fetch in the background, so the first request rarely waits. */
   public void prefetch() {
-    startFetch(true);
+    startFetch(0);
   }
 
   @Override
   public KeySet current() {
     KeySet current = keys;
     if (current == null) {
-      return await(startFetch(false));
+      return await(startFetch(minRefetchNanos));
     }
     if (nanoClock.getAsLong() - loadedAt > refreshNanos) {
-      startFetch(false); // stale: refresh in the background, serve the keys we have
+      startFetch(refreshRetryNanos); // stale: refresh in the background, serve the keys we have
     }
     return current;
   }
 
   @Override
   public KeySet refreshForUnknownKid() {
-    return await(startFetch(false));
+    return await(startFetch(minRefetchNanos));
   }
 
   @Override
   public KeySet currentWithoutWaiting() {
     KeySet current = keys;
-    if (current == null || nanoClock.getAsLong() - loadedAt > refreshNanos) {
-      startFetch(false);
+    if (current == null) {
+      startFetch(minRefetchNanos);
+    } else if (nanoClock.getAsLong() - loadedAt > refreshNanos) {
+      startFetch(refreshRetryNanos);
     }
     return current;
   }
 
   @Override
   public KeySet refreshForUnknownKidWithoutWaiting() {
-    startFetch(false);
+    startFetch(minRefetchNanos);
     return keys;
   }
 
   /**
-   * Returns the fetch in flight, or starts one if the rate limit allows, or returns null. At most
-   * one fetch runs at a time and new ones start at most once per window.
+   * Returns the fetch in flight, or starts one if none started within {@code window} (0: now),
+   * or returns null. At most one fetch runs at a time.
    */
-  private synchronized Future<KeySet> startFetch(boolean force) {
+  private synchronized Future<KeySet> startFetch(long window) {
     if (inFlight != null && !inFlight.isDone()) {
       return inFlight;
     }
     long now = nanoClock.getAsLong();
-    long window = keys == null ? Math.min(NO_KEYS_RETRY_NANOS, minRefetchNanos) : minRefetchNanos;
-    if (!force && everStarted && now - lastFetchStartedAt < window) {
+    if (keys == null) {
+      window = Math.min(NO_KEYS_RETRY_NANOS, window);
+    }
+    if (everStarted && now - lastFetchStartedAt < window) {
       return null;
     }
     everStarted = true;
@@ -124,9 +136,7 @@ public final class JwksKeySource implements KeySource {
       }
       JwksParser parser = new JwksParser();
       KeySet fresh = parser.parse(fetcher.get(uri));
-      if (!parser.skipped().isEmpty()) {
-        AgentLog.warn("JWKS {}: left out {} key(s): {}", uri, parser.skipped().size(), parser.skipped());
-      }
+      reportLeftOut(uri, parser);
       if (fresh.size() == 0) {
         throw new java.io.IOException("JWKS has no usable signing key");
       }
@@ -147,6 +157,18 @@ public final class JwksKeySource implements KeySource {
           retained == null ? "no keys yet: requests are refused with 503" : "keeping the last known keys");
       return retained;
     }
+  }
+
+  /** Once per change, not at every refresh: encryption keys at INFO, keys unfit for any use at WARN. */
+  private void reportLeftOut(URI uri, JwksParser parser) {
+    if (parser.encryptionKeys() != lastEncryptionKeys && parser.encryptionKeys() > 0) {
+      AgentLog.info("JWKS {}: {} encryption key(s) (use enc) are not used to verify tokens", uri, parser.encryptionKeys());
+    }
+    if (!parser.skipped().equals(lastSkipped) && !parser.skipped().isEmpty()) {
+      AgentLog.warn("JWKS {}: left out {} key(s): {}", uri, parser.skipped().size(), parser.skipped());
+    }
+    lastEncryptionKeys = parser.encryptionKeys();
+    lastSkipped = List.copyOf(parser.skipped());
   }
 
   private KeySet await(Future<KeySet> fetch) {

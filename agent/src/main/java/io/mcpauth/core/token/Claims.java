@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.denial.ReasonCode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -13,6 +14,9 @@ import java.util.Set;
  */
 public final class Claims {
 
+  /** The claims that may name the client, in the order {@link #clientId} reads them. */
+  private static final List<String> CLIENT_CLAIMS = List.of("client_id", "azp", "cid");
+
   private Claims() {}
 
   /** RFC 7519 NumericDate: a JSON number, integral or not; anything else is refused (RS-SEC-39). */
@@ -20,7 +24,7 @@ public final class Claims {
     Object value = claims.get(name);
     if (value == null) {
       if (claims.containsKey(name)) {
-        throw new TokenRejectedException(name + " is null");
+        throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, name + " is null");
       }
       return null;
     }
@@ -30,15 +34,29 @@ public final class Claims {
     if (value instanceof Double d && Double.isFinite(d) && Math.abs(d) < 1e15) {
       return (long) Math.floor(d);
     }
-    throw new TokenRejectedException(name + " is not a usable NumericDate");
+    throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, name + " is not a usable NumericDate");
   }
 
   public static String optionalString(Map<String, Object> claims, String name) throws TokenRejectedException {
     Object value = claims.get(name);
     if (value != null && !(value instanceof String)) {
-      throw new TokenRejectedException(name + " is not a string");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, name + " is not a string");
     }
     return (String) value;
+  }
+
+  /**
+   * The client the token was issued to: RFC 9068 {@code client_id}; without it, {@code azp} (Keycloak,
+   * Entra v2, Auth0's default profile), then {@code cid} (Okta). The first claim present decides, and
+   * must be a string; the later ones are then not read.
+   */
+  public static String clientId(Map<String, Object> claims) throws TokenRejectedException {
+    for (String name : CLIENT_CLAIMS) {
+      if (claims.get(name) != null) {
+        return optionalString(claims, name);
+      }
+    }
+    return null;
   }
 
   /** True when {@code aud}, a string or an array of strings, names one of {@code audiences}. */
@@ -50,7 +68,7 @@ public final class Claims {
       boolean match = false;
       for (Object entry : list) {
         if (!(entry instanceof String value)) {
-          throw new TokenRejectedException("aud has a non-string entry");
+          throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "aud has a non-string entry");
         }
         match |= audiences.contains(value);
       }
@@ -112,12 +130,12 @@ public final class Claims {
     if (scope instanceof List<?> list && claims.get("scope") == null) {
       for (Object entry : list) {
         if (!(entry instanceof String value)) {
-          throw new TokenRejectedException("scp has a non-string entry");
+          throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "scp has a non-string entry");
         }
         scopes.add(value);
       }
     } else {
-      throw new TokenRejectedException("scope is neither a string nor (as scp) an array of strings");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "scope is neither a string nor (as scp) an array of strings");
     }
     return Collections.unmodifiableSet(scopes);
   }

@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.denial.ReasonCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -36,16 +37,16 @@ final class CompactJws {
     int first = token.indexOf('.');
     int second = first < 0 ? -1 : token.indexOf('.', first + 1);
     if (second < 0 || token.indexOf('.', second + 1) >= 0) {
-      throw new TokenRejectedException("malformed token: not a compact JWS with three parts");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: not a compact JWS with three parts");
     }
     if (token.indexOf('=') >= 0) {
-      throw new TokenRejectedException("malformed token: padded base64url");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: padded base64url");
     }
     for (int i = 0; i < token.length(); i++) {
       // Above ASCII nothing is base64url, and a surrogate pair would become one byte, moving every
       // offset after it (the dots' positions are counted in chars).
       if (token.charAt(i) > 0x7F) {
-        throw new TokenRejectedException("malformed token: character outside base64url");
+        throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: character outside base64url");
       }
     }
     byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
@@ -64,11 +65,11 @@ final class CompactJws {
   private static byte[] decode(byte[] ascii, int from, int to) throws TokenRejectedException {
     int length = to - from;
     if (length == 0 || length % 4 == 1) {
-      throw new TokenRejectedException("malformed token: empty or truncated part");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: empty or truncated part");
     }
     int unusedBitsMask = length % 4 == 2 ? 0x0f : length % 4 == 3 ? 0x03 : 0;
     if ((sextet(ascii[to - 1]) & unusedBitsMask) != 0) {
-      throw new TokenRejectedException("malformed token: non-canonical base64url");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: non-canonical base64url");
     }
     try {
       ByteBuffer decoded = DECODER.decode(ByteBuffer.wrap(ascii, from, length));
@@ -77,7 +78,7 @@ final class CompactJws {
           ? bytes
           : Arrays.copyOfRange(bytes, decoded.arrayOffset(), decoded.arrayOffset() + decoded.remaining());
     } catch (IllegalArgumentException e) {
-      throw new TokenRejectedException("malformed token: character outside base64url");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: character outside base64url");
     }
   }
 
@@ -110,7 +111,7 @@ final class CompactJws {
           .decode(ByteBuffer.wrap(bytes));
       return bytes;
     } catch (CharacterCodingException e) {
-      throw new TokenRejectedException("malformed token: invalid UTF-8");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: invalid UTF-8");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.json.StrictJson;
 import java.util.Base64;
 import java.util.Map;
@@ -34,18 +35,18 @@ public final class IssuerRouter implements AccessTokenVerifier {
   @Override
   public VerifiedToken verify(String token, boolean mayWait) throws TokenRejectedException {
     if (token.length() > maxLength) {
-      throw new TokenRejectedException("token longer than mcpauth.token.max-length");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "token longer than mcpauth.token.max-length");
     }
     String issuer = jwtIssuer(token);
     if (issuer == null) {
       if (opaqueTokens == null) {
-        throw new TokenRejectedException("not a JWT, and there is not exactly one introspecting issuer to ask");
+        throw new TokenRejectedException(ReasonCode.ISSUER_UNTRUSTED, "not a JWT, and there is not exactly one introspecting issuer to ask");
       }
       return opaqueTokens.verify(token, mayWait);
     }
     AccessTokenVerifier verifier = byIssuer.get(issuer);
     if (verifier == null) {
-      throw new TokenRejectedException("iss is not a trusted issuer");
+      throw new TokenRejectedException(ReasonCode.ISSUER_UNTRUSTED, "iss is not a trusted issuer");
     }
     return verifier.verify(token, mayWait);
   }
@@ -62,10 +63,10 @@ public final class IssuerRouter implements AccessTokenVerifier {
     try {
       iss = StrictJson.parseObject(jws.payload, "claims").get("iss");
     } catch (StrictJson.MalformedJsonException e) {
-      throw new TokenRejectedException("malformed token: " + e.getMessage());
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: " + e.getMessage());
     }
     if (!(iss instanceof String name)) {
-      throw new TokenRejectedException("a JWT without an iss string: no issuer to verify it");
+      throw new TokenRejectedException(ReasonCode.ISSUER_UNTRUSTED, "a JWT without an iss string: no issuer to verify it");
     }
     return name;
   }

@@ -51,6 +51,8 @@ public final class JwksParser {
 
   /** Why individual keys were left out, for the log. */
   private final List<String> skipped = new ArrayList<>();
+  /** Keys published for encryption ({@code use: enc}): expected in many sets (Keycloak's), not a fault. */
+  private int encryptionKeys;
 
   public KeySet parse(String json) throws InvalidJwksException {
     Map<String, Object> document;
@@ -100,12 +102,21 @@ public final class JwksParser {
     return new KeySet(keys, byKid);
   }
 
+  /** Why keys fit for neither use were left out; encryption keys are counted apart. */
   public List<String> skipped() {
     return skipped;
   }
 
+  public int encryptionKeys() {
+    return encryptionKeys;
+  }
+
   private VerificationKey toKey(Map<String, Object> jwk) {
     Object use = jwk.get("use");
+    if ("enc".equals(use)) {
+      encryptionKeys++;
+      return null;
+    }
     if (use != null && !"sig".equals(use)) {
       return skip("use is not sig");
     }

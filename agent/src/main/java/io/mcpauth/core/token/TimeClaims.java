@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.denial.ReasonCode;
 import java.time.Duration;
 import java.util.Map;
 
@@ -46,27 +47,27 @@ public final class TimeClaims {
     Long exp = Claims.numericDate(claims, "exp");
     if (exp == null) {
       if (expRequired) {
-        throw new TokenRejectedException("exp is missing");
+        throw new TokenRejectedException(ReasonCode.LIFETIME_REFUSED, "exp is missing");
       }
     } else {
       if (now - leewaySeconds >= exp) {
-        throw new TokenRejectedException("token expired");
+        throw new TokenRejectedException(ReasonCode.TOKEN_EXPIRED, "token expired");
       }
       if (exp - now > maxLifetimeSeconds) {
-        throw new TokenRejectedException("exp lies beyond mcpauth.token.max-lifetime");
+        throw new TokenRejectedException(ReasonCode.LIFETIME_REFUSED, "exp lies beyond mcpauth.token.max-lifetime");
       }
     }
     Long nbf = Claims.numericDate(claims, "nbf");
     if (nbf != null && nbf > now + leewaySeconds) {
-      throw new TokenRejectedException("token not yet valid (nbf)");
+      throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "token not yet valid (nbf)");
     }
     Long iat = Claims.numericDate(claims, "iat");
     if (iat != null && iat > now + leewaySeconds) {
-      throw new TokenRejectedException("iat lies in the future");
+      throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "iat lies in the future");
     }
     if (iat != null && exp != null && exp < iat) {
       // No clock can make this right: the issuer says it expired before it was issued.
-      throw new TokenRejectedException("exp lies before iat");
+      throw new TokenRejectedException(ReasonCode.LIFETIME_REFUSED, "exp lies before iat");
     }
     return exp;
   }

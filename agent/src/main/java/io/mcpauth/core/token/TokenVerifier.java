@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.json.StrictJson;
 import io.mcpauth.core.text.Ascii;
@@ -65,7 +66,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
   @Override
   public VerifiedToken verify(String token, boolean mayWait) throws TokenRejectedException {
     if (token.length() > maxLength) {
-      throw new TokenRejectedException("token longer than mcpauth.token.max-length");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "token longer than mcpauth.token.max-length");
     }
     CompactJws jws = CompactJws.parse(token);
     Map<String, Object> header = json(jws.header, "header");
@@ -82,14 +83,14 @@ public final class TokenVerifier implements AccessTokenVerifier {
     // Before any key lookup: a token naming another issuer must not make us fetch this one's keys
     // (an unknown kid would), as the several-issuers router refuses an unknown iss before its verifiers.
     if (claims != null && !issuer.equals(claims.get("iss"))) {
-      throw new TokenRejectedException("iss is not the configured issuer");
+      throw new TokenRejectedException(ReasonCode.ISSUER_UNTRUSTED, "iss is not the configured issuer");
     }
     VerificationKey key = key(header.get("kid"), algorithm, mayWait);
     verifySignature(jws, algorithm, key);
     // Malformed claims are reported after the signature, so that a refusal for them says the
     // signature held (the Wycheproof vectors, whose payloads are no claim sets, rest on that).
     if (malformedClaims != null) {
-      throw new TokenRejectedException("malformed token: " + malformedClaims.getMessage());
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: " + malformedClaims.getMessage());
     }
     return claims(claims);
   }
@@ -97,18 +98,18 @@ public final class TokenVerifier implements AccessTokenVerifier {
   private JwsAlgorithm algorithm(Map<String, Object> header) throws TokenRejectedException {
     for (String name : FORBIDDEN_HEADERS) {
       if (header.containsKey(name)) {
-        throw new TokenRejectedException("header parameter '" + name + "' is not accepted");
+        throw new TokenRejectedException(ReasonCode.HEADER_PARAMETER_REFUSED, "header parameter '" + name + "' is not accepted");
       }
     }
     for (String name : new String[] {"kid", "typ"}) {
       if (header.containsKey(name) && header.get(name) == null) {
-        throw new TokenRejectedException("header parameter '" + name + "' is null");
+        throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "header parameter '" + name + "' is null");
       }
     }
     Object alg = header.get("alg");
     JwsAlgorithm algorithm = alg instanceof String name && algorithms.contains(name) ? JwsAlgorithm.of(name) : null;
     if (algorithm == null) {
-      throw new TokenRejectedException("algorithm not allowed (alg none, HS* and those outside mcpauth.algorithms)");
+      throw new TokenRejectedException(ReasonCode.ALGORITHM_REFUSED, "algorithm not allowed (alg none, HS* and those outside mcpauth.algorithms)");
     }
     return algorithm;
   }
@@ -116,7 +117,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
   private void checkType(Object typ) throws TokenRejectedException {
     if (typ == null) {
       if (!tokenTypes.contains("none")) {
-        throw new TokenRejectedException("no typ header; an at+jwt access token is expected (see mcpauth.token.types)");
+        throw new TokenRejectedException(ReasonCode.TYP_NOT_ACCEPTED, "no typ header; an at+jwt access token is expected (see mcpauth.token.types)");
       }
       return;
     }
@@ -125,18 +126,18 @@ public final class TokenVerifier implements AccessTokenVerifier {
       type = type.substring("application/".length());
     }
     if (!tokenTypes.contains(type)) {
-      throw new TokenRejectedException("typ is not an accepted access-token type (see mcpauth.token.types)");
+      throw new TokenRejectedException(ReasonCode.TYP_NOT_ACCEPTED, "typ is not an accepted access-token type (see mcpauth.token.types)");
     }
   }
 
   private VerificationKey key(Object kidValue, JwsAlgorithm algorithm, boolean mayWait) throws TokenRejectedException {
     if (kidValue != null && !(kidValue instanceof String)) {
-      throw new TokenRejectedException("kid is not a string");
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "kid is not a string");
     }
     String kid = (String) kidValue;
     KeySet current = mayWait ? keys.current() : keys.currentWithoutWaiting();
     if (current == null) {
-      throw new TokenRejectedException(TokenRejectedException.Kind.UNAVAILABLE, "no verification keys available yet");
+      throw new TokenRejectedException(ReasonCode.KEYS_UNAVAILABLE, "no verification keys available yet");
     }
     if (kid == null) {
       return onlyKeyFor(current, algorithm);
@@ -146,11 +147,11 @@ public final class TokenVerifier implements AccessTokenVerifier {
       KeySet refreshed = mayWait ? keys.refreshForUnknownKid() : keys.refreshForUnknownKidWithoutWaiting();
       key = refreshed == null ? null : refreshed.byKid(kid);
       if (key == null) {
-        throw new TokenRejectedException("unknown kid");
+        throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "unknown kid");
       }
     }
     if (!key.allows(algorithm)) {
-      throw new TokenRejectedException("the key named by kid does not allow " + algorithm.name());
+      throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "the key named by kid does not allow " + algorithm.name());
     }
     return key;
   }
@@ -161,13 +162,13 @@ public final class TokenVerifier implements AccessTokenVerifier {
     for (VerificationKey candidate : current.keys()) {
       if (candidate.allows(algorithm)) {
         if (match != null) {
-          throw new TokenRejectedException("no kid and several keys fit " + algorithm.name());
+          throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "no kid and several keys fit " + algorithm.name());
         }
         match = candidate;
       }
     }
     if (match == null) {
-      throw new TokenRejectedException("no kid and no key fits " + algorithm.name());
+      throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "no kid and no key fits " + algorithm.name());
     }
     return match;
   }
@@ -175,7 +176,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
   private static void verifySignature(CompactJws jws, JwsAlgorithm algorithm, VerificationKey key)
       throws TokenRejectedException {
     if (jws.signature.length != key.signatureLength(algorithm)) {
-      throw new TokenRejectedException("signature has the wrong length for " + algorithm.name());
+      throw new TokenRejectedException(ReasonCode.SIGNATURE_INVALID, "signature has the wrong length for " + algorithm.name());
     }
     boolean valid;
     try {
@@ -184,7 +185,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
       valid = false;
     }
     if (!valid) {
-      throw new TokenRejectedException("signature invalid");
+      throw new TokenRejectedException(ReasonCode.SIGNATURE_INVALID, "signature invalid");
     }
   }
 
@@ -194,13 +195,13 @@ public final class TokenVerifier implements AccessTokenVerifier {
     long exp = timeClaims.check(claims, clock.instant().getEpochSecond());
     if (claims.containsKey("cnf")) {
       // A sender-constrained token (DPoP, mTLS) presented as a plain bearer token (RFC 9449 §7).
-      throw new TokenRejectedException("sender-constrained token (cnf) sent as bearer");
+      throw new TokenRejectedException(ReasonCode.SENDER_CONSTRAINED, "sender-constrained token (cnf) sent as bearer");
     }
     Map<String, Object> kept = Claims.kept(claims);
     return new VerifiedToken(
         issuer,
         Claims.optionalString(kept, "sub"),
-        Claims.optionalString(kept, "client_id"),
+        Claims.clientId(kept),
         Claims.scopes(claims),
         exp,
         Claims.optionalString(kept, "jti"),
@@ -213,10 +214,10 @@ public final class TokenVerifier implements AccessTokenVerifier {
       if (aud instanceof String || aud instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
         return;
       }
-      throw new TokenRejectedException("aud is missing or not a string or array of strings");
+      throw new TokenRejectedException(ReasonCode.AUDIENCE_MISMATCH, "aud is missing or not a string or array of strings");
     }
     if (!Claims.audienceNamesAny(aud, audiences)) {
-      throw new TokenRejectedException("aud does not name this resource");
+      throw new TokenRejectedException(ReasonCode.AUDIENCE_MISMATCH, "aud does not name this resource");
     }
   }
 
@@ -224,7 +225,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
     try {
       return StrictJson.parseObject(utf8, what);
     } catch (StrictJson.MalformedJsonException e) {
-      throw new TokenRejectedException("malformed token: " + e.getMessage());
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: " + e.getMessage());
     }
   }
 

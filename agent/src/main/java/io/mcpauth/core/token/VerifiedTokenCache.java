@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.denial.ReasonCode;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Iterator;
@@ -75,7 +76,7 @@ public final class VerifiedTokenCache {
 
   private VerifiedToken checkRevoked(VerifiedToken token) throws TokenRejectedException {
     if (revocations.isRevoked(token)) {
-      throw new TokenRejectedException("token revoked");
+      throw new TokenRejectedException(ReasonCode.TOKEN_REVOKED, "token revoked");
     }
     return token;
   }

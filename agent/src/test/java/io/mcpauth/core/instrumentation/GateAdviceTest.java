@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.agent.bootstrap.AuthBridge;
+import io.mcpauth.agent.bootstrap.BodyRead;
 import io.mcpauth.agent.bootstrap.Gate;
 import io.mcpauth.core.gate.BearerGate;
 import io.mcpauth.core.token.TestTokens;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.http.HttpServlet;
@@ -44,6 +47,7 @@ class GateAdviceTest {
     volatile Mode mode = Mode.ALLOW;
     volatile Gate real;
     final Set<String> refused = ConcurrentHashMap.newKeySet();
+    final List<String> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Object servletEntry(Object servlet, Object request, Object response) throws Exception {
@@ -94,8 +98,16 @@ class GateAdviceTest {
     }
 
     @Override
-    public Object requestBody(String call, Object request, Object argument, Class<?> transport) {
+    public Object requestBody(BodyRead call, Object request, Object argument, Class<?> transport) {
       throw new UnsupportedOperationException();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object transportContext(Object extractor, Object request, Class<?> transport) {
+      contexts.add(transport.getSimpleName());
+      return McpTransportContext.create(Map.of("app", ((McpTransportContextExtractor<Object>) extractor).extract(request)
+          .get("app"), "mcpauth.subject", "alice"));
     }
 
     @Override
@@ -129,6 +141,18 @@ class GateAdviceTest {
     serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", response);
     assertEquals(1, HttpServletStatelessServerTransport.DISPATCHED.get());
     assertEquals(200, response.status);
+  }
+
+  @Test
+  @DisplayName("the transport's call of its context extractor is linked to the bridge, keeping the application's keys")
+  void theContextExtractorCallGoesThroughTheBridge() throws Exception {
+    GATE.contexts.clear();
+    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", new Response(false));
+    serve(new HttpServletStatelessServerTransport(), "POST", "/mcp", new Response(false));
+    assertEquals(List.of("HttpServletStatelessServerTransport", "HttpServletStatelessServerTransport"), GATE.contexts);
+    McpTransportContext context = HttpServletStatelessServerTransport.lastContext;
+    assertEquals("kept", context.get("app"));
+    assertEquals("alice", context.get("mcpauth.subject"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -21,6 +22,11 @@ final class MethodCalls {
           @Override
           public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean isInterface) {
             calls.add(caller + " -> " + owner + "." + name);
+          }
+
+          @Override
+          public void visitInvokeDynamicInsn(String name, String desc, Handle bootstrap, Object... arguments) {
+            calls.add(caller + " -> " + bootstrap.getOwner() + "." + bootstrap.getName() + " (invokedynamic)");
           }
         };
       }

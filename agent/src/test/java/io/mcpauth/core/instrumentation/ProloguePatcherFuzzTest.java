@@ -4,33 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.mcpauth.core.instrumentation.ProloguePatcher.Prologue;
-import io.mcpauth.core.instrumentation.ProloguePatcher.Shape;
-import java.util.Map;
 
 /**
  * ProloguePatcher on mutated class files (the seeds are jakarta.servlet's HttpServlet, the MCP SDK's
  * HttpServletSseServerTransportProvider and the test's PrologueShapes): the input is refused with
  * an IllegalArgumentException and left unchanged, or the patched class passes the JVM's verifier
- * whenever the input itself does.
+ * whenever the input itself does. The prologues are ProloguePatcherTest's.
  */
 class ProloguePatcherFuzzTest {
-
-  private static final String SERVLET = "(Ljakarta/servlet/http/HttpServletRequest;Ljakarta/servlet/http/HttpServletResponse;)V";
-  private static final Prologue ENTRY = new Prologue(Shape.SERVLET_ENTRY, "servletEntry");
-  private static final Map<String, Prologue> PROLOGUES = Map.of(
-      "doGet" + SERVLET, ENTRY,
-      "doPost" + SERVLET, ENTRY,
-      "doDelete" + SERVLET, ENTRY,
-      "service" + SERVLET, new Prologue(Shape.RETURN_IF_TRUE, "servletService"),
-      "handlePost(Ljava/lang/Object;)Ljava/lang/CharSequence;", new Prologue(Shape.RETURN_IF_NONNULL, "springEntry"));
 
   @FuzzTest
   void patchedClassesVerify(byte[] classFile) {
     byte[] copy = classFile.clone();
     ProloguePatcher.Patched patched;
     try {
-      patched = ProloguePatcher.patch(classFile, PROLOGUES, "io/mcpauth/core/instrumentation/TestBridge");
+      patched = ProloguePatcher.patch(classFile, ProloguePatcherTest.PROLOGUES, ProloguePatcherTest.TEST_BRIDGE);
     } catch (IllegalArgumentException refused) {
       assertArrayEquals(copy, classFile, "a refused class file was changed");
       return;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.core.instrumentation.ProloguePatcher.Prologue;
-import io.mcpauth.core.instrumentation.ProloguePatcher.Shape;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -32,16 +31,16 @@ import org.junit.jupiter.api.Test;
  */
 class ProloguePatcherTest {
 
-  private static final String TEST_BRIDGE = "io/mcpauth/core/instrumentation/TestBridge";
+  static final String TEST_BRIDGE = "io/mcpauth/core/instrumentation/TestBridge";
   private static final String SERVLET = "(Ljakarta/servlet/http/HttpServletRequest;Ljakarta/servlet/http/HttpServletResponse;)V";
   private static final String SHAPES = "io.mcpauth.core.instrumentation.PrologueShapes";
-  private static final Prologue ENTRY = new Prologue(Shape.SERVLET_ENTRY, "servletEntry");
-  private static final Map<String, Prologue> PROLOGUES = Map.of(
+  private static final Prologue ENTRY = new Prologue(PrologueShape.SERVLET_ENTRY, BridgeCalls.SERVLET_ENTRY);
+  static final Map<String, Prologue> PROLOGUES = Map.of(
       "doGet" + SERVLET, ENTRY,
       "doPost" + SERVLET, ENTRY,
       "doDelete" + SERVLET, ENTRY,
-      "service" + SERVLET, new Prologue(Shape.RETURN_IF_TRUE, "servletService"),
-      "handlePost(Ljava/lang/Object;)Ljava/lang/CharSequence;", new Prologue(Shape.RETURN_IF_NONNULL, "springEntry"));
+      "service" + SERVLET, new Prologue(PrologueShape.RETURN_IF_TRUE, BridgeCalls.SERVLET_SERVICE),
+      "handlePost(Ljava/lang/Object;)Ljava/lang/CharSequence;", new Prologue(PrologueShape.RETURN_IF_NONNULL, BridgeCalls.SPRING_ENTRY));
 
   private final HttpServletRequest request = proxy(HttpServletRequest.class, "request");
   private final HttpServletResponse response = proxy(HttpServletResponse.class, "response");
@@ -151,6 +150,9 @@ class ProloguePatcherTest {
       for (String entryPoint : Hooks.TRANSPORTS.get(name)) {
         assertTrue(calls.contains(entryPoint + " -> io/mcpauth/agent/bootstrap/AuthBridge.servletEntry"), name + " " + entryPoint);
       }
+      assertEquals(0, MethodCalls.count(calls, ContextExtractorCalls.EXTRACTOR + ".extract"), name);
+      assertTrue(MethodCalls.count(calls, "io/mcpauth/agent/bootstrap/AuthBridge.transportContextSite (invokedynamic)") >= 1,
+          name);
       define(name.replace('/', '.'), hooked, sdk);
       transports++;
     }

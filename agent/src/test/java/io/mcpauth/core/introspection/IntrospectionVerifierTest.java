@@ -154,6 +154,18 @@ class IntrospectionVerifierTest {
   }
 
   @Test
+  @DisplayName("without client_id the client is azp, as Keycloak's introspection names it, then cid")
+  void clientFromAzp() throws Exception {
+    IntrospectionVerifier verifier = verifier();
+    endpoint.answer("opaque-azp", activeResponse("client_id", null, "azp", "kc-client"));
+    assertEquals("kc-client", verifier.verify("opaque-azp", true).clientId());
+    endpoint.answer("opaque-cid", activeResponse("client_id", null, "cid", "okta-client"));
+    assertEquals("okta-client", verifier.verify("opaque-cid", true).clientId());
+    endpoint.answer("opaque-bad", activeResponse("client_id", null, "azp", 7));
+    rejected(verifier, "opaque-bad", Kind.INVALID);
+  }
+
+  @Test
   @DisplayName("RS-SEC-52: active false, missing, the string \"true\" or 1 is refused (401)")
   void notActive() {
     IntrospectionVerifier verifier = verifier();

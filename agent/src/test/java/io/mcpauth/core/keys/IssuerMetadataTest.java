@@ -61,6 +61,21 @@ class IssuerMetadataTest {
   }
 
   @Test
+  @DisplayName("an issuer with a trailing slash (Auth0's form) finds its documents and must be named exactly so")
+  void issuerWithTrailingSlash() throws IOException {
+    URI slashed = URI.create(issuer() + "/");
+    openIdConfiguration = metadata(slashed.toString(), issuer() + "/certs");
+    assertEquals(URI.create(issuer() + "/certs"), IssuerMetadata.discoverJwksUri(slashed, fetcher));
+    openIdConfiguration = metadata(issuer().toString(), issuer() + "/certs");
+    assertThrows(IOException.class, () -> IssuerMetadata.discoverJwksUri(slashed, fetcher));
+    URI root = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    assertEquals("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/openid-configuration",
+        IssuerMetadata.openIdConfigurationUrl(root).toString());
+    assertEquals("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/oauth-authorization-server",
+        IssuerMetadata.oauthMetadataUrl(root).toString());
+  }
+
+  @Test
   @DisplayName("a document that is not one strict JSON object, names another issuer, or lacks jwks_uri is refused")
   void unusableDocuments() {
     String jwks = issuer() + "/jwks";

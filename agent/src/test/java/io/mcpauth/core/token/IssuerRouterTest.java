@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.denial.ReasonCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class IssuerRouterTest {
     public VerifiedToken verify(String token, boolean mayWait) throws TokenRejectedException {
       calls.incrementAndGet();
       if (!token.equals("opaque-good") && !token.startsWith("ey")) {
-        throw new TokenRejectedException("the authorization server says the token is not active");
+        throw new TokenRejectedException(ReasonCode.TOKEN_INACTIVE, "the authorization server says the token is not active");
       }
       return new VerifiedToken(ISSUER_C, "bob", "c", Set.of("mcp:tools"), TestTokens.NOW.getEpochSecond() + 60, null, Map.of());
     }

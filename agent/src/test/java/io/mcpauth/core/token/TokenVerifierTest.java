@@ -640,6 +640,16 @@ class TokenVerifierTest {
     }
 
     @Test
+    @DisplayName("RS-SEC-42: an issuer configured with a trailing slash (Auth0) is matched exactly too")
+    void issuerWithTrailingSlash() {
+      String slashed = ISSUER + "/";
+      TokenVerifier verifier = TestTokens.verifier(keys, "mcpauth.issuer", slashed);
+      accepts(verifier, rsa.mint(with(claims(), "iss", slashed)));
+      rejects(verifier, rsa.mint(with(claims(), "iss", ISSUER)), "iss");
+      rejects(verifier, rsa.mint(with(claims(), "iss", ISSUER + "//")), "iss");
+    }
+
+    @Test
     @DisplayName("RS-SEC-43/45: aud missing, another resource, slash/case/path variant, the AS, a client_id is refused")
     void audienceRefused() {
       List<Object> refused = List.of("https://other.example.com/mcp", RESOURCE + "/", "https://MCP.example.com/mcp",
@@ -689,6 +699,23 @@ class TokenVerifierTest {
       VerifiedToken bare = accepts(rsa.mint(without(claims(), "sub", "client_id", "jti", "scope")));
       assertNull(bare.subject());
       assertTrue(bare.scopes().isEmpty());
+    }
+
+    @Test
+    @DisplayName("the client is client_id, else azp (Keycloak, Entra v2, Auth0), else cid (Okta); the first present must be a string")
+    void client() {
+      Map<String, Object> none = without(claims(), "client_id");
+      assertNull(accepts(rsa.mint(none)).clientId());
+      assertEquals("kc-client", accepts(rsa.mint(with(none, "azp", "kc-client"))).clientId());
+      assertEquals("okta-client", accepts(rsa.mint(with(none, "cid", "okta-client"))).clientId());
+      assertEquals("client-7", accepts(rsa.mint(with(claims(), "azp", "other", "cid", "third"))).clientId(),
+          "client_id wins");
+      assertEquals("kc-client", accepts(rsa.mint(with(none, "azp", "kc-client", "cid", "third"))).clientId(),
+          "azp wins over cid");
+      assertEquals("client-7", accepts(rsa.mint(with(claims(), "azp", 42L))).clientId(),
+          "a claim after the one that decides is not read");
+      rejects(rsa.mint(with(none, "azp", 42L)), "azp is not a string");
+      rejects(rsa.mint(with(none, "cid", List.of("a"))), "cid is not a string");
     }
   }
 
