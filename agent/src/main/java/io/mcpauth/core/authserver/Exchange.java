@@ -107,11 +107,20 @@ final class Exchange {
   /** The value of a cookie, or null. */
   String cookie(String name) {
     for (String header : headers("Cookie")) {
-      for (String part : header.split(";")) {
-        int equals = part.indexOf('=');
-        if (equals > 0 && part.substring(0, equals).trim().equals(name)) {
-          return part.substring(equals + 1).trim();
-        }
+      String value = cookieValue(header, name);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** The value of the first pair named {@code name} in one Cookie field, or null. */
+  static String cookieValue(String header, String name) {
+    for (String part : header.split(";")) {
+      int equals = part.indexOf('=');
+      if (equals > 0 && part.substring(0, equals).trim().equals(name)) {
+        return part.substring(equals + 1).trim();
       }
     }
     return null;

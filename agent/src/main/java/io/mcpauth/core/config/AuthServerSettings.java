@@ -4,7 +4,6 @@ import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.text.Ascii;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,16 +79,11 @@ final class AuthServerSettings {
   private InetAddress bindAddress() {
     String value = Ascii.trim(parser.sources.get(ConfigKey.AS_BIND_ADDRESS));
     // A literal address only: the server must not bind wherever a name happens to resolve today.
-    if (!value.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+    InetAddress address = ConfigParser.ipLiteral(value);
+    if (address == null) {
       parser.errors.add(ConfigKey.AS_BIND_ADDRESS.key() + " must be an IP address, not '" + LogText.printable(value) + "'");
-      return null;
     }
-    try {
-      return InetAddress.getByName(value);
-    } catch (UnknownHostException e) {
-      parser.errors.add(ConfigKey.AS_BIND_ADDRESS.key() + " is not a valid IP address: '" + LogText.printable(value) + "'");
-      return null;
-    }
+    return address;
   }
 
   private Path keystore() {

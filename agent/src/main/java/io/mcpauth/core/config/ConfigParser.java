@@ -363,15 +363,37 @@ public final class ConfigParser {
     if (Ascii.equalsIgnoreCase(h, "localhost")) {
       return true;
     }
-    // Only literal addresses: never resolve names while validating.
-    if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-      return false;
-    }
+    InetAddress address = ipLiteral(h);
+    return address != null && address.isLoopbackAddress();
+  }
+
+  /**
+   * The address {@code text} spells as a literal, dotted-quad IPv4 or IPv6, or null; never asks
+   * DNS. The JDK's getByName resolves whatever is not a literal it reads: "cafe", "1.2.3.4.5" and
+   * "12345678901" fit a pattern of hex digits or of digits and dots, yet went to the name service.
+   */
+  static InetAddress ipLiteral(String text) {
     try {
-      return InetAddress.getByName(h).isLoopbackAddress();
+      if (text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+        String[] parts = text.split("\\.");
+        byte[] address = new byte[4];
+        for (int i = 0; i < 4; i++) {
+          int octet = Integer.parseInt(parts[i]);
+          if (octet > 255) {
+            return null;
+          }
+          address[i] = (byte) octet;
+        }
+        return InetAddress.getByAddress(address);
+      }
+      // With a colon in it, the JDK parses the text as an IPv6 literal and never asks DNS.
+      if (text.indexOf(':') >= 0 && text.matches("[0-9a-fA-F:.]+")) {
+        return InetAddress.getByName(text);
+      }
     } catch (java.net.UnknownHostException e) {
-      return false;
+      return null;
     }
+    return null;
   }
 
   /** A file path as configured; a leading {@code ~/} is the user's home directory. */

@@ -40,7 +40,7 @@ public final class IssuerMetadata {
     return URI.create(origin(issuer) + trimmedPath(issuer) + "/.well-known/openid-configuration");
   }
 
-  private static URI jwksUriFrom(String json, URI issuer) throws IOException {
+  static URI jwksUriFrom(String json, URI issuer) throws IOException {
     Map<String, Object> metadata;
     try {
       metadata = StrictJson.parseObject(json, "metadata");
@@ -61,6 +61,10 @@ public final class IssuerMetadata {
     }
     if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && "http".equals(issuer.getScheme()))) {
       throw new IOException("metadata jwks_uri must use https");
+    }
+    if (uri.getHost() == null) {
+      // "https:jwks" or "https://a_b/": a URI, but no URL the keys could be fetched from
+      throw new IOException("metadata jwks_uri has no host");
     }
     return uri;
   }

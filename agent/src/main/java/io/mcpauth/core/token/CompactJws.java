@@ -42,7 +42,13 @@ final class CompactJws {
     if (token.indexOf('=') >= 0) {
       throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: padded base64url");
     }
-    // Any character above 0xFF becomes '?', which the decoder refuses like every non-alphabet byte.
+    for (int i = 0; i < token.length(); i++) {
+      // Above ASCII nothing is base64url, and a surrogate pair would become one byte, moving every
+      // offset after it (the dots' positions are counted in chars).
+      if (token.charAt(i) > 0x7F) {
+        throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "malformed token: character outside base64url");
+      }
+    }
     byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
     return new CompactJws(
         ascii,

@@ -141,7 +141,7 @@ public final class JwksParser {
         }
       }
       case "EC" -> {
-        if (!CURVE_OF_ALG.containsValue(curve)) {
+        if (curve == null || !CURVE_OF_ALG.containsValue(curve)) { // Map.of's containsValue(null) throws
           return skip("unsupported EC curve");
         }
         if (alg != null && !curve.equals(CURVE_OF_ALG.get(alg))) {

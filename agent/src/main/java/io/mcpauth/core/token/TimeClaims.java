@@ -10,7 +10,8 @@ import java.util.Map;
  * reads it. With leeway L, a token is expired from exp + L on (at exp itself when L is 0: "on or
  * after" expires it), not yet valid while nbf lies more than L ahead, and refused while iat does.
  * A JWT must carry exp and may not outlive the configured maximum lifetime; an introspection
- * answer may leave exp out, as the server vouches for the token when asked.
+ * answer may leave exp out, as the server vouches for the token when asked. An exp before iat is
+ * refused, as jose4j refuses it.
  */
 public final class TimeClaims {
 
@@ -63,6 +64,10 @@ public final class TimeClaims {
     Long iat = Claims.numericDate(claims, "iat");
     if (iat != null && iat > now + leewaySeconds) {
       throw new TokenRejectedException(ReasonCode.TOKEN_NOT_YET_VALID, "iat lies in the future");
+    }
+    if (iat != null && exp != null && exp < iat) {
+      // No clock can make this right: the issuer says it expired before it was issued.
+      throw new TokenRejectedException(ReasonCode.LIFETIME_REFUSED, "exp lies before iat");
     }
     return exp;
   }

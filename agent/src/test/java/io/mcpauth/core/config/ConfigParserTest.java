@@ -334,4 +334,22 @@ class ConfigParserTest {
     assertFalse(ConfigParser.isLoopback("localho\u017Ft"));
     assertTrue(ConfigParser.isLoopback("LOCALHOST"));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cafe", "dead", "1.2.3.4.5", "12345678901", "999.0.0.1", "127.1", "2130706433", "localhost6", ""})
+  @DisplayName("an address is read as a literal only: a name that looks hex or numeric is never resolved")
+  void ipLiteralsOnly(String text) {
+    // "cafe" and "1.2.3.4.5" used to reach InetAddress.getByName, which asks the name service
+    assertEquals(null, ConfigParser.ipLiteral(text));
+    assertFalse(ConfigParser.isLoopback(text));
+  }
+
+  @Test
+  void ipLiteralsRead() {
+    assertTrue(ConfigParser.isLoopback("127.0.0.1"));
+    assertTrue(ConfigParser.isLoopback("[::1]"));
+    assertTrue(ConfigParser.isLoopback("localhost"));
+    assertEquals("/10.0.0.255", ConfigParser.ipLiteral("10.0.0.255").toString());
+    assertEquals("/0:0:0:0:0:0:0:1", ConfigParser.ipLiteral("::1").toString());
+  }
 }

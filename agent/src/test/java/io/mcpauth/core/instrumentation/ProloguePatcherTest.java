@@ -31,11 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class ProloguePatcherTest {
 
-  private static final String TEST_BRIDGE = "io/mcpauth/core/instrumentation/TestBridge";
+  static final String TEST_BRIDGE = "io/mcpauth/core/instrumentation/TestBridge";
   private static final String SERVLET = "(Ljakarta/servlet/http/HttpServletRequest;Ljakarta/servlet/http/HttpServletResponse;)V";
   private static final String SHAPES = "io.mcpauth.core.instrumentation.PrologueShapes";
   private static final Prologue ENTRY = new Prologue(PrologueShape.SERVLET_ENTRY, BridgeCalls.SERVLET_ENTRY);
-  private static final Map<String, Prologue> PROLOGUES = Map.of(
+  static final Map<String, Prologue> PROLOGUES = Map.of(
       "doGet" + SERVLET, ENTRY,
       "doPost" + SERVLET, ENTRY,
       "doDelete" + SERVLET, ENTRY,

@@ -210,7 +210,7 @@ class IntrospectionVerifierTest {
     endpoint.answer("no-exp", activeResponse("exp", null));
     endpoint.answer("aud-array", activeResponse("aud", List.of("https://other.example.com", TestTokens.RESOURCE)));
     endpoint.answer("scp", activeResponse("scope", null, "scp", List.of("a", "b")));
-    endpoint.answer("skew", activeResponse("exp", NOW - 30));
+    endpoint.answer("skew", activeResponse("exp", NOW - 30, "iat", NOW - 330));
     assertEquals("alice", verifier.verify("no-iss", true).subject());
     assertEquals(NOW + 60, verifier.verify("no-exp", true).expiresAtEpochSecond(), "without exp: the end of the TTL");
     verifier.verify("aud-array", true);

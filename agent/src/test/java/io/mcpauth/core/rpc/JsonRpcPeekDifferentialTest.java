@@ -36,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class JsonRpcPeekDifferentialTest {
 
-  private static final McpJsonMapper DEFAULT_MAPPER = McpJsonDefaults.getMapper();
-  private static final McpJsonMapper CASE_INSENSITIVE_MAPPER = new JacksonMcpJsonMapper(
+  static final McpJsonMapper DEFAULT_MAPPER = McpJsonDefaults.getMapper();
+  static final McpJsonMapper CASE_INSENSITIVE_MAPPER = new JacksonMcpJsonMapper(
       JsonMapper.builder().enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES).build());
 
   private static final int VALID = 2_000;
@@ -127,7 +127,7 @@ class JsonRpcPeekDifferentialTest {
    * The SDK's reading: the body decoded as UTF-8 (HttpServletRequestUtils.readBody), parsed by
    * deserializeJsonRpcMessage; the target as the handler sees it. Null when the SDK refuses it.
    */
-  private static Dispatch sdk(McpJsonMapper mapper, byte[] body) {
+  static Dispatch sdk(McpJsonMapper mapper, byte[] body) {
     McpSchema.JSONRPCMessage message;
     try {
       message = McpSchema.deserializeJsonRpcMessage(mapper, new String(body, StandardCharsets.UTF_8));

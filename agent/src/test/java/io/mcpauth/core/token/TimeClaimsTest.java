@@ -97,4 +97,12 @@ class TimeClaimsTest {
   void refusesNegativeLeeway() {
     assertThrows(IllegalArgumentException.class, () -> TimeClaims.ofIntrospection(Duration.ofSeconds(-1)));
   }
+
+  @Test
+  void expBeforeIatIsRefused() {
+    // Found by the jose4j differential: exp = now - 59 with iat = now - 10 was accepted within the leeway.
+    assertEquals("exp lies before iat", refusal(JWT, claims("exp", NOW - 59, "iat", NOW - 10)));
+    assertEquals("exp lies before iat", refusal(INTROSPECTION, claims("exp", NOW + 10, "iat", NOW + 11)));
+    assertDoesNotThrow(() -> JWT.check(claims("exp", NOW + 10, "iat", NOW + 10), NOW));
+  }
 }

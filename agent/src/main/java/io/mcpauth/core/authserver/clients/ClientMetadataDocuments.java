@@ -210,7 +210,7 @@ public final class ClientMetadataDocuments {
     }
   }
 
-  private static Map<String, Object> parse(byte[] body) throws ClientMetadataException {
+  static Map<String, Object> parse(byte[] body) throws ClientMetadataException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
