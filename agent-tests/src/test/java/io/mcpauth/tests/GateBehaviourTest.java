@@ -72,9 +72,28 @@ class GateBehaviourTest {
   /** 401 invalid_token, and the agent's log names {@code code} and {@code reason}: no other check refused it. */
   private static void assertInvalidTokenFor(String token, String code, String reason) {
     String line = " 401 " + code + " (" + reason;
+    awaitQuietLog(); // lines of earlier denials, written on the agent's log thread, must not count as this one's
     long before = logLines(line);
     assertInvalidToken(initialize("Authorization", bearer(token)));
     awaitLogLines(line, before + 1);
+  }
+
+  /** Waits (5 s at most) until the agent's log has grown by no line over 150 ms. */
+  private static void awaitQuietLog() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    int size = server.agentLog().size();
+    int quietPolls = 0;
+    while (quietPolls < 3 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      int now = server.agentLog().size();
+      quietPolls = now == size ? quietPolls + 1 : 0;
+      size = now;
+    }
   }
 
   private static long logLines(String text) {

@@ -67,8 +67,13 @@ public final class TokenBuilder {
     return this;
   }
 
+  /** A token that expired ({@code seconds} &lt; 0) was issued 5 minutes before it expired: exp never precedes iat. */
   public TokenBuilder expiresIn(long seconds) {
-    claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(System.currentTimeMillis() / 1000 + seconds));
+    long now = System.currentTimeMillis() / 1000;
+    claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(now + seconds));
+    if (seconds < 0) {
+      claims.setIssuedAt(org.jose4j.jwt.NumericDate.fromSeconds(now + seconds - 300));
+    }
     return this;
   }
 
