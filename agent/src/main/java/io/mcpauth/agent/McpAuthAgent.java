@@ -1,6 +1,7 @@
 package io.mcpauth.agent;
 
 import java.io.File;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
@@ -26,6 +27,9 @@ public final class McpAuthAgent {
   private McpAuthAgent() {}
 
   public static void premain(String agentArgs, Instrumentation inst) {
+    if (launchedAsTool()) {
+      return;
+    }
     start(agentArgs, inst, false);
   }
 
@@ -67,6 +71,26 @@ public final class McpAuthAgent {
       // Fail closed: a server that was meant to be protected must not start unprotected.
       System.err.println("mcpauth: failed to start, stopping the JVM: " + cause);
       System.exit(1);
+    }
+  }
+
+  /**
+   * {@code JAVA_TOOL_OPTIONS=-javaagent:...}, the container recipe, loads the agent into every JVM
+   * the container starts: this jar's own command line ({@code kubectl exec ... java -jar
+   * mcpauth-agent.jar user add}) and the JDK's tools ({@code jcmd}, {@code jps}, launched with
+   * {@code -m jdk.*}). Starting there would bind the embedded authorization server's port and lock
+   * its data directory a second time, and so stop the tool. Neither JVM can host an MCP server.
+   */
+  private static boolean launchedAsTool() {
+    String module = System.getProperty("jdk.module.main", "");
+    if (module.startsWith("jdk.") || module.startsWith("java.")) {
+      return true;
+    }
+    try {
+      String classPath = System.getProperty("java.class.path", "");
+      return !classPath.isEmpty() && new File(classPath).getCanonicalFile().equals(agentJar().getCanonicalFile());
+    } catch (IOException | URISyntaxException | IllegalStateException e) {
+      return false;
     }
   }
 

@@ -1,6 +1,5 @@
 package io.mcpauth.core.cli;
 
-import com.sun.tools.attach.VirtualMachine;
 import io.mcpauth.core.config.ConfigParser;
 import io.mcpauth.core.config.ConfigSources;
 import io.mcpauth.core.config.InvalidConfigException;
@@ -26,7 +25,7 @@ final class AttachCommand {
   static final String USAGE = """
       usage: java -jar mcpauth-agent.jar attach <pid> [key=value ...] [--config FILE]
 
-      Protects the running JVM <pid> (same user; this JVM must be a JDK). Settings are the agent's
+      Protects the running JVM <pid> (run it as the target's user). Settings are the agent's
       mcpauth.* keys, as key=value arguments or in a properties file; arguments win over the file.
       Exit status: 0 protected (or already protected), 1 the attach failed, 2 invalid arguments.""";
 
@@ -78,32 +77,29 @@ final class AttachCommand {
       try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         settings.store(writer, null);
       }
-      VirtualMachine target = VirtualMachine.attach(pid);
-      try {
-        String before = target.getSystemProperties().getProperty(ConfigSources.STATE_PROPERTY);
+      try (AttachedJvm target = AttachedJvm.open(pid)) {
+        String before = target.systemProperties().getProperty(ConfigSources.STATE_PROPERTY);
         if ("active".equals(before)) {
           System.out.println("mcpauth: JVM " + pid + " is already protected; nothing to do");
           return 0;
         }
         target.loadAgent(agentJar(), "config=" + file);
         return awaitOutcome(target, pid);
-      } finally {
-        target.detach();
       }
-    } catch (com.sun.tools.attach.AttachNotSupportedException e) {
-      System.err.println("mcpauth: cannot attach to " + pid + ": " + e.getMessage()
-          + " (same user? a JDK rather than a JRE? on JDK 21+ start the target with -XX:+EnableDynamicAgentLoading)");
+    } catch (IOException e) {
+      String why = e instanceof AttachedJvm.AttachFailedException ? e.getMessage() : e.toString();
+      System.err.println("mcpauth: cannot attach to " + pid + ": " + why);
       return 1;
     } finally {
       Files.deleteIfExists(file);
     }
   }
 
-  private static int awaitOutcome(VirtualMachine target, String pid) throws IOException, InterruptedException {
+  private static int awaitOutcome(AttachedJvm target, String pid) throws IOException, InterruptedException {
     long deadline = System.currentTimeMillis() + OUTCOME_TIMEOUT_MILLIS;
     String state = null;
     while (System.currentTimeMillis() < deadline) {
-      state = target.getSystemProperties().getProperty(ConfigSources.STATE_PROPERTY);
+      state = target.systemProperties().getProperty(ConfigSources.STATE_PROPERTY);
       if ("active".equals(state)) {
         System.out.println("mcpauth: JVM " + pid + " is protected");
         return 0;

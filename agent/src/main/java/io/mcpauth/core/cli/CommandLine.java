@@ -12,13 +12,6 @@ public final class CommandLine {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("attach")) {
-      // AttachCommand links against jdk.attach: without it, one line instead of a NoClassDefFoundError
-      if (ModuleLayer.boot().findModule("jdk.attach").isEmpty()) {
-        System.err.println("mcpauth: attach needs the jdk.attach module, which the Java runtime in "
-            + System.getProperty("java.home") + " lacks (a JRE or a jlink image): run this command with a full JDK's"
-            + " java as the target's user, or start the server with -javaagent:mcpauth-agent.jar instead");
-        System.exit(1);
-      }
       System.exit(AttachCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
     if (args.length > 0 && args[0].equals("user")) {
