@@ -367,7 +367,10 @@ def http_overhead(env, cfg, variants):
     rounds, results = cfg["rounds"], []
     cold_lo, cold_hi = FILL, cfg["cold_pool"]
     for rnd in range(1, rounds + 1):
-        for key, label in variants:
+        # Each round starts one variant later, so that no variant always runs at the same point of a
+        # round (after the same neighbour, at the same distance from the round's start).
+        shift = (rnd - 1) % len(variants)
+        for key, label in variants[shift:] + variants[:shift]:
             log(f"HTTP round {rnd}/{rounds}: {label}")
             proc = PROCS.start(f"http-r{rnd}-{key}", java_cmd_server(env, key, env.port),
                                ready=r"MCP server listening on")
@@ -597,7 +600,7 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
     L.append("")
     if http:  # 1
         rounds = cfg["rounds"]
-        L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) {','.join(k for k, _ in variants)} alternating, "
+        L.append(f"## 1. HTTP overhead: stateless `tools/call echo`, {rounds} round(s) {','.join(k for k, _ in variants)} alternating (each round starting one variant later), "
                  f"each a fresh JVM: warm-up at 16 conns in {SETTLE_CHUNK_S} s chunks until {SETTLE_WINDOW} in a row are within "
                  f"{(SETTLE_SPREAD - 1) * 100:.0f} % and the JIT's compile queues are empty "
                  f"({cfg['settle_min'] * SETTLE_CHUNK_S}..{cfg['settle_max'] * SETTLE_CHUNK_S} s), "
