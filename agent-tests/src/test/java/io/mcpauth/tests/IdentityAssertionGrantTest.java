@@ -144,7 +144,7 @@ class IdentityAssertionGrantTest {
     assertFalse(body.containsKey("refresh_token"), response.body());
     assertEquals("mcp:tools", body.get("scope"));
     String token = (String) body.get("access_token");
-    HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(server.fixture().baseUrl())
+    HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(resource())
         .endpoint("/mcp").httpRequestCustomizer((request, method, uri, requestBody, context) ->
             request.header("Authorization", "Bearer " + token)).build();
     try (McpSyncClient mcp = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10))
