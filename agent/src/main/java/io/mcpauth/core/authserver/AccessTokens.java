@@ -23,6 +23,9 @@ final class AccessTokens {
   /** A minted token and what it was minted with. */
   record Minted(String token, String jti, long expiresAt) {}
 
+  /** Names the enterprise IdP whose identity assertion a token was bought with (the jwt-bearer grant). */
+  static final String ASSERTION_ISSUER_CLAIM = "assertion_iss";
+
   /** Names the service client's secret a token was bought with; see ServiceClients#admits. */
   static final String SERVICE_CREDENTIAL_CLAIM = "credential_id";
 
@@ -44,9 +47,12 @@ final class AccessTokens {
     return lifetimeSeconds;
   }
 
-  /** @param credentialId a service client's current credential, else null */
+  /**
+   * @param credentialId a service client's current credential, else null
+   * @param assertionIssuer the IdP of a redeemed identity assertion, else null
+   */
   Minted mint(String subject, String clientId, String resource, String scope, String grantId, String credentialId,
-      long now) throws IOException {
+      String assertionIssuer, long now) throws IOException {
     // A key past mcpauth.as.signing-key.max-age never signs: it is replaced first.
     keys.rotateIfOlderThan(keyMaxAge, now);
     SigningKeys.SigningKey key = keys.active();
@@ -70,6 +76,9 @@ final class AccessTokens {
     }
     if (credentialId != null) {
       claims.put(SERVICE_CREDENTIAL_CLAIM, credentialId);
+    }
+    if (assertionIssuer != null) {
+      claims.put(ASSERTION_ISSUER_CLAIM, assertionIssuer);
     }
     String signingInput = encode(JsonWriter.write(header)) + "." + encode(JsonWriter.write(claims));
     try {

@@ -5,14 +5,19 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.mcpauth.core.authserver.clients.ClientMetadataDocuments;
 import io.mcpauth.core.authserver.clients.TrustedHosts;
+import io.mcpauth.core.authserver.enterprise.AssertionReplay;
+import io.mcpauth.core.authserver.enterprise.IdJagVerifier;
+import io.mcpauth.core.authserver.enterprise.UpstreamProvider;
 import io.mcpauth.core.authserver.serviceclients.ServiceClients;
 import io.mcpauth.core.authserver.store.ClientStore;
 import io.mcpauth.core.authserver.store.DataDirectory;
 import io.mcpauth.core.authserver.store.GrantStore;
+import io.mcpauth.core.authserver.store.SealingKey;
 import io.mcpauth.core.authserver.store.SigningKeys;
 import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.AuthServerConfig;
+import io.mcpauth.core.keys.HttpFetcher;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.token.KeySource;
 import io.mcpauth.core.token.TokenVerifier;
@@ -52,6 +57,9 @@ public final class AuthServer {
     }
   }
 
+  /** Unexpired identity assertions remembered for single use; beyond, new ones are refused until some expire. */
+  private static final int MAX_LIVE_ASSERTIONS = 100_000;
+
   private final URI issuer;
   private final AgentConfig agentConfig;
   private final GrantStore grants;
@@ -59,6 +67,7 @@ public final class AuthServer {
   private final KeySource keySource;
   private final HttpServer server;
   private final UserRevocations userRevocations;
+  private final Set<String> assertionIssuers;
 
   private AuthServer(URI issuer, AgentConfig agentConfig, GrantStore grants, ServiceClients serviceClients,
       KeySource keySource, HttpServer server, UserRevocations userRevocations) {
@@ -69,6 +78,9 @@ public final class AuthServer {
     this.keySource = keySource;
     this.server = server;
     this.userRevocations = userRevocations;
+    Set<String> issuers = new java.util.HashSet<>();
+    agentConfig.authServer().idJagIssuers().forEach(idp -> issuers.add(idp.toString()));
+    this.assertionIssuers = Set.copyOf(issuers);
   }
 
   /** @param log where start-up notes are logged from: initialising logging must stay off the start-up path */
@@ -87,6 +99,7 @@ public final class AuthServer {
       GrantStore grants = storeStep("grants", () -> GrantStore.open(data,
           as.refreshTokenLifetime().plus(tokenLifetime).toSeconds()));
       UserStore users = storeStep("users", () -> UserStore.open(as.usersFile()));
+      SealingKey sealingKey = as.upstream() == null ? null : storeStep("sealing key", () -> SealingKey.open(data));
       ServiceClients serviceClients = storeStep("service clients", () -> ServiceClients.open(as.serviceClientsFile()));
       // Users removed, or given a new password, while the server was down lose their grants before it serves.
       UserRevocations userRevocations = new UserRevocations(users, grants);
@@ -94,7 +107,7 @@ public final class AuthServer {
       KeySource keySource = new EmbeddedKeySource(keys, clock);
       AuthServer authServer = new AuthServer(issuer, bound, grants, serviceClients, keySource, server, userRevocations);
       Routes routes = routes(bound, as, issuer.toString(), keys, clientStore, serviceClients, grants, users, keySource,
-          authServer.revocations(), clock);
+          authServer.revocations(), sealingKey, clock, log);
       server.createContext("/", routes::dispatch);
       server.setExecutor(executor());
       startDaemon(server);
@@ -102,7 +115,10 @@ public final class AuthServer {
       authServer.watch(serviceClients);
       userRevocations.start();
       log.execute(() -> UserRevocations.log(revokedAtStart));
-      if (storeStep("users", users::isEmpty)) {
+      if (as.upstream() != null) {
+        log.execute(() -> AgentLog.info("authorization server: users sign in at {}; the users file is not used for sign-in",
+            as.upstream().issuer()));
+      } else if (storeStep("users", users::isEmpty)) {
         log.execute(() -> AgentLog.warn("authorization server: no users yet, so nobody can sign in. Add one with: "
             + "java -jar mcpauth-agent.jar user add --users-file {} --username NAME", as.usersFile()));
       }
@@ -156,19 +172,25 @@ public final class AuthServer {
   }
 
   /**
-   * A token without a grant came from the client-credentials grant: it passes only while it carries
-   * the current credential of a service client. One issued to a self-registered client (before that
-   * grant was closed to them) carries none, and is refused.
+   * A token without a grant came from the client-credentials grant, or from an identity assertion.
+   * The first passes only while it carries the current credential of a service client (one issued
+   * to a self-registered client, before that grant was closed to them, carries none and is
+   * refused); the second only while its IdP is still trusted.
    */
   private boolean serviceCredentialRevoked(VerifiedToken token) {
-    return token.claims().get("grant_id") == null
-        && !(token.claims().get(AccessTokens.SERVICE_CREDENTIAL_CLAIM) instanceof String credential
-            && serviceClients.admits(credential, token.clientId()));
+    if (token.claims().get("grant_id") != null) {
+      return false;
+    }
+    if (token.claims().get(AccessTokens.ASSERTION_ISSUER_CLAIM) instanceof String idp) {
+      return !assertionIssuers.contains(idp);
+    }
+    return !(token.claims().get(AccessTokens.SERVICE_CREDENTIAL_CLAIM) instanceof String credential
+        && serviceClients.admits(credential, token.clientId()));
   }
 
   private static Routes routes(AgentConfig bound, AuthServerConfig as, String issuer, SigningKeys keys,
       ClientStore clientStore, ServiceClients serviceClients, GrantStore grants, UserStore users, KeySource keySource,
-      VerifiedTokenCache.Revocations revocations, Clock clock) {
+      VerifiedTokenCache.Revocations revocations, SealingKey sealingKey, Clock clock, Executor background) {
     ClientMetadataDocuments documents = as.metadataDocuments()
         ? new ClientMetadataDocuments(as.metadataDocumentTimeout(), as.metadataDocumentMaxBytes(),
             as.metadataDocumentPrivateAddresses(), TrustedHosts.parse(String.join(",", as.metadataDocumentHosts())),
@@ -180,24 +202,45 @@ public final class AuthServer {
     ResourcePolicy resources = new ResourcePolicy(bound.resource());
     AuthorizationCodes codes = new AuthorizationCodes();
     // The browser sees the issuer's scheme, also behind a TLS-terminating proxy (AS-SEC-18).
+    UpstreamProvider upstream = as.upstream() == null ? null : new UpstreamProvider(as.upstream(),
+        issuer + UpstreamSignIn.CALLBACK, bound.algorithms(), bound.clockSkew(), bound.tokenMaxLength(),
+        new HttpFetcher(bound.httpTimeout(), bound.maxDocumentBytes()), background, bound.jwksRefreshInterval(),
+        bound.jwksMinRefetchInterval(), bound.httpTimeout(), clock);
     AuthorizationEndpoint authorization = new AuthorizationEndpoint(issuer, issuer.startsWith("https://"), clients, users, resources,
         as.scopes(), codes, new LoginThrottle(as.loginFailuresPerAccount(), as.loginFailuresPerAddress(), System::nanoTime),
-        clock);
+        upstream, clock);
     AccessTokens tokens = new AccessTokens(issuer, keys, as.accessTokenLifetime().toSeconds(), as.signingKeyMaxAge());
     long idle = as.refreshTokenIdle().toSeconds();
     long lifetime = as.refreshTokenLifetime().toSeconds();
+    JwtBearerGrant jwtBearer = jwtBearer(bound, as, issuer, resources, background, clock);
     TokenEndpoint token = new TokenEndpoint(authentication, codes, grants, users, tokens, resources, as.scopes(), idle,
-        lifetime, new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), clock);
+        lifetime, new RateLimiter(as.tokenFailuresPerAddress(), Duration.ofMinutes(1), System::nanoTime), jwtBearer,
+        upstream == null ? null : new UpstreamRecheck(upstream, sealingKey, grants), clock);
     TokenLookup lookup = new TokenLookup(grants, revocations, users, new TokenVerifier(bound, Set.of(), keySource, clock), idle,
         lifetime, clock);
     RegistrationEndpoint registration = as.dynamicRegistration()
         ? new RegistrationEndpoint(clientStore, as.scopes(),
             new RateLimiter(as.registrationsPerMinute(), Duration.ofMinutes(1), System::nanoTime), as.maxClients(), clock)
         : null;
-    return new Routes(issuer, new AuthServerMetadata(issuer, as.scopes(), registration != null, documents != null),
+    return new Routes(issuer,
+        new AuthServerMetadata(issuer, as.scopes(), registration != null, documents != null, jwtBearer != null),
         keys, authorization, token, registration,
         new RevocationEndpoint(authentication, lookup, grants),
         new IntrospectionEndpoint(authentication, lookup, issuer), clock);
+  }
+
+  /** The jwt-bearer grant for identity assertions of {@code mcpauth.as.id-jag.issuers}, or null when none are trusted. */
+  private static JwtBearerGrant jwtBearer(AgentConfig bound, AuthServerConfig as, String issuer, ResourcePolicy resources,
+      Executor background, Clock clock) {
+    if (as.idJagIssuers().isEmpty()) {
+      return null;
+    }
+    IdJagVerifier verifier = IdJagVerifier.discovering(as.idJagIssuers(), issuer, bound.algorithms(), bound.clockSkew(),
+        as.idJagMaxLifetime(), bound.tokenMaxLength(), new HttpFetcher(bound.httpTimeout(), bound.maxDocumentBytes()),
+        background, bound.jwksRefreshInterval(), bound.jwksMinRefetchInterval(), bound.httpTimeout(), clock);
+    verifier.prefetch();
+    return new JwtBearerGrant(verifier, new AssertionReplay(MAX_LIVE_ASSERTIONS, bound.clockSkew().toSeconds()), resources,
+        as.scopes());
   }
 
   private static HttpServer bind(AuthServerConfig as) throws StartException {

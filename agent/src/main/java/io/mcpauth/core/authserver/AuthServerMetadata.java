@@ -13,7 +13,8 @@ final class AuthServerMetadata {
 
   private final String document;
 
-  AuthServerMetadata(String issuer, List<String> scopes, boolean registration, boolean metadataDocuments) {
+  AuthServerMetadata(String issuer, List<String> scopes, boolean registration, boolean metadataDocuments,
+      boolean identityAssertions) {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("issuer", issuer);
     metadata.put("authorization_endpoint", issuer + "/authorize");
@@ -26,7 +27,13 @@ final class AuthServerMetadata {
     metadata.put("jwks_uri", issuer + "/jwks");
     metadata.put("response_types_supported", List.of("code"));
     metadata.put("response_modes_supported", List.of("query"));
-    metadata.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
+    List<String> grantTypes = new java.util.ArrayList<>(List.of("authorization_code", "refresh_token", "client_credentials"));
+    if (identityAssertions) {
+      // ID-JAG §7.2; the trusted IdPs themselves are never published (§8.4).
+      grantTypes.add(JwtBearerGrant.GRANT_TYPE);
+      metadata.put("authorization_grant_profiles_supported", List.of(JwtBearerGrant.PROFILE));
+    }
+    metadata.put("grant_types_supported", grantTypes);
     metadata.put("code_challenge_methods_supported", List.of("S256"));
     List<String> authMethods = List.of("none", "client_secret_basic", "client_secret_post");
     metadata.put("token_endpoint_auth_methods_supported", authMethods);

@@ -24,21 +24,28 @@ final class AuthorizationCodes {
     final AuthorizationRequest request;
     final String subject;
     final String credential;
+    /** The upstream provider's refresh token of a user who signed in there, or null. */
+    final String upstreamRefreshToken;
     final long expiresAt;
     final AtomicReference<String> grantId = new AtomicReference<>();
 
-    Code(AuthorizationRequest request, String subject, String credential, long expiresAt) {
+    Code(AuthorizationRequest request, String subject, String credential, String upstreamRefreshToken, long expiresAt) {
       this.request = request;
       this.subject = subject;
       this.credential = credential;
+      this.upstreamRefreshToken = upstreamRefreshToken;
       this.expiresAt = expiresAt;
+    }
+
+    boolean upstream() {
+      return UpstreamSignIn.CREDENTIAL.equals(credential);
     }
   }
 
   private final Map<String, Code> codes = new ConcurrentHashMap<>();
 
   /** @return the code, or null when too many are outstanding */
-  String issue(AuthorizationRequest request, String subject, String credential, long now) {
+  String issue(AuthorizationRequest request, String subject, String credential, String upstreamRefreshToken, long now) {
     if (codes.size() >= MAX_CODES) {
       codes.values().removeIf(c -> c.expiresAt < now);
       if (codes.size() >= MAX_CODES) {
@@ -46,7 +53,7 @@ final class AuthorizationCodes {
       }
     }
     String code = Secrets.random();
-    codes.put(key(code), new Code(request, subject, credential, now + LIFETIME_SECONDS));
+    codes.put(key(code), new Code(request, subject, credential, upstreamRefreshToken, now + LIFETIME_SECONDS));
     return code;
   }
 

@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.authserver.enterprise.UpstreamProvider;
 import io.mcpauth.core.authserver.users.UserStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -17,15 +18,21 @@ final class AuthorizationEndpoint {
   private final SessionCookie cookie;
   private final LoginStep login;
   private final ConsentStep consent;
+  private final UpstreamSignIn upstream;
+  private final AuthorizationResponses responses;
   private final Clock clock;
 
+  /** @param upstream the provider users sign in at, or null for the users file */
   AuthorizationEndpoint(String issuer, boolean https, Clients clients, UserStore users, ResourcePolicy resources,
-      List<String> scopesOnOffer, AuthorizationCodes codes, LoginThrottle throttle, Clock clock) {
+      List<String> scopesOnOffer, AuthorizationCodes codes, LoginThrottle throttle, UpstreamProvider upstream,
+      Clock clock) {
     AuthorizationResponses responses = new AuthorizationResponses(issuer);
     this.requests = new AuthorizationRequests(clients, resources, scopesOnOffer, responses);
     this.cookie = new SessionCookie(sessions, users, https);
     this.login = new LoginStep(sessions, cookie, users, throttle, responses, clock);
     this.consent = new ConsentStep(sessions, cookie, clients, codes, responses, clock);
+    this.upstream = upstream == null ? null : new UpstreamSignIn(upstream, sessions, cookie, responses, clock);
+    this.responses = responses;
     this.clock = clock;
   }
 
@@ -43,16 +50,33 @@ final class AuthorizationEndpoint {
       cookie.set(exchange, session);
     }
     BrowserSessions.Transaction transaction = sessions.start(request, session, address, now);
-    if (session.user() != null) {
+    if (upstream != null) {
+      // Every authorization goes to the provider, even in a signed-in browser: the grant needs the
+      // provider's word (and refresh token) of now, and the provider keeps its own single sign-on.
+      upstream.start(exchange, transaction, session, now);
+    } else if (session.user() != null) {
       consent.page(exchange, transaction, session);
     } else {
       login.page(exchange, 200, transaction, null);
     }
   }
 
-  /** POST /login. */
+  /** POST /login: users-file sign-in, closed when users sign in upstream. */
   void login(Exchange exchange) throws IOException {
+    if (upstream != null) {
+      responses.errorPage(exchange, 404, "Not found", "Users sign in at the identity provider.");
+      return;
+    }
     login.handle(exchange);
+  }
+
+  /** GET /upstream/callback. */
+  void upstreamCallback(Exchange exchange) throws IOException {
+    if (upstream == null) {
+      exchange.json(404, java.util.Map.of("error", "not_found"), "Cache-Control", "no-store");
+      return;
+    }
+    upstream.callback(exchange);
   }
 
   /** GET and POST /consent. */

@@ -35,6 +35,9 @@ final class BrowserSessions {
     final AuthorizationRequest request;
     volatile String sessionId;
     volatile String csrf;
+    /** After an upstream sign-in: the provider's refresh token (or null), for the grant, and the name to show. */
+    volatile String upstreamRefreshToken;
+    volatile String displayName;
 
     Transaction(String id, AuthorizationRequest request, String sessionId) {
       this.id = id;

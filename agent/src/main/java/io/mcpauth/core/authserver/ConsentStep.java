@@ -56,7 +56,7 @@ final class ConsentStep {
         return;
       }
       sessions.finish(transaction);
-      decide(exchange, transaction.request, session, form.single("decision"), now);
+      decide(exchange, transaction, session, form.single("decision"), now);
     } catch (Parameters.MalformedException | OAuthError e) {
       responses.errorPage(exchange, 400, "Invalid request", e.getMessage());
     }
@@ -74,20 +74,22 @@ final class ConsentStep {
       // AS-C9: the document's host is the one thing about its client the server has verified.
       name = (name == null ? "" : name + " ") + "(" + URI.create(client.clientId()).getHost() + ")";
     }
-    exchange.page(200, Pages.consent(responses.path("/consent"), transaction.id, transaction.csrf, session.user(), name,
+    String user = transaction.displayName != null ? transaction.displayName : session.user();
+    exchange.page(200, Pages.consent(responses.path("/consent"), transaction.id, transaction.csrf, user, name,
         client.clientId(), host == null ? request.redirectUri() : host, localhostOnly, request.scopes(),
         request.resource()));
   }
 
-  private void decide(Exchange exchange, AuthorizationRequest request, BrowserSessions.Session session, String decision,
-      long now) throws IOException {
+  private void decide(Exchange exchange, BrowserSessions.Transaction transaction, BrowserSessions.Session session,
+      String decision, long now) throws IOException {
+    AuthorizationRequest request = transaction.request;
     String user = session.user();
     if (!"approve".equals(decision)) {
       AgentLog.info("authorization server: {} denied client {}", LogText.printable(user), LogText.printable(request.client().clientId()));
       responses.redirectError(exchange, request.redirectUri(), request.state(), "access_denied", "The user denied the request");
       return;
     }
-    String code = codes.issue(request, user, session.credential(), now);
+    String code = codes.issue(request, user, session.credential(), transaction.upstreamRefreshToken, now);
     if (code == null) {
       responses.redirectError(exchange, request.redirectUri(), request.state(), "temporarily_unavailable", "Too many pending codes");
       return;

@@ -86,6 +86,10 @@ final class Routes {
       if (allow(exchange, method, "POST")) {
         authorization.login(exchange);
       }
+    } else if (path.equals(base + UpstreamSignIn.CALLBACK)) {
+      if (allow(exchange, method, "GET")) {
+        authorization.upstreamCallback(exchange);
+      }
     } else if (path.equals(base + "/consent")) {
       if (allow(exchange, method, "GET", "POST")) {
         authorization.consent(exchange);

@@ -29,7 +29,8 @@ final class SessionCookie {
    */
   BrowserSessions.Session session(Exchange exchange, long now) {
     BrowserSessions.Session session = sessions.session(exchange.cookie(name), now);
-    if (session == null || session.user() == null) {
+    if (session == null || session.user() == null || UpstreamSignIn.CREDENTIAL.equals(session.credential())) {
+      // Signed in upstream: the provider, not the users file, vouches for the user.
       return session;
     }
     try {

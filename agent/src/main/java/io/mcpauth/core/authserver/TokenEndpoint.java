@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * {@code /token}: the authorization-code grant with PKCE, refresh-token rotation with reuse
- * detection, and client credentials for service clients (made by the operator, never by open
- * registration). A refresh token is {@code <grant id>.<secret>}: the grant id finds the family even
+ * detection, client credentials for service clients (made by the operator, never by open
+ * registration), and identity assertions from enterprise IdPs ({@link JwtBearerGrant}). A refresh token is {@code <grant id>.<secret>}: the grant id finds the family even
  * when a rotated-out token is replayed, which then revokes the whole family (AS-SEC-34).
  */
 final class TokenEndpoint {
@@ -32,11 +32,13 @@ final class TokenEndpoint {
   private final long refreshIdleSeconds;
   private final long refreshLifetimeSeconds;
   private final RateLimiter failures;
+  private final JwtBearerGrant jwtBearer;
+  private final UpstreamRecheck upstream;
   private final Clock clock;
 
   TokenEndpoint(ClientAuthentication authentication, AuthorizationCodes codes, GrantStore grants, UserStore users,
       AccessTokens tokens, ResourcePolicy resources, List<String> scopesOnOffer, long refreshIdleSeconds,
-      long refreshLifetimeSeconds, RateLimiter failures, Clock clock) {
+      long refreshLifetimeSeconds, RateLimiter failures, JwtBearerGrant jwtBearer, UpstreamRecheck upstream, Clock clock) {
     this.authentication = authentication;
     this.codes = codes;
     this.grants = grants;
@@ -47,6 +49,8 @@ final class TokenEndpoint {
     this.refreshIdleSeconds = refreshIdleSeconds;
     this.refreshLifetimeSeconds = refreshLifetimeSeconds;
     this.failures = failures;
+    this.jwtBearer = jwtBearer;
+    this.upstream = upstream;
     this.clock = clock;
   }
 
@@ -72,6 +76,10 @@ final class TokenEndpoint {
         response = refreshToken(client, form, now);
       } else if (grantType.equals("client_credentials")) {
         response = clientCredentials(client, form, now);
+      } else if (grantType.equals(JwtBearerGrant.GRANT_TYPE) && jwtBearer != null) {
+        JwtBearerGrant.Redeemed redeemed = jwtBearer.redeem(client, form, now);
+        response = response(redeemed.subject(), client, redeemed.resource(), redeemed.scope(), null, null,
+            redeemed.issuer(), now);
       } else {
         throw new OAuthError(400, "unsupported_grant_type", "grant_type '" + LogText.printable(grantType)
             + "' is not supported");
@@ -120,15 +128,29 @@ final class TokenEndpoint {
             LogText.printable(client.clientId()));
         throw OAuthError.invalidGrant("the code was already used");
       }
-      requireStanding(code.subject, code.credential);
+      boolean upstreamUser = code.upstream();
+      if (upstreamUser && upstream == null) {
+        throw OAuthError.invalidGrant("the code is invalid or expired");
+      }
+      if (!upstreamUser) {
+        requireStanding(code.subject, code.credential);
+      }
       String grantId = Secrets.identifier();
-      String refreshSecret = client.allowsGrant("refresh_token") ? Secrets.random() : null;
+      // An upstream user's refresh is a question to the provider: without its refresh token to ask
+      // with, no refresh token of ours is issued, and the client signs in again when this one expires.
+      boolean refreshable = client.allowsGrant("refresh_token") && (!upstreamUser || code.upstreamRefreshToken != null);
+      if (upstreamUser && client.allowsGrant("refresh_token") && !refreshable) {
+        AgentLog.info("authorization server: no refresh token for client {}: the upstream provider returned none "
+            + "(ask it for offline access, see mcpauth.as.upstream.scopes)", LogText.printable(client.clientId()));
+      }
+      String refreshSecret = refreshable ? Secrets.random() : null;
       grants.create(grantId, client.clientId(), code.subject, request.scope(), request.resource(),
-          refreshSecret == null ? null : Secrets.sha256(refreshSecret), code.credential, now);
+          refreshSecret == null ? null : Secrets.sha256(refreshSecret), upstreamUser ? null : code.credential,
+          refreshable && upstreamUser ? upstream.seal(code.upstreamRefreshToken, grantId) : null, now);
       code.grantId.set(grantId);
       // Checked again now that the grant exists: a change of the users file from here on is seen
       // by the revocation watch, which then finds this grant (UserRevocations).
-      if (!stands(code.subject, code.credential)) {
+      if (!upstreamUser && !stands(code.subject, code.credential)) {
         grants.revokeGrant(grantId);
         throw userGone();
       }
@@ -155,8 +177,13 @@ final class TokenEndpoint {
     if (grant.credential() != null) {
       requireStanding(grant.subject(), grant.credential());
     }
-    String scope = narrowedScope(form.single("scope"), grant.scope());
     checkResource(form, grant.resource());
+    String current = grant.scope();
+    if (grant.upstreamToken() != null && grants.isCurrent(grant.id(), Secrets.sha256(value.substring(dot + 1)))) {
+      // Only the holder of the current token makes us ask the provider; replays and guesses go on to rotate's verdict.
+      current = upstream == null ? revokeUnchecked(grant) : upstream.recheck(grant);
+    }
+    String scope = narrowedScope(form.single("scope"), current);
     String nextSecret = Secrets.random();
     GrantStore.Rotation rotation = grants.rotate(grant.id(), Secrets.sha256(value.substring(dot + 1)),
         Secrets.sha256(nextSecret), now);
@@ -172,6 +199,12 @@ final class TokenEndpoint {
       throw OAuthError.invalidGrant("the refresh token is invalid");
     }
     return response(grant.subject(), client, grant.resource(), scope, grant.id(), grant.id() + "." + nextSecret, now);
+  }
+
+  /** An upstream user's grant while upstream sign-in is switched off: nothing can vouch for the user any more. */
+  private String revokeUnchecked(GrantStore.Grant grant) throws OAuthError, IOException {
+    grants.revokeGrant(grant.id());
+    throw userGone();
   }
 
   /**
@@ -205,7 +238,13 @@ final class TokenEndpoint {
 
   private Map<String, Object> response(String subject, Client client, String resource, String scope, String grantId,
       String refreshToken, long now) throws IOException {
-    AccessTokens.Minted minted = tokens.mint(subject, client.clientId(), resource, scope, grantId, client.credentialId(), now);
+    return response(subject, client, resource, scope, grantId, refreshToken, null, now);
+  }
+
+  private Map<String, Object> response(String subject, Client client, String resource, String scope, String grantId,
+      String refreshToken, String assertionIssuer, long now) throws IOException {
+    AccessTokens.Minted minted = tokens.mint(subject, client.clientId(), resource, scope, grantId, client.credentialId(),
+        assertionIssuer, now);
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("access_token", minted.token());
     response.put("token_type", "Bearer");

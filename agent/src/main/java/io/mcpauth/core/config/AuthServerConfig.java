@@ -9,6 +9,8 @@ import java.util.List;
 /**
  * Settings of the embedded authorization server, present when no external {@code mcpauth.issuer}
  * is configured. {@code issuer} is null until the port is bound when it is left to its default.
+ * {@code upstream} is null when users sign in with the users file; {@code idJagIssuers} is empty
+ * when the jwt-bearer (ID-JAG) grant is off.
  */
 public record AuthServerConfig(
     int port,
@@ -38,7 +40,10 @@ public record AuthServerConfig(
     Duration metadataDocumentCacheMax,
     int loginFailuresPerAccount,
     int loginFailuresPerAddress,
-    int tokenFailuresPerAddress) {
+    int tokenFailuresPerAddress,
+    UpstreamConfig upstream,
+    List<URI> idJagIssuers,
+    Duration idJagMaxLifetime) {
 
   public boolean tls() {
     return tlsKeystore != null;
@@ -55,7 +60,7 @@ public record AuthServerConfig(
         signingKeyMaxAge, dynamicRegistration, registrationsPerMinute, maxClients, unusedClientExpiry,
         metadataDocuments, metadataDocumentHosts, metadataDocumentPrivateAddresses, metadataDocumentMaxBytes,
         metadataDocumentTimeout, metadataDocumentCacheMin, metadataDocumentCacheMax, loginFailuresPerAccount,
-        loginFailuresPerAddress, tokenFailuresPerAddress);
+        loginFailuresPerAddress, tokenFailuresPerAddress, upstream, idJagIssuers, idJagMaxLifetime);
   }
 
   @Override

@@ -45,6 +45,7 @@ final class AuthServerSettings {
     if (cacheMin.compareTo(cacheMax) > 0) {
       parser.errors.add(ConfigKey.AS_CIMD_CACHE_MIN.key() + " must not be longer than " + ConfigKey.AS_CIMD_CACHE_MAX.key());
     }
+    UpstreamSettings upstream = new UpstreamSettings(parser);
     return new AuthServerConfig(
         port,
         bind,
@@ -73,7 +74,10 @@ final class AuthServerSettings {
         cacheMax,
         parser.integer(ConfigKey.AS_LOGIN_FAILURES_PER_ACCOUNT, 1, 1_000_000),
         parser.integer(ConfigKey.AS_LOGIN_FAILURES_PER_ADDRESS, 1, 1_000_000),
-        parser.integer(ConfigKey.AS_TOKEN_FAILURES_PER_ADDRESS, 1, 1_000_000));
+        parser.integer(ConfigKey.AS_TOKEN_FAILURES_PER_ADDRESS, 1, 1_000_000),
+        upstream.upstream(scopes),
+        upstream.idJagIssuers(),
+        parser.duration(ConfigKey.AS_ID_JAG_MAX_LIFETIME, Duration.ofSeconds(10), Duration.ofHours(1)));
   }
 
   private InetAddress bindAddress() {

@@ -167,13 +167,55 @@ public enum ConfigKey {
           + "An IPv6 /64 counts as one address."),
   AS_TOKEN_FAILURES_PER_ADDRESS("mcpauth.as.token.failures-per-address", "60",
       "Failed token requests (bad code, refresh token or client secret) per client address per minute before 429."),
+  AS_UPSTREAM_ISSUER("mcpauth.as.upstream.issuer", null,
+      "Embedded authorization server: sign users in at this OpenID Connect provider instead of the users file "
+          + "(see docs/enterprise-sign-in.md). Its discovery document's `issuer` must equal this value exactly. "
+          + "Our callback is `ISSUER/upstream/callback`, to be registered there as the redirect URI."),
+  AS_UPSTREAM_CLIENT_ID("mcpauth.as.upstream.client-id", null,
+      "Our one client id at the upstream provider (required with `mcpauth.as.upstream.issuer`). "
+          + "ID tokens must name it in `aud` (and in `azp` when they carry one)."),
+  AS_UPSTREAM_CLIENT_SECRET("mcpauth.as.upstream.client-secret", null,
+      "Its client secret, sent with HTTP Basic; leave it and the secret file out for a public client (PKCE only)."),
+  AS_UPSTREAM_CLIENT_SECRET_FILE("mcpauth.as.upstream.client-secret-file", null,
+      "A file holding that client secret, read once at start (surrounding whitespace is ignored)."),
+  AS_UPSTREAM_SCOPES("mcpauth.as.upstream.scopes", "openid email profile",
+      "Scopes asked of the upstream provider; must hold `openid`. Add the provider's offline-access scope "
+          + "(`offline_access` for most) so that our refresh tokens can be issued: without an upstream refresh token, "
+          + "none of ours is."),
+  AS_UPSTREAM_AUTHORIZATION_PARAMETERS("mcpauth.as.upstream.authorization-parameters", "",
+      "Extra query parameters for the upstream authorization request, form-encoded, e.g. "
+          + "`access_type=offline&prompt=consent` for Google. Parameters the flow sets itself cannot be overridden."),
+  AS_UPSTREAM_SUBJECT_CLAIM("mcpauth.as.upstream.subject-claim", "sub",
+      "ID-token claim that names the user; our tokens' `sub` is `upstream:` followed by its value "
+          + "(e.g. `oid` for Entra ID, whose `sub` differs per application)."),
+  AS_UPSTREAM_GROUPS_CLAIM("mcpauth.as.upstream.groups-claim", "groups",
+      "ID-token claim (a string or an array of strings) read as the user's groups or roles for "
+          + "`mcpauth.as.upstream.scopes-from.GROUP`."),
+  AS_UPSTREAM_EMAIL_DOMAINS("mcpauth.as.upstream.email-domains", "",
+      "Comma list of email domains: when set, only users whose ID token has `email_verified` true and an `email` "
+          + "in one of them may sign in."),
+  AS_UPSTREAM_REQUIRE("mcpauth.as.upstream.require.CLAIM", null,
+      "Comma list of values: only users whose ID-token claim CLAIM equals one of them (or, for an array claim, "
+          + "holds one of them) may sign in, e.g. `mcpauth.as.upstream.require.email_verified=true`, "
+          + "`mcpauth.as.upstream.require.groups=mcp-users`. Booleans and numbers compare as their JSON text."),
+  AS_UPSTREAM_SCOPES_FROM("mcpauth.as.upstream.scopes-from.GROUP", null,
+      "Scopes that members of the upstream group GROUP may be granted, e.g. "
+          + "`mcpauth.as.upstream.scopes-from.mcp-admins=mcp:admin`. A scope named in any of these rules is granted "
+          + "only to members of a group that maps to it; other scopes on offer are open to every user who may sign in. "
+          + "Re-read from the new ID token at each refresh."),
+  AS_ID_JAG_ISSUERS("mcpauth.as.id-jag.issuers", "",
+      "Comma list of enterprise IdP issuers whose Identity Assertion JWT Authorization Grants (ID-JAG) `/token` "
+          + "redeems with the `urn:ietf:params:oauth:grant-type:jwt-bearer` grant; their keys come from their "
+          + "metadata. Empty: the grant is off."),
+  AS_ID_JAG_MAX_LIFETIME("mcpauth.as.id-jag.max-lifetime", "5m",
+      "An ID-JAG whose `exp` lies further than this after its `iat` is refused (at most 1h)."),
   LOG_LEVEL("mcpauth.log.level", "INFO", "The agent's own log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF)."),
   LOG_FILE("mcpauth.log.file", null, "Write the agent's log to this file instead of standard error.");
 
   /** The placeholder that marks a per-issuer key. */
   private static final String NAME = ".NAME.";
   /** The placeholders that end a scope-rule key: any name may stand there. */
-  private static final java.util.List<String> RULE_NAMES = java.util.List.of(".TOOL", ".PROMPT", ".URI", ".METHOD", ".SCOPE");
+  private static final java.util.List<String> RULE_NAMES = java.util.List.of(".TOOL", ".PROMPT", ".URI", ".METHOD", ".SCOPE", ".CLAIM", ".GROUP");
 
   private final String key;
   private final String defaultValue;

@@ -27,9 +27,6 @@ final class IssuerSettings {
 
   // Lower-case letters and digits only: the environment variable MCPAUTH_ISSUER_<NAME>_URL maps back to one key.
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
-  // RFC 6749 Appendix A.1/A.2: client-id and client-secret are *VSCHAR.
-  private static final Pattern VSCHAR = Pattern.compile("[\\x20-\\x7E]+");
-  private static final int MAX_SECRET_FILE_BYTES = 4096;
 
   /** One property as the user wrote it: its full name (for errors) and its raw value. */
   private record Setting(String property, String value) {
@@ -148,7 +145,7 @@ final class IssuerSettings {
     String id = ConfigParser.blankToNull(clientId.value());
     if (id == null) {
       parser.errors.add(clientId.property() + " is required with " + uri.property());
-    } else if (!VSCHAR.matcher(id).matches()) {
+    } else if (!ClientSecretFile.printable(id)) {
       parser.errors.add(clientId.property() + " must be printable ASCII (RFC 6749 Appendix A.1)");
       id = null;
     }
@@ -163,47 +160,13 @@ final class IssuerSettings {
           : " or " + secretFile.property() + " is required with " + uri.property()));
       return null;
     }
-    String value = secret.present() ? Ascii.trim(secret.value()) : read(secretFile);
-    if (value != null && !VSCHAR.matcher(value).matches()) {
+    String value = secret.present() ? Ascii.trim(secret.value()) : ClientSecretFile.read(parser, secretFile.property(), secretFile.value());
+    if (value != null && !ClientSecretFile.printable(value)) {
       parser.errors.add((secret.present() ? secret : secretFile).property()
           + ": the client secret must be printable ASCII (RFC 6749 Appendix A.2)");
       return null;
     }
     return value;
-  }
-
-  /** The secret in a file, surrounding whitespace (a final newline) removed; errors name the file, never its content. */
-  private String read(Setting secretFile) {
-    Path path;
-    try {
-      path = ConfigParser.path(secretFile.value());
-    } catch (java.nio.file.InvalidPathException e) {
-      parser.errors.add(secretFile.property() + " is not a valid path: '" + LogText.printable(secretFile.value()) + "'");
-      return null;
-    }
-    try {
-      if (!Files.isRegularFile(path) || Files.size(path) > MAX_SECRET_FILE_BYTES) {
-        parser.errors.add(secretFile.property() + " is not a readable file of at most " + MAX_SECRET_FILE_BYTES
-            + " bytes: " + path);
-        return null;
-      }
-      String secret = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path)))
-          .toString()
-          .transform(Ascii::trim);
-      if (secret.isEmpty()) {
-        parser.errors.add(secretFile.property() + " names an empty file: " + path);
-        return null;
-      }
-      return secret;
-    } catch (CharacterCodingException e) {
-      parser.errors.add(secretFile.property() + ": the client secret must be printable ASCII (RFC 6749 Appendix A.2)");
-      return null;
-    } catch (IOException | SecurityException e) {
-      parser.errors.add(secretFile.property() + " cannot be read: " + path + " (" + e.getClass().getSimpleName() + ")");
-      return null;
-    }
   }
 
   private Setting setting(ConfigKey key) {

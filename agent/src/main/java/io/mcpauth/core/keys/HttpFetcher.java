@@ -17,6 +17,20 @@ import java.time.Duration;
  */
 public final class HttpFetcher {
 
+  /** A response other than 200: the status says whether the request or the server is at fault. */
+  public static final class StatusException extends IOException {
+    private final int status;
+
+    StatusException(int status, URI uri) {
+      super("HTTP " + status + " from " + uri);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
   /** The host application's default Authenticator must never be asked for credentials for our requests. */
   private static final Authenticator NO_AUTHENTICATOR = new Authenticator() {};
 
@@ -40,7 +54,8 @@ public final class HttpFetcher {
 
   /**
    * POSTs an {@code application/x-www-form-urlencoded} body with an {@code Authorization} header
-   * (RFC 7662 §2.1) and returns the body of the 200 answer, under the same bounds as {@link #get}.
+   * (RFC 7662 §2.1; none when null: a public client) and returns the body of the 200 answer, under
+   * the same bounds as {@link #get}.
    */
   public String postForm(URI uri, String form, String authorization) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -48,7 +63,9 @@ public final class HttpFetcher {
     HttpURLConnection connection = open(uri);
     try {
       connection.setRequestMethod("POST");
-      connection.setRequestProperty("Authorization", authorization);
+      if (authorization != null) {
+        connection.setRequestProperty("Authorization", authorization);
+      }
       connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(bytes.length);
@@ -75,7 +92,7 @@ public final class HttpFetcher {
   private String body(HttpURLConnection connection, long deadline, URI uri) throws IOException {
     int status = connection.getResponseCode();
     if (status != 200) {
-      throw new IOException("HTTP " + status + " from " + uri);
+      throw new StatusException(status, uri);
     }
     long declared = connection.getContentLengthLong();
     if (declared > maxBytes) {

@@ -45,12 +45,25 @@ public final class TokenVerifier implements AccessTokenVerifier {
 
   /** A verifier for one of several trusted issuers: {@code issuer}'s tokens, checked with its own {@code keys} only. */
   public TokenVerifier(AgentConfig config, String issuer, Set<String> audiences, KeySource keys, Clock clock) {
+    this(issuer, audiences, config.algorithms(), config.tokenTypes(),
+        TimeClaims.ofJwt(config.clockSkew(), config.tokenMaxLifetime()), config.tokenMaxLength(), keys, clock);
+  }
+
+  /**
+   * A verifier for JWTs that are not access tokens, each kind with its own {@code typ} values
+   * (ID tokens, identity assertions): one kind can then never pass for another (RFC 8725 §3.11).
+   *
+   * @param tokenTypes accepted {@code typ} values, lower case without {@code application/};
+   *     {@code none} admits a JWT without {@code typ}
+   */
+  public TokenVerifier(String issuer, Set<String> audiences, Set<String> algorithms, Set<String> tokenTypes,
+      TimeClaims timeClaims, int maxLength, KeySource keys, Clock clock) {
     this.issuer = issuer;
     this.audiences = audiences;
-    this.algorithms = config.algorithms();
-    this.tokenTypes = config.tokenTypes();
-    this.timeClaims = TimeClaims.ofJwt(config.clockSkew(), config.tokenMaxLifetime());
-    this.maxLength = config.tokenMaxLength();
+    this.algorithms = algorithms;
+    this.tokenTypes = tokenTypes;
+    this.timeClaims = timeClaims;
+    this.maxLength = maxLength;
     this.keys = keys;
     this.clock = clock;
   }

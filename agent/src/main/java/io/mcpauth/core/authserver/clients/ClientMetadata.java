@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param redirectUris registered redirect URIs, compared with {@link RedirectUris#matches}
  * @param clientName unverified text chosen by the client (AS-D4): HTML-escape it wherever it is shown; may be null
- * @param grantTypes a subset of authorization_code, refresh_token, client_credentials
+ * @param grantTypes a subset of authorization_code, refresh_token, client_credentials and the jwt-bearer grant
  * @param responseTypes {@code ["code"]} or empty (client_credentials only)
  * @param tokenEndpointAuthMethod none, client_secret_basic or client_secret_post
  * @param scope space-separated scopes the client may request, or null for any scope on offer

@@ -17,7 +17,9 @@ import java.util.Set;
  */
 public final class RegistrationRequest {
 
-  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
+  /** RFC 7523 with an identity assertion (ID-JAG): the enterprise-managed authorization grant. */
+  public static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", JWT_BEARER);
   private static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
 
   private RegistrationRequest() {}
@@ -40,6 +42,10 @@ public final class RegistrationRequest {
     }
     String authMethod = authMethod(reader);
     List<String> grantTypes = grantTypes(reader);
+    if (grantTypes.contains(JWT_BEARER) && authMethod.equals("none")) {
+      throw reader.refuse(JWT_BEARER + " needs a confidential client (token_endpoint_auth_method client_secret_basic "
+          + "or client_secret_post): an identity assertion is redeemed only by the client it names, proven");
+    }
     List<String> responseTypes = responseTypes(reader, grantTypes);
     List<String> redirectUris = reader.redirectUris();
     if (grantTypes.contains("authorization_code") && redirectUris.isEmpty()) {
@@ -89,7 +95,7 @@ public final class RegistrationRequest {
           + "'java -jar mcpauth-agent.jar client add'");
     }
     if (!GRANT_TYPES.containsAll(grantTypes)) {
-      throw reader.refuse("grant_types may hold only authorization_code and refresh_token");
+      throw reader.refuse("grant_types may hold only authorization_code, refresh_token and " + JWT_BEARER);
     }
     if (grantTypes.contains("refresh_token") && !grantTypes.contains("authorization_code")) {
       throw reader.refuse("grant_types has refresh_token without authorization_code");

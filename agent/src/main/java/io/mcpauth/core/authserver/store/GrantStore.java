@@ -27,9 +27,12 @@ public final class GrantStore {
    * fingerprint of the user's password hash when the user approved: the grant stands only while
    * {@code subject} holds that credential (see {@link #revokeStale}); null for a grant no user
    * approved; {@link #UNKNOWN_CREDENTIAL} for one stored before credentials were recorded.
+   * {@code upstreamToken} is the upstream provider's refresh token of a user who signed in there,
+   * sealed ({@link SealingKey}) for this grant; null for a local user, and once revoked.
    */
   public record Grant(String id, String clientId, String subject, String scope, String resource, long createdAt,
-      byte[] refreshHash, long refreshIssuedAt, boolean revoked, List<byte[]> rotatedHashes, String credential) {
+      byte[] refreshHash, long refreshIssuedAt, boolean revoked, List<byte[]> rotatedHashes, String credential,
+      String upstreamToken) {
 
     Grant withRefresh(byte[] hash, long now) {
       List<byte[]> rotated = new ArrayList<>(rotatedHashes);
@@ -38,17 +41,23 @@ public final class GrantStore {
         rotated.remove(0);
       }
       return new Grant(id, clientId, subject, scope, resource, createdAt, hash, now, revoked, List.copyOf(rotated),
-          credential);
+          credential, upstreamToken);
     }
 
     Grant asRevoked() {
+      // A revoked grant keeps no upstream token: nothing can use it any more.
       return new Grant(id, clientId, subject, scope, resource, createdAt, null, refreshIssuedAt, true, rotatedHashes,
-          credential);
+          credential, null);
     }
 
     Grant boundTo(String userCredential) {
       return new Grant(id, clientId, subject, scope, resource, createdAt, refreshHash, refreshIssuedAt, revoked,
-          rotatedHashes, userCredential);
+          rotatedHashes, userCredential, upstreamToken);
+    }
+
+    Grant withUpstreamToken(String sealed) {
+      return new Grant(id, clientId, subject, scope, resource, createdAt, refreshHash, refreshIssuedAt, revoked,
+          rotatedHashes, credential, sealed);
     }
 
     /** When the current refresh token stops being accepted: idle or absolute expiry, whichever comes first. */
@@ -106,7 +115,14 @@ public final class GrantStore {
   /** @param credential the credential the approving user holds ({@link Grant}); null when no user approved */
   public synchronized Grant create(String id, String clientId, String subject, String scope, String resource,
       byte[] refreshHash, String credential, long now) throws IOException {
-    Grant grant = new Grant(id, clientId, subject, scope, resource, now, refreshHash, now, false, List.of(), credential);
+    return create(id, clientId, subject, scope, resource, refreshHash, credential, null, now);
+  }
+
+  /** @param upstreamToken the upstream provider's refresh token, sealed for {@code id}; null for a local user */
+  public synchronized Grant create(String id, String clientId, String subject, String scope, String resource,
+      byte[] refreshHash, String credential, String upstreamToken, long now) throws IOException {
+    Grant grant = new Grant(id, clientId, subject, scope, resource, now, refreshHash, now, false, List.of(), credential,
+        upstreamToken);
     grants.put(id, grant);
     save();
     return grant;
@@ -134,6 +150,22 @@ public final class GrantStore {
     grants.put(id, grant.withRefresh(nextHash, now));
     save();
     return Rotation.ROTATED;
+  }
+
+  /** Replaces a live grant's sealed upstream refresh token (the provider rotated it). */
+  public synchronized void replaceUpstreamToken(String id, String sealed) throws IOException {
+    Grant grant = grants.get(id);
+    if (grant != null && !grant.revoked()) {
+      grants.put(id, grant.withUpstreamToken(sealed));
+      save();
+    }
+  }
+
+  /** True when {@code presentedHash} is the live grant's current refresh token: checked before work a refresh costs elsewhere. */
+  public synchronized boolean isCurrent(String id, byte[] presentedHash) {
+    Grant grant = grants.get(id);
+    return grant != null && !grant.revoked() && grant.refreshHash() != null
+        && MessageDigest.isEqual(grant.refreshHash(), presentedHash);
   }
 
   /** Revokes a grant: its refresh token and every access token issued under it. */
@@ -231,6 +263,9 @@ public final class GrantStore {
       if (!UNKNOWN_CREDENTIAL.equals(grant.credential())) {
         entry.put("user_credential", grant.credential());
       }
+      if (grant.upstreamToken() != null) {
+        entry.put("upstream_refresh", grant.upstreamToken());
+      }
       storedGrants.put(grant.id(), entry);
     }
     Map<String, Object> document = new LinkedHashMap<>();
@@ -250,7 +285,8 @@ public final class GrantStore {
           (Boolean) entry.get("revoked"),
           entry.get("rotated_hashes") == null ? List.of()
               : ((List<?>) entry.get("rotated_hashes")).stream().map(h -> java.util.HexFormat.of().parseHex((String) h)).toList(),
-          entry.containsKey("user_credential") ? (String) entry.get("user_credential") : UNKNOWN_CREDENTIAL);
+          entry.containsKey("user_credential") ? (String) entry.get("user_credential") : UNKNOWN_CREDENTIAL,
+          (String) entry.get("upstream_refresh"));
       grants.put(grant.id(), grant);
       if (grant.revoked()) {
         revokedGrants.put(grant.id(), Boolean.TRUE);

@@ -139,9 +139,19 @@ class RegistrationRequestTest {
 
   @DisplayName("AS-SEC-41: implicit, password and unknown grants are invalid_client_metadata")
   @ParameterizedTest(name = "grant_types {0}")
-  @ValueSource(strings = {"implicit", "password", "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:jwt-bearer", ""})
+  @ValueSource(strings = {"implicit", "password", "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:saml2-bearer", ""})
   void unsupportedGrants(String grant) {
     refused("invalid_client_metadata", "grant_types", List.of("authorization_code", grant));
+  }
+
+  @DisplayName("the jwt-bearer grant (ID-JAG) is for confidential clients only, and needs no redirect URI alone")
+  @Test
+  void jwtBearer() throws Exception {
+    String grant = RegistrationRequest.JWT_BEARER;
+    assertEquals(List.of("authorization_code", grant), valid("grant_types", List.of("authorization_code", grant)).grantTypes());
+    Map<String, Object> alone = new HashMap<>(Map.of("grant_types", List.of(grant)));
+    assertEquals(List.of(), RegistrationRequest.validate(alone, OFFERED).responseTypes());
+    refused("invalid_client_metadata", "grant_types", List.of("authorization_code", grant), "token_endpoint_auth_method", "none");
   }
 
   @DisplayName("AS-SEC-41: unsupported token_endpoint_auth_method is invalid_client_metadata")
