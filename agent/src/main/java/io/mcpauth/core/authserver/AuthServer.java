@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.audit.AuditEvents;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -73,6 +74,11 @@ public final class AuthServer {
 
   /** @param log where start-up notes are logged from: initialising logging must stay off the start-up path */
   public static AuthServer start(AgentConfig config, Clock clock, Executor log) throws StartException {
+    return start(config, clock, log, AuditEvents.NONE);
+  }
+
+  /** @param audit where registrations, sign-ins, consents and token requests are published */
+  public static AuthServer start(AgentConfig config, Clock clock, Executor log, AuditEvents audit) throws StartException {
     AuthServerConfig settings = config.authServer();
     HttpServer server = bind(settings);
     try {
@@ -94,7 +100,7 @@ public final class AuthServer {
       KeySource keySource = new EmbeddedKeySource(keys, clock);
       AuthServer authServer = new AuthServer(issuer, bound, grants, serviceClients, keySource, server, userRevocations);
       Routes routes = routes(bound, as, issuer.toString(), keys, clientStore, serviceClients, grants, users, keySource,
-          authServer.revocations(), clock);
+          authServer.revocations(), clock, audit);
       server.createContext("/", routes::dispatch);
       server.setExecutor(executor());
       startDaemon(server);
@@ -168,7 +174,7 @@ public final class AuthServer {
 
   private static Routes routes(AgentConfig bound, AuthServerConfig as, String issuer, SigningKeys keys,
       ClientStore clientStore, ServiceClients serviceClients, GrantStore grants, UserStore users, KeySource keySource,
-      VerifiedTokenCache.Revocations revocations, Clock clock) {
+      VerifiedTokenCache.Revocations revocations, Clock clock, AuditEvents audit) {
     ClientMetadataDocuments documents = as.metadataDocuments()
         ? new ClientMetadataDocuments(as.metadataDocumentTimeout(), as.metadataDocumentMaxBytes(),
             as.metadataDocumentPrivateAddresses(), TrustedHosts.parse(String.join(",", as.metadataDocumentHosts())),
@@ -197,7 +203,7 @@ public final class AuthServer {
     return new Routes(issuer, new AuthServerMetadata(issuer, as.scopes(), registration != null, documents != null),
         keys, authorization, token, registration,
         new RevocationEndpoint(authentication, lookup, grants),
-        new IntrospectionEndpoint(authentication, lookup, issuer), clock);
+        new IntrospectionEndpoint(authentication, lookup, issuer), clock, audit);
   }
 
   private static HttpServer bind(AuthServerConfig as) throws StartException {

@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.core.audit.AuditEvent;
+import io.mcpauth.core.audit.AuditEvents;
+import io.mcpauth.core.audit.AuditSink;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.ConfigParser;
 import io.mcpauth.core.config.ConfigSources;
 import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.logging.CapturedLog;
 import io.mcpauth.core.token.AccessTokenVerifier;
+import io.mcpauth.core.token.KeySet;
 import io.mcpauth.core.token.TestTokens;
 import io.mcpauth.core.token.TestTokens.CountingKeySource;
 import io.mcpauth.core.token.TestTokens.Signer;
@@ -81,6 +85,12 @@ class AdmissionTest {
           "{\"iss\":\"" + TestTokens.ISSUER + "\"}")));
       case TYP_NOT_ACCEPTED -> deny(decide(mintHeader("typ", "JWT")));
       case KEY_UNKNOWN -> deny(decide(mintHeader("kid", "unknown")));
+      case KEY_RETIRED -> {
+        KeySet before = TestTokens.keySet(TestTokens.jwks(SIGNER.publicJwk("kid", "retired-1")));
+        KeySet now = TestTokens.keySet(TestTokens.jwks(SIGNER.publicJwk())).after(before);
+        yield deny(admission(config, new TokenVerifier(config, new CountingKeySource(now), TestTokens.CLOCK))
+            .decide(Request.post().bearer(mintHeader("kid", "retired-1"))));
+      }
       case SIGNATURE_INVALID -> deny(decide(TestTokens.attackerRsa().mint()));
       case ISSUER_UNTRUSTED -> deny(decide(mint("iss", "https://other.example.com")));
       case AUDIENCE_MISMATCH -> deny(decide(mint("aud", "https://other.example.com/mcp")));
@@ -100,7 +110,7 @@ class AdmissionTest {
           .decide(Request.post().bearer(VALID)));
       case BODY_TOO_LARGE -> {
         Admission messages = admission(TestTokens.config("mcpauth.scopes.tool.delete", "admin"));
-        yield messages.refuseDeclaredLength(Request.post(), messages.maxBodyBytes() + 1L);
+        yield messages.refuseDeclaredLength(Request.post(), null, messages.maxBodyBytes() + 1L);
       }
       case BODY_MEDIA_TYPE_REFUSED -> judge("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", "text/plain");
       case BODY_MALFORMED -> judge("{\"jsonrpc\":", "application/json");
@@ -134,6 +144,22 @@ class AdmissionTest {
         yield refusing.refuseBeforeService(Request.post(), "com.acme.Transport", null, null);
       }
       case INTERNAL_ERROR -> Admission.internalError(new IllegalStateException("broken"));
+      case AUDIT_UNAVAILABLE -> deny(new Admission(config, new VerifiedTokenCache(100, TestTokens.CLOCK,
+          VerifiedTokenCache.Revocations.NONE).inFrontOf(new TokenVerifier(config, keys, TestTokens.CLOCK)),
+          new AuditEvents(java.util.List.of(new AuditSink() {
+            @Override
+            public void accept(AuditEvent event) {}
+
+            @Override
+            public boolean wantsAdmissions() {
+              return true;
+            }
+
+            @Override
+            public boolean unavailable() {
+              return true;
+            }
+          }))).decide(Request.post().bearer(VALID)));
     };
   }
 
@@ -172,6 +198,7 @@ class AdmissionTest {
     statuses.put(ReasonCode.METHOD_NOT_ALLOWED, 405);
     statuses.put(ReasonCode.TRANSPORT_UNRECOGNISED, 503);
     statuses.put(ReasonCode.INTERNAL_ERROR, 503);
+    statuses.put(ReasonCode.AUDIT_UNAVAILABLE, 503);
     return statuses;
   }
 
