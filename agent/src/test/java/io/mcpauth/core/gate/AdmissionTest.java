@@ -52,9 +52,12 @@ class AdmissionTest {
     return admission(config, new TokenVerifier(config, keys, TestTokens.CLOCK));
   }
 
-  private static Admission admission(AgentConfig config, AccessTokenVerifier verifier) {
+  /** Every event the admissions of a test publish (the trail off: denials only). */
+  private final java.util.List<AuditEvent> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private Admission admission(AgentConfig config, AccessTokenVerifier verifier) {
     return new Admission(config, new VerifiedTokenCache(100, TestTokens.CLOCK, VerifiedTokenCache.Revocations.NONE)
-        .inFrontOf(verifier));
+        .inFrontOf(verifier), new AuditEvents(java.util.List.of(published::add)));
   }
 
   private Decision decide(String token) {
@@ -103,7 +106,8 @@ class AdmissionTest {
         throw new TokenRejectedException(code, "from the introspection check");
       }).decide(Request.post().bearer("opaque")));
       case TOKEN_REVOKED -> deny(new Admission(config, new VerifiedTokenCache(100, TestTokens.CLOCK, token -> true)
-          .inFrontOf(new TokenVerifier(config, keys, TestTokens.CLOCK))).decide(Request.post().bearer(VALID)));
+          .inFrontOf(new TokenVerifier(config, keys, TestTokens.CLOCK)), new AuditEvents(java.util.List.of(published::add)))
+          .decide(Request.post().bearer(VALID)));
       case KEYS_UNAVAILABLE -> deny(admission(config, new TokenVerifier(config, new CountingKeySource(null),
           TestTokens.CLOCK)).decide(Request.post().bearer(VALID)));
       case INSUFFICIENT_SCOPE -> deny(admission(TestTokens.config("mcpauth.scopes.required", "admin"))
@@ -143,12 +147,14 @@ class AdmissionTest {
         refusing.refuseTransport("com.acme.Transport");
         yield refusing.refuseBeforeService(Request.post(), "com.acme.Transport", null, null);
       }
-      case INTERNAL_ERROR -> Admission.internalError(new IllegalStateException("broken"));
+      case INTERNAL_ERROR -> admission(config).refuseAfterError(new IllegalStateException("broken"));
       case AUDIT_UNAVAILABLE -> deny(new Admission(config, new VerifiedTokenCache(100, TestTokens.CLOCK,
           VerifiedTokenCache.Revocations.NONE).inFrontOf(new TokenVerifier(config, keys, TestTokens.CLOCK)),
           new AuditEvents(java.util.List.of(new AuditSink() {
             @Override
-            public void accept(AuditEvent event) {}
+            public void accept(AuditEvent event) {
+              published.add(event);
+            }
 
             @Override
             public boolean wantsAdmissions() {
@@ -216,6 +222,10 @@ class AdmissionTest {
     }
     assertEquals(code, denial.reason());
     assertEquals(STATUS.get(code), denial.status(), code.code());
+    java.util.List<AuditEvent> events = published.stream().filter(event -> !event.success()).toList();
+    assertEquals(1, events.size(), "one audit event per denial: " + code);
+    assertEquals(code.code(), events.get(0).reason());
+    assertEquals(denial.status(), events.get(0).status());
     String challenge = denial.challenge();
     switch (denial.status()) {
       case 401 -> assertTrue(challenge.startsWith("Bearer ") && challenge.contains("resource_metadata="), challenge);
