@@ -32,7 +32,7 @@ for arg in "$@"; do
     --jetty-header-cache=*) ARGS+=(--jetty-header-cache "${arg#*=}") ;;
     --baseline=*) BASELINE_REV="${arg#*=}" ;;
     --baseline-jar=*) ARGS+=(--baseline-jar "${arg#*=}") ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -1,8 +1,7 @@
 package io.mcpauth.core.audit;
 
 import io.mcpauth.core.json.JsonWriter;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import io.mcpauth.core.logging.AgentLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,14 +13,11 @@ import java.util.Map;
  */
 final class AuditJson {
 
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   private AuditJson() {}
 
   static String line(AuditEvent event) {
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("@timestamp", TIMESTAMP.format(java.time.Instant.ofEpochMilli(event.epochMillis())));
+    fields.put("@timestamp", AgentLog.timestamp(event.epochMillis()));
     fields.put("event.action", event.action().action());
     fields.put("event.outcome", event.success() ? "success" : "failure");
     put(fields, "event.reason", event.reason());

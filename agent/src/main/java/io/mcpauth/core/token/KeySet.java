@@ -36,7 +36,7 @@ public final class KeySet {
   }
 
   /** Whether {@code kid} named a key of an earlier set that this one no longer has. */
-  boolean retired(String kid) {
+  public boolean retired(String kid) {
     return retired.contains(kid);
   }
 
