@@ -45,10 +45,12 @@ public final class AuditEvent {
     return this;
   }
 
+  /** @param urlPath the path without its query; {@code ;name=value} parameters are cut off here (a {@code ;jsessionid=}) */
   public AuditEvent request(String sourceIp, String httpMethod, String urlPath) {
     this.sourceIp = sourceIp;
     this.httpMethod = httpMethod;
-    this.urlPath = urlPath;
+    int semicolon = urlPath == null ? -1 : urlPath.indexOf(';');
+    this.urlPath = semicolon < 0 ? urlPath : urlPath.substring(0, semicolon);
     return this;
   }
 

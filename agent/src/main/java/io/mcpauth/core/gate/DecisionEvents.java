@@ -38,7 +38,7 @@ final class DecisionEvents {
     }
     if (request != null) {
       String traceparent = request.header("traceparent");
-      event.request(request.remoteAddress(), request.method(), withoutParameters(request.path()))
+      event.request(request.remoteAddress(), request.method(), request.path())
           .traceId(traceparent == RequestView.REPEATED ? null : TraceParent.traceId(traceparent));
     }
     if (token != null) {
@@ -51,11 +51,5 @@ final class DecisionEvents {
           message.uri());
     }
     return event;
-  }
-
-  /** The path without {@code ;name=value} parameters: a servlet's {@code ;jsessionid=} is a session id. */
-  private static String withoutParameters(String path) {
-    int semicolon = path == null ? -1 : path.indexOf(';');
-    return semicolon < 0 ? path : path.substring(0, semicolon);
   }
 }
