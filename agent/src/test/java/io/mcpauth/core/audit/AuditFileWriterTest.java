@@ -108,7 +108,7 @@ class AuditFileWriterTest {
     writer.startThread();
     String hostile = "eve\n{\"event.action\":\"forged\"}\r\u0000\u001b[31m\u2028\"\\";
     writer.accept(new AuditEvent(AuditAction.AS_LOGIN, 0).user(hostile).message("tools/call", hostile, null, null)
-        .failure("login_failed"));
+        .request("192.0.2.1", "POST", "/login;jsessionid=0123456789abcdef").failure("login_failed"));
     writer.close();
     List<String> lines = lines(file);
     assertEquals(1, lines.size(), "one object, one line");
@@ -118,6 +118,8 @@ class AuditFileWriterTest {
     assertEquals("as.login", fields.get("event.action"));
     assertEquals("failure", fields.get("event.outcome"));
     assertEquals("1970-01-01T00:00:00.000Z", fields.get("@timestamp"));
+    assertEquals("/login", fields.get("url.path"), "path parameters (a servlet session id) are cut off");
+    assertFalse(lines.get(0).contains("0123456789abcdef"));
     for (char c : lines.get(0).toCharArray()) {
       assertTrue(c >= 0x20 && c != 0x2028, "no raw control character: " + (int) c);
     }
