@@ -140,6 +140,7 @@ class JwksKeySourceTest {
     source.prefetch();
     jwks = "{\"keys\":[" + signingKey("sig-2") + "]}";
     now.addAndGet(11 * SECOND);
+    source.current();
     KeySet rotated = source.current();
     status = 500;
     now.addAndGet(11 * SECOND);
