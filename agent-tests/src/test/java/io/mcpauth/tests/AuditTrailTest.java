@@ -159,7 +159,7 @@ class AuditTrailTest {
           tp -> Http.post(url, Http.INITIALIZE, "Authorization", "Bearer eyJ%2E.x.y", "traceparent", tp));
       String[] parts = valid.split("\\.");
       String none = java.util.Base64.getUrlEncoder().withoutPadding()
-          .encodeToString("{\"alg\":\"none\",\"typ\":\"at+jwt\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".";
+          .encodeToString("{\"alg\":\"none\",\"typ\":\"at+jwt\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + "." + parts[2];
       expect(401, "algorithm_refused", fields(), tp -> Http.post(url, Http.INITIALIZE, "Authorization", bearer(none), "traceparent", tp));
       Map<String, String> hostileTokens = new LinkedHashMap<>();
       hostileTokens.put("header_parameter_refused", idp.token(resource).header("jku", idp.jwksUri()).sign());
@@ -262,7 +262,7 @@ class AuditTrailTest {
       OAuthDriver browser = new OAuthDriver(server.issuer());
       OAuthDriver.Client client = browser.registerPublic("audited client");
       OAuthDriver.Client confidential = browser.registerConfidential("audited confidential", "client_secret_basic",
-          "authorization_code refresh_token");
+          "[\"authorization_code\",\"refresh_token\"]");
       secrets.add(confidential.secret());
       OAuthDriver.Pkce pkce = OAuthDriver.pkce();
       secrets.add(pkce.verifier());
