@@ -12,6 +12,7 @@ import io.mcpauth.tests.support.EmbeddedAuthServer;
 import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.Http;
 import io.mcpauth.tests.support.OAuthDriver;
+import io.mcpauth.tests.support.RawSession;
 import io.mcpauth.tests.support.TestIdentityProvider;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The audit trail end to end: every kind of request the decision table of docs/requests.md names
@@ -330,6 +333,32 @@ class AuditTrailTest {
           && "success".equals(e.get("event.outcome")) && "alice".equals(e.get("user.id"))));
       server.fixture().awaitLog("security alert refresh_token_reuse", Duration.ofSeconds(5));
       assertNoSecretIn(Files.readString(trail, StandardCharsets.UTF_8), secrets);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"spring-webmvc-springai, streamable", "spring-webflux-springai, streamable", "servlet-jetty, sse"})
+  @DisplayName("on Spring (the body read on WebFlux's event loop) and legacy SSE, each message is one line naming its tool")
+  void otherTransports(String module, String transport) throws Exception {
+    Path trail = Files.createTempDirectory("mcpauth-audit").resolve("audit.log");
+    try (TestIdentityProvider idp = TestIdentityProvider.start();
+        Fixture server = Fixture.builder().module(module).transport(transport).protectedBy(idp)
+            .property("mcpauth.audit.file", trail.toString())
+            .start()) {
+      String token = idp.token(server.resourceUri()).claim("sub", "carol").sign();
+      try (RawSession session = RawSession.open(server, token)) {
+        HttpResponse<String> echo = session.post(CALL_ECHO);
+        assertTrue(echo.statusCode() == 200 || echo.statusCode() == 202, echo.body());
+      }
+      assertEquals(401, Http.post(server.url(), Http.INITIALIZE).statusCode());
+      List<Map<String, Object>> events = readTrail(trail, 4);
+      List<Map<String, Object>> calls = events.stream().filter(e -> "echo".equals(e.get("mcp.tool"))).toList();
+      assertEquals(1, calls.size(), events.toString());
+      assertEquals("success", calls.get(0).get("event.outcome"));
+      assertEquals("carol", calls.get(0).get("user.id"));
+      assertEquals(1, events.stream().filter(e -> "token_missing".equals(e.get("event.reason"))).count(), events.toString());
+      assertEquals(1, events.stream().filter(e -> "initialize".equals(e.get("mcp.method"))).count(), events.toString());
+      assertNoSecretIn(Files.readString(trail, StandardCharsets.UTF_8), List.of(token));
     }
   }
 
