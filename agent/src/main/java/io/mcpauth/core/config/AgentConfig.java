@@ -39,7 +39,8 @@ public record AgentConfig(
     int maxBodyBytes,
     boolean filterToolList,
     List<String> allowedOrigins,
-    String advertisedScopePrefix) {
+    String advertisedScopePrefix,
+    AuditConfig audit) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
   public boolean embeddedAuthServer() {
@@ -132,6 +133,7 @@ public record AgentConfig(
     private boolean filterToolList = false;
     private String advertisedScopePrefix = "";
     private List<String> allowedOrigins = List.of();
+    private AuditConfig audit = AuditConfig.OFF;
 
     private Builder() {
     }
@@ -165,6 +167,7 @@ public record AgentConfig(
       filterToolList = config.filterToolList;
       advertisedScopePrefix = config.advertisedScopePrefix;
       allowedOrigins = config.allowedOrigins;
+      audit = config.audit;
     }
 
     public Builder enabled(boolean enabled) {
@@ -307,8 +310,13 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder audit(AuditConfig audit) {
+      this.audit = audit;
+      return this;
+    }
+
     public AgentConfig build() {
-      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix);
+      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix, audit);
     }
   }
 }

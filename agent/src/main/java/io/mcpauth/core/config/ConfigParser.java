@@ -91,6 +91,7 @@ public final class ConfigParser {
     String logFile = blankToNull(sources.get(ConfigKey.LOG_FILE));
     Duration sessionIdle = duration(ConfigKey.SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1), Duration.ofDays(30));
     int sessionMax = integer(ConfigKey.SESSION_MAX_BINDINGS, 100, 10_000_000);
+    AuditConfig audit = new AuditSettings(this).parse();
     if (!errors.isEmpty()) {
       throw new InvalidConfigException(errors);
     }
@@ -123,6 +124,7 @@ public final class ConfigParser {
         .maxBodyBytes(maxBodyBytes)
         .filterToolList(filterToolList)
         .allowedOrigins(allowedOrigins)
+        .audit(audit)
         .build();
   }
 

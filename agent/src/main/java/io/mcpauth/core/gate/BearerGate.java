@@ -2,6 +2,7 @@ package io.mcpauth.core.gate;
 
 import io.mcpauth.agent.bootstrap.BodyRead;
 import io.mcpauth.agent.bootstrap.Gate;
+import io.mcpauth.core.audit.AuditEvents;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.token.AccessTokenVerifier;
@@ -35,7 +36,12 @@ public final class BearerGate implements Gate {
 
   /** @param tokens judges each bearer token: a JWT verifier behind its cache, introspection, or a router by issuer */
   public BearerGate(AgentConfig config, AccessTokenVerifier tokens) {
-    this.admission = new Admission(config, tokens);
+    this(config, tokens, AuditEvents.NONE);
+  }
+
+  /** @param audit where every decision is published (the trail, the alerts) */
+  public BearerGate(AgentConfig config, AccessTokenVerifier tokens, AuditEvents audit) {
+    this.admission = new Admission(config, tokens, audit);
     this.servlet = new ServletTransport(admission);
     this.webMvc = new WebMvcTransport(admission);
     this.webFlux = new WebFluxTransport(admission);

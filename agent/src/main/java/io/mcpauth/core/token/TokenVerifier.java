@@ -160,6 +160,9 @@ public final class TokenVerifier implements AccessTokenVerifier {
       KeySet refreshed = mayWait ? keys.refreshForUnknownKid() : keys.refreshForUnknownKidWithoutWaiting();
       key = refreshed == null ? null : refreshed.byKid(kid);
       if (key == null) {
+        if (refreshed != null && refreshed.retired(kid)) {
+          throw new TokenRejectedException(ReasonCode.KEY_RETIRED, "the kid names a key that has left the JWKS");
+        }
         throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "unknown kid");
       }
     }
