@@ -2,6 +2,7 @@ package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
@@ -79,12 +80,14 @@ final class LoginStep {
       return;
     }
     if (user.isEmpty()) {
+      AgentMetrics.agent().login(false);
       throttle.failed(account, address);
       AgentLog.info("authorization server: failed sign-in for client {}", LogText.printable(transaction.request.client().clientId()));
       // The same words for an unknown user and a wrong password (AS-SEC-22).
       page(exchange, 200, transaction, "The username or password is not correct.");
       return;
     }
+    AgentMetrics.agent().login(true);
     throttle.succeeded(account, address);
     BrowserSessions.Session signedIn = sessions.signIn(session, user.get().username(), user.get().credential(), now);
     transaction.sessionId = signedIn.id();

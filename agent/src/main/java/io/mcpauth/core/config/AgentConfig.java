@@ -39,7 +39,8 @@ public record AgentConfig(
     int maxBodyBytes,
     boolean filterToolList,
     List<String> allowedOrigins,
-    String advertisedScopePrefix) {
+    String advertisedScopePrefix,
+    MetricsConfig metrics) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
   public boolean embeddedAuthServer() {
@@ -132,6 +133,7 @@ public record AgentConfig(
     private boolean filterToolList = false;
     private String advertisedScopePrefix = "";
     private List<String> allowedOrigins = List.of();
+    private MetricsConfig metrics = MetricsConfig.NONE;
 
     private Builder() {
     }
@@ -165,6 +167,7 @@ public record AgentConfig(
       filterToolList = config.filterToolList;
       advertisedScopePrefix = config.advertisedScopePrefix;
       allowedOrigins = config.allowedOrigins;
+      metrics = config.metrics;
     }
 
     public Builder enabled(boolean enabled) {
@@ -302,13 +305,18 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder metrics(MetricsConfig metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
     public Builder allowedOrigins(List<String> allowedOrigins) {
       this.allowedOrigins = allowedOrigins;
       return this;
     }
 
     public AgentConfig build() {
-      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix);
+      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix, metrics);
     }
   }
 }

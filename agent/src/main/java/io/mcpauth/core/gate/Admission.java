@@ -4,6 +4,7 @@ import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.rpc.JsonRpcPeek;
 import io.mcpauth.core.scopes.ScopePolicy;
 import io.mcpauth.core.token.AccessTokenVerifier;
@@ -20,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * with the method, path, status and code (never the token).
  */
 public final class Admission {
+
+  private static final AgentMetrics METRICS = AgentMetrics.agent();
 
   private final AccessTokenVerifier tokens;
   private final ScopePolicy policy;
@@ -116,6 +119,7 @@ public final class Admission {
         sessions.remove(sessionId);
       }
     }
+    METRICS.admitted();
     return new Decision.Admit(token, caller, admitted.entries, sessionId, challenges);
   }
 
@@ -207,10 +211,12 @@ public final class Admission {
   /** Fail closed: something threw inside the gate, so the request is answered 503 and never dispatched. */
   static Decision.Deny internalError(Throwable e) {
     AgentLog.error("denied a request: 503 " + ReasonCode.INTERNAL_ERROR.code() + ", the authorization check failed", e);
+    METRICS.denied(ReasonCode.INTERNAL_ERROR);
     return new Decision.Deny(Challenges.UNAVAILABLE, ReasonCode.INTERNAL_ERROR, "the authorization check failed");
   }
 
   private static Decision.Deny deny(RequestView request, Reply reply, ReasonCode reason, String detail) {
+    METRICS.denied(reason);
     AgentLog.info("denied {} {}: {} {} ({})", request.method(), LogText.printable(request.path()), reply.status,
         reason.code(), detail);
     return new Decision.Deny(reply, reason, detail);

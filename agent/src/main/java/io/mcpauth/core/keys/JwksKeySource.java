@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.metrics.AgentMetrics;
+import io.mcpauth.core.metrics.JwksStats;
 
 /**
  * The issuer's keys, fetched once and cached. Fetches run on one background thread, one at a
@@ -37,6 +39,7 @@ public final class JwksKeySource implements KeySource {
   /** A due refresh that failed is retried this often: the unknown-kid window, or sooner if the refresh interval is. */
   private final long refreshRetryNanos;
   private final long waitMillis;
+  private final JwksStats stats;
 
   private volatile KeySet keys;
   private volatile long loadedAt;
@@ -61,6 +64,7 @@ public final class JwksKeySource implements KeySource {
     this.refreshRetryNanos = Math.min(refreshNanos, minRefetchNanos);
     // discovery and JWKS are two fetches
     this.waitMillis = fetchTimeout.toMillis() * (jwksUri == null ? 2 : 1) + 100;
+    this.stats = AgentMetrics.agent().jwks(issuer.toString());
   }
 
   /** Starts the first fetch in the background, so the first request rarely waits. */
@@ -142,6 +146,7 @@ public final class JwksKeySource implements KeySource {
       }
       boolean first = keys == null;
       keys = fresh;
+      stats.fetched(fresh.size(), System.currentTimeMillis());
       loadedAt = nanoClock.getAsLong();
       AgentLog.info("loaded {} verification key(s) from {}", fresh.size(), uri);
       if (first) {
@@ -149,6 +154,7 @@ public final class JwksKeySource implements KeySource {
       }
       return fresh;
     } catch (Exception e) {
+      stats.failed();
       if (configuredJwksUri == null && keys == null) {
         jwksUri = null; // rediscover next time
       }
