@@ -96,7 +96,7 @@ final class TokenFixes {
 
   private String algorithmFix() {
     Object alg = header.get("alg");
-    if (!(alg instanceof String name) || name.equalsIgnoreCase("none") || name.toUpperCase().startsWith("HS")) {
+    if (!(alg instanceof String name) || name.equalsIgnoreCase("none") || name.regionMatches(true, 0, "HS", 0, 2)) {
       return "unsigned and HMAC (HS*) tokens are never accepted: have the identity provider sign access tokens with an"
           + " asymmetric key (RS256, ES256, EdDSA)";
     }

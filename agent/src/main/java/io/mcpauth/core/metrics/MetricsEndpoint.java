@@ -43,7 +43,7 @@ public final class MetricsEndpoint {
   }
 
   private static void answer(HttpExchange exchange, AgentMetrics metrics) throws IOException {
-    try (exchange) {
+    try {
       if (!exchange.getRequestURI().getRawPath().equals("/metrics")) {
         send(exchange, 404, "text/plain; charset=utf-8", "not found; the metrics are at /metrics\n", false);
       } else if (!exchange.getRequestMethod().equals("GET")) {
@@ -52,6 +52,8 @@ public final class MetricsEndpoint {
       } else {
         send(exchange, 200, PrometheusText.CONTENT_TYPE, PrometheusText.of(metrics.families()), true);
       }
+    } finally {
+      exchange.close();
     }
   }
 

@@ -99,7 +99,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
     return claims(claims);
   }
 
-  // Each rule below is one check of verify(), in its order; TokenCheckup calls them one by one, so
+  // Each rule below is one check of verify(); TokenCheckup calls them one by one, so
   // `doctor` judges a token by this code and never by a copy of it.
 
   void checkLength(String token) throws TokenRejectedException {
