@@ -41,6 +41,8 @@ public final class DoctorCommand {
   private DoctorCommand() {}
 
   public static int run(String[] args) {
+    // The agent's own warnings (an introspection call that failed, say) go to standard error.
+    AgentLog.settings("WARN", null);
     return run(args, System.out, System.err, System.getProperties(), System.getenv(), Clock.systemUTC());
   }
 
@@ -90,8 +92,6 @@ public final class DoctorCommand {
         return 2;
       }
     }
-    // The agent's own warnings (an introspection call that failed, say) go to standard error.
-    AgentLog.settings("WARN", null);
     DoctorOutput output = new DoctorOutput(out);
     examine(config, token, output, clock);
     out.println(output.failures() == 0 ? "all checks passed" : output.failures() + " check(s) failed");
