@@ -84,6 +84,7 @@ final class IssuerChecks {
         output.ok("metadata " + issuer, "jwks_uri " + jwksUri);
       } catch (IOException e) {
         output.fail("metadata " + issuer, e.getMessage(), metadataFix(e.getMessage()));
+        output.skip("jwks " + issuer, "no jwks_uri to fetch the keys from");
         return;
       }
     }
