@@ -11,10 +11,14 @@ import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.ConfigParser;
 import io.mcpauth.core.config.ConfigSources;
 import io.mcpauth.core.config.InvalidConfigException;
+import io.mcpauth.core.config.MetricsConfig;
 import io.mcpauth.core.gate.BearerGate;
 import io.mcpauth.core.instrumentation.AgentInstaller;
 import io.mcpauth.core.issuers.ExternalIssuers;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.metrics.AgentMetrics;
+import io.mcpauth.core.metrics.MetricsEndpoint;
+import io.mcpauth.core.metrics.MetricsMBeans;
 import io.mcpauth.core.token.AccessTokenVerifier;
 import io.mcpauth.core.token.TokenVerifier;
 import io.mcpauth.core.token.VerifiedTokenCache;
@@ -108,6 +112,26 @@ public final class AgentStarter {
         active.embeddedAuthServer() ? "the embedded authorization server, " : "", active.issuer(), startupMillis));
     if (external != null) {
       background.execute(external::logIssuers);
+    }
+    exposeMetrics(active.metrics(), background);
+  }
+
+  /** On the background thread: neither the MBean server nor an HTTP server starts on the JVM's start-up path. */
+  private static void exposeMetrics(MetricsConfig metrics, ExecutorService background) {
+    if (metrics.jmx()) {
+      background.execute(() -> MetricsMBeans.register(AgentMetrics.agent()));
+    }
+    if (metrics.http()) {
+      background.execute(() -> {
+        try {
+          MetricsEndpoint endpoint = MetricsEndpoint.start(metrics, AgentMetrics.agent());
+          AgentLog.info("metrics at http://{}:{}/metrics", metrics.bindAddress().getHostAddress(), endpoint.port());
+        } catch (IOException | RuntimeException e) {
+          // The server stays protected; only its metrics are missing, and this line says so.
+          AgentLog.error("the metrics endpoint cannot listen on {}:{} ({}); no metrics over HTTP",
+              metrics.bindAddress().getHostAddress(), metrics.port(), e.toString());
+        }
+      });
     }
   }
 

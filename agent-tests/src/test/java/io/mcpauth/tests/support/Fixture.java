@@ -117,6 +117,7 @@ public final class Fixture implements AutoCloseable {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> extraArgs = new ArrayList<>();
     private final List<String> loopbackNames = new ArrayList<>();
+    private final List<String> jvmArgs = new ArrayList<>();
 
     public Builder module(String module) {
       this.module = module;
@@ -163,6 +164,12 @@ public final class Fixture implements AutoCloseable {
       return this;
     }
 
+    /** A JVM option after the agent's, e.g. a second {@code -javaagent:}. */
+    public Builder jvmArg(String arg) {
+      jvmArgs.add(arg);
+      return this;
+    }
+
     public Builder env(String key, String value) {
       environment.put(key, value);
       return this;
@@ -185,6 +192,7 @@ public final class Fixture implements AutoCloseable {
       if (agent) {
         command.add("-javaagent:" + agentJar().toAbsolutePath());
       }
+      command.addAll(jvmArgs);
       try {
         command.add("-Djdk.net.hosts.file=" + hostsFile(loopbackNames));
       } catch (IOException e) {

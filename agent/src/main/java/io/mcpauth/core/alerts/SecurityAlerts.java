@@ -6,6 +6,7 @@ import io.mcpauth.core.audit.AuditSink;
 import io.mcpauth.core.config.AuditConfig;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.metrics.AgentMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -169,6 +170,7 @@ public final class SecurityAlerts implements AuditSink {
       heldSinceLast[k] = 0;
     }
     raised.incrementAndGet(k);
+    AgentMetrics.agent().alertRaised(kind.code());
     String line = held == 0 ? text : text + " (" + held + " more alerts of this kind were held back before this one)";
     AgentLog.warn("security alert {}: {}", kind.code(), line);
     if (trail != null) {

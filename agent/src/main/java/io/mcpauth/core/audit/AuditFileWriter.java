@@ -2,6 +2,7 @@ package io.mcpauth.core.audit;
 
 import io.mcpauth.core.config.AuditConfig;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.metrics.AgentMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,12 +63,12 @@ public final class AuditFileWriter implements AuditSink {
   @Override
   public void accept(AuditEvent event) {
     if (closed) {
-      dropped.increment();
+      countDrop();
       return;
     }
     if (drop) {
       if (!queue.offer(event)) {
-        dropped.increment();
+        countDrop();
       }
       return;
     }
@@ -75,7 +76,7 @@ public final class AuditFileWriter implements AuditSink {
       queue.put(event);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      dropped.increment();
+      countDrop();
     }
   }
 
@@ -92,6 +93,11 @@ public final class AuditFileWriter implements AuditSink {
   /** Events written to the trail. */
   public long written() {
     return written.sum();
+  }
+
+  private void countDrop() {
+    dropped.increment();
+    AgentMetrics.agent().auditEventDropped();
   }
 
   /** Events dropped on a full queue ({@code drop}), or after the writer closed. */

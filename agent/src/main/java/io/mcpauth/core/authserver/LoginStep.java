@@ -3,6 +3,7 @@ package io.mcpauth.core.authserver;
 import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.denial.AuthServerReason;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
@@ -87,6 +88,7 @@ final class LoginStep {
       return;
     }
     if (user.isEmpty()) {
+      AgentMetrics.agent().login(false);
       throttle.failed(account, address);
       exchange.auditReason(AuthServerReason.LOGIN_FAILED);
       AgentLog.info("authorization server: failed sign-in for client {}", LogText.printable(transaction.request.client().clientId()));
@@ -94,6 +96,7 @@ final class LoginStep {
       page(exchange, 200, transaction, "The username or password is not correct.");
       return;
     }
+    AgentMetrics.agent().login(true);
     throttle.succeeded(account, address);
     exchange.auditUser(user.get().username());
     BrowserSessions.Session signedIn = sessions.signIn(session, user.get().username(), user.get().credential(), now);

@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.audit.AuditAction;
 import io.mcpauth.core.denial.AuthServerReason;
@@ -74,24 +75,30 @@ final class TokenEndpoint {
       String grantType = form.single("grant_type");
       long now = clock.instant().getEpochSecond();
       Map<String, Object> response;
+      AgentMetrics.GrantType issued;
       if (grantType == null) {
         throw OAuthError.invalidRequest("grant_type is required");
       } else if (grantType.equals("authorization_code")) {
         response = authorizationCode(exchange, client, form, now);
+        issued = AgentMetrics.GrantType.AUTHORIZATION_CODE;
       } else if (grantType.equals("refresh_token")) {
         response = refreshToken(exchange, client, form, now);
+        issued = AgentMetrics.GrantType.REFRESH_TOKEN;
       } else if (grantType.equals("client_credentials")) {
         response = clientCredentials(client, form, now);
+        issued = AgentMetrics.GrantType.CLIENT_CREDENTIALS;
       } else if (grantType.equals(JwtBearerGrant.GRANT_TYPE) && jwtBearer != null) {
         JwtBearerGrant.Redeemed redeemed = jwtBearer.redeem(client, form, now);
         exchange.auditUser(redeemed.subject());
         response = response(redeemed.subject(), client, redeemed.resource(), redeemed.scope(), null, null,
             redeemed.issuer(), now);
+        issued = AgentMetrics.GrantType.JWT_BEARER;
       } else {
         throw new OAuthError(400, "unsupported_grant_type", "grant_type '" + LogText.printable(grantType)
             + "' is not supported");
       }
       exchange.json(200, response, "Cache-Control", "no-store", "Pragma", "no-cache");
+      AgentMetrics.agent().tokenIssued(issued);
     } catch (OAuthError e) {
       if (e.error.equals("invalid_grant") || e.error.equals("invalid_client")) {
         failures.record(address);
@@ -200,6 +207,7 @@ final class TokenEndpoint {
     if (rotation == GrantStore.Rotation.REPLAYED) {
       // AS-SEC-34/35: a rotated-out token came back, so one of its holders is not the client.
       grants.revokeGrant(grant.id());
+      AgentMetrics.agent().refreshTokenReused();
       AgentLog.warn("authorization server: a refresh token of client {} was reused; its grant is revoked",
           LogText.printable(client.clientId()));
       exchange.audit(AuditAction.AS_REFRESH_REUSE);

@@ -40,7 +40,8 @@ public record AgentConfig(
     boolean filterToolList,
     List<String> allowedOrigins,
     String advertisedScopePrefix,
-    AuditConfig audit) {
+    AuditConfig audit,
+    MetricsConfig metrics) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
   public boolean embeddedAuthServer() {
@@ -134,6 +135,7 @@ public record AgentConfig(
     private String advertisedScopePrefix = "";
     private List<String> allowedOrigins = List.of();
     private AuditConfig audit = AuditConfig.OFF;
+    private MetricsConfig metrics = MetricsConfig.NONE;
 
     private Builder() {
     }
@@ -168,6 +170,7 @@ public record AgentConfig(
       advertisedScopePrefix = config.advertisedScopePrefix;
       allowedOrigins = config.allowedOrigins;
       audit = config.audit;
+      metrics = config.metrics;
     }
 
     public Builder enabled(boolean enabled) {
@@ -305,6 +308,11 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder metrics(MetricsConfig metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
     public Builder allowedOrigins(List<String> allowedOrigins) {
       this.allowedOrigins = allowedOrigins;
       return this;
@@ -316,7 +324,7 @@ public record AgentConfig(
     }
 
     public AgentConfig build() {
-      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix, audit);
+      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix, audit, metrics);
     }
   }
 }

@@ -236,6 +236,14 @@ public enum ConfigKey {
       "After an alert, further alerts of its kind are held back for this long and counted; the next one says how many."),
   ALERTS_MAX_TRACKED("mcpauth.alerts.max-tracked", "10000",
       "Addresses, clients or usernames each detector tracks at most; the least recently seen are forgotten first."),
+  METRICS_PORT("mcpauth.metrics.port", null,
+      "When set, the agent serves its metrics in the Prometheus text format at `http://BIND-ADDRESS:PORT/metrics` "
+          + "(GET only; 0 picks a free port, logged at start). Unset: no HTTP endpoint."),
+  METRICS_BIND_ADDRESS("mcpauth.metrics.bind-address", "127.0.0.1",
+      "Address (an IP literal) the metrics endpoint listens on. The metrics carry no secrets, but they tell who is "
+          + "refused why: keep it on loopback or a monitoring network."),
+  METRICS_JMX("mcpauth.metrics.jmx", "true",
+      "Register the same metrics as MBeans in the domain `io.mcpauth` of the platform MBean server."),
   LOG_LEVEL("mcpauth.log.level", "INFO", "The agent's own log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF)."),
   LOG_FILE("mcpauth.log.file", null, "Write the agent's log to this file instead of standard error.");
 

@@ -5,6 +5,7 @@ import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.rpc.JsonRpcPeek;
 import io.mcpauth.core.rpc.PeekRejectedException;
 import io.mcpauth.core.rpc.RpcMessage;
@@ -25,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * message read, as per-message rules do.
  */
 public final class Admission {
+
+  private static final AgentMetrics METRICS = AgentMetrics.agent();
 
   private final AccessTokenVerifier tokens;
   private final ScopePolicy policy;
@@ -146,6 +149,9 @@ public final class Admission {
         sessions.remove(sessionId);
       }
     }
+    if (!judgesBody(request)) {
+      METRICS.admitted();
+    }
     if (recordsAdmissions && !judgesBody(request)) {
       audit.publish(DecisionEvents.admitted(request, token, null, started));
     }
@@ -200,6 +206,7 @@ public final class Admission {
       return deny(request, refusal.reply(), refusal.reason(), refusal.detail(), admitted.token(), message,
           admitted.startedNanos());
     }
+    METRICS.admitted();
     if (recordsAdmissions) {
       audit.publish(DecisionEvents.admitted(request, admitted.token(), message, admitted.startedNanos()));
     }
@@ -255,6 +262,7 @@ public final class Admission {
   /** Fail closed: something threw inside the gate, so the request is answered 503 and never dispatched. */
   static Decision.Deny internalError(Throwable e) {
     AgentLog.error("denied a request: 503 " + ReasonCode.INTERNAL_ERROR.code() + ", the authorization check failed", e);
+    METRICS.denied(ReasonCode.INTERNAL_ERROR);
     return new Decision.Deny(Challenges.UNAVAILABLE, ReasonCode.INTERNAL_ERROR, "the authorization check failed");
   }
 
@@ -271,6 +279,7 @@ public final class Admission {
 
   private Decision.Deny deny(RequestView request, Reply reply, ReasonCode reason, String detail, VerifiedToken token,
       RpcMessage message, long started) {
+    METRICS.denied(reason);
     AgentLog.info("denied {} {}: {} {} ({})", request.method(), LogText.printable(request.path()), reply.status,
         reason.code(), detail);
     audit.publish(DecisionEvents.denied(request, reply.status, reason, token, message, started));

@@ -17,6 +17,8 @@ import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.audit.AuditAction;
 import io.mcpauth.core.audit.AuditEvent;
 import io.mcpauth.core.audit.AuditEvents;
+import io.mcpauth.core.metrics.AgentMetrics;
+import io.mcpauth.core.metrics.JwksStats;
 
 /**
  * The issuer's keys, fetched once and cached. Fetches run on one background thread, one at a
@@ -43,6 +45,7 @@ public final class JwksKeySource implements KeySource {
   /** A due refresh that failed is retried this often: the unknown-kid window, or sooner if the refresh interval is. */
   private final long refreshRetryNanos;
   private final long waitMillis;
+  private final JwksStats stats;
 
   private volatile KeySet keys;
   private volatile long loadedAt;
@@ -76,6 +79,7 @@ public final class JwksKeySource implements KeySource {
     this.refreshRetryNanos = Math.min(refreshNanos, minRefetchNanos);
     // discovery and JWKS are two fetches
     this.waitMillis = fetchTimeout.toMillis() * (jwksUri == null ? 2 : 1) + 100;
+    this.stats = AgentMetrics.agent().jwks(issuer.toString());
   }
 
   /** Starts the first fetch in the background, so the first request rarely waits. */
@@ -160,6 +164,7 @@ public final class JwksKeySource implements KeySource {
       boolean first = keys == null;
       fresh = fresh.after(keys);
       keys = fresh;
+      stats.fetched(fresh.size(), System.currentTimeMillis());
       loadedAt = nanoClock.getAsLong();
       AgentLog.info("loaded {} verification key(s) from {}", fresh.size(), uri);
       if (first) {
@@ -168,6 +173,7 @@ public final class JwksKeySource implements KeySource {
       audit.publish(event.duration(System.nanoTime() - started));
       return fresh;
     } catch (Exception e) {
+      stats.failed();
       if (configuredJwksUri == null && keys == null) {
         jwksUri = null; // rediscover next time
       }

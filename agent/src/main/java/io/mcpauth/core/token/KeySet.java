@@ -48,6 +48,26 @@ public final class KeySet {
     return keys;
   }
 
+  /** The keys' kids, in JWKS order ({@code (no kid)} for a key without one): for {@code doctor}. */
+  public List<String> kids() {
+    return keys.stream().map(key -> key.kid() == null ? "(no kid)" : key.kid()).toList();
+  }
+
+  /** A source that always answers these keys (or none, when null): for checks that must not refetch. */
+  public static KeySource fixed(KeySet keys) {
+    return new KeySource() {
+      @Override
+      public KeySet current() {
+        return keys;
+      }
+
+      @Override
+      public KeySet refreshForUnknownKid() {
+        return keys;
+      }
+    };
+  }
+
   public int size() {
     return keys.size();
   }
