@@ -170,8 +170,8 @@ public final class Admission {
       return deny(request, methodNotAllowed, ReasonCode.METHOD_NOT_ALLOWED, "method not gated by the transport");
     }
     if (!unsupportedTransports.isEmpty() && unsupportedTransports.contains(servletClass)) {
-      return deny(request, Challenges.UNAVAILABLE, ReasonCode.TRANSPORT_UNRECOGNISED,
-          "transport " + servletClass + " could not be protected");
+      return deny(request, Challenges.TRANSPORT_UNRECOGNISED, ReasonCode.TRANSPORT_UNRECOGNISED,
+          "transport " + servletClass + " has a shape the agent does not recognise (see the ERROR at start)");
     }
     return null;
   }
@@ -207,7 +207,7 @@ public final class Admission {
   /** Fail closed: something threw inside the gate, so the request is answered 503 and never dispatched. */
   static Decision.Deny internalError(Throwable e) {
     AgentLog.error("denied a request: 503 " + ReasonCode.INTERNAL_ERROR.code() + ", the authorization check failed", e);
-    return new Decision.Deny(Challenges.UNAVAILABLE, ReasonCode.INTERNAL_ERROR, "the authorization check failed");
+    return new Decision.Deny(Challenges.CHECK_FAILED, ReasonCode.INTERNAL_ERROR, "the authorization check failed");
   }
 
   private static Decision.Deny deny(RequestView request, Reply reply, ReasonCode reason, String detail) {
