@@ -166,12 +166,14 @@ public final class Admission {
    */
   public Decision.Deny refuseBeforeService(RequestView request, String servletClass, Set<String> gated,
       Reply methodNotAllowed) {
-    if (gated != null && !gated.contains(request.method())) {
-      return deny(request, methodNotAllowed, ReasonCode.METHOD_NOT_ALLOWED, "method not gated by the transport");
-    }
+    // A refused transport answers every request 503, whatever its method: a missing entry point
+    // would otherwise show as a 405 that hides why.
     if (!unsupportedTransports.isEmpty() && unsupportedTransports.contains(servletClass)) {
       return deny(request, Challenges.TRANSPORT_UNRECOGNISED, ReasonCode.TRANSPORT_UNRECOGNISED,
           "transport " + servletClass + " has a shape the agent does not recognise (see the ERROR at start)");
+    }
+    if (gated != null && !gated.contains(request.method())) {
+      return deny(request, methodNotAllowed, ReasonCode.METHOD_NOT_ALLOWED, "method not gated by the transport");
     }
     return null;
   }
