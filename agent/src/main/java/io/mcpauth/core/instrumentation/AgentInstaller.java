@@ -114,8 +114,9 @@ public final class AgentInstaller implements ClassFileTransformer {
           : kind == Hooks.Kind.TOOL_LIST ? "answering tools/list with the tools each caller may call, in " + name
           : "serving Protected Resource Metadata through " + name + " (class loader " + loaderName + ")"));
       if (!hooked.callerVisibleToTools()) {
-        logExecutor.execute(() -> AgentLog.warn("{} ({}) has no transport context (MCP Java SDK before 0.11):"
-            + " every request to it is checked, but its tools cannot read the caller from McpTransportContext",
+        logExecutor.execute(() -> AgentLog.warn("{} ({}) has no transport context (MCP Java SDK 0.10, or a 0.11.0 to"
+            + " 0.11.2 SSE transport): every request to it is checked and its sessions bound to their caller, but its"
+            + " tools cannot read the caller from McpTransportContext",
             name, SdkVersion.of(loader, protectionDomain, className)));
       }
       return hooked.classFile();

@@ -23,7 +23,7 @@ final class SdkVersion {
       "io.modelcontextprotocol.sdk/mcp-core", "io.modelcontextprotocol.sdk/mcp",
       "io.modelcontextprotocol.sdk/mcp-spring-webmvc", "io.modelcontextprotocol.sdk/mcp-spring-webflux",
       "org.springframework.ai/mcp-spring-webmvc", "org.springframework.ai/mcp-spring-webflux"};
-  private static final Pattern FILE_VERSION = Pattern.compile("([A-Za-z0-9_.-]+?)-(\\d+\\.\\d+[A-Za-z0-9_.-]*)\\.jar$");
+  private static final Pattern FILE_VERSION = Pattern.compile("([A-Za-z0-9_.-]+?)-(\\d+\\.\\d+[A-Za-z0-9_.-]*)\\.jar");
 
   private SdkVersion() {}
 
@@ -47,10 +47,12 @@ final class SdkVersion {
           return "jar version " + manifest;
         }
       }
-      String path = location != null ? location.toString() : classUrl != null ? classUrl.toString() : "";
-      Matcher named = FILE_VERSION.matcher(path.replaceAll("!?/+$", "").replaceAll("!/.*$", ""));
-      if (named.find()) {
-        return named.group(1).substring(named.group(1).lastIndexOf('/') + 1) + " " + named.group(2);
+      String jar = root != null ? root : location != null ? location.toString() : "";
+      // the jar's own name: the last segment once the "!/" of a jar: URL is off
+      String trimmed = jar.replaceAll("(!/|/)+$", "");
+      Matcher named = FILE_VERSION.matcher(trimmed.substring(trimmed.lastIndexOf('/') + 1));
+      if (named.matches()) {
+        return named.group(1) + " " + named.group(2);
       }
     } catch (RuntimeException | IOException e) {
       // the version is a courtesy in the log line; the refusal does not depend on it
