@@ -54,9 +54,7 @@ public final class CompatibilityMatrix {
       new Row("springai11-webflux", "Spring AI 1.1.0 starter `spring-ai-starter-mcp-server-webflux`, `@Tool` methods",
           "mcp-core 0.16.0", "Spring Boot 3.5.7 fat jar, Netty"),
       new Row("springai20-webmvc", "Spring AI 2.0.1 starter `spring-ai-starter-mcp-server-webmvc`, `@Tool` methods",
-          "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Tomcat 11.0"),
-      new Row("springai20-webflux", "Spring AI 2.0.1 starter `spring-ai-starter-mcp-server-webflux`, `@Tool` methods",
-          "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Netty"));
+          "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Tomcat 11.0"));
 
   private CompatibilityMatrix() {}
 
