@@ -48,7 +48,7 @@ class SpringAiStarterTypeScriptClientTest {
       assertEquals(Boolean.TRUE, result.get("registered"), "registered by DCR");
       List<String> tools = at(result, "tools");
       assertTrue(tools.containsAll(List.of("add", "echo", "whoami")), "tools/list: " + tools);
-      assertEquals("hello", result.get("echo"), "echo round trip over the SSE session");
+      assertEquals("hello", result.get("echo"), "echo round trip over the SSE session: " + run.stdout());
       // SDK 0.10 has no transport context: the server is protected, but its tools cannot see the caller
       assertEquals("anonymous", result.get("whoami"));
       assertTrue(server.fixture().output().lines().anyMatch(line -> line.equals("FIXTURE tools/call echo")),
