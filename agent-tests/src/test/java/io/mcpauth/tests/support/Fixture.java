@@ -118,6 +118,7 @@ public final class Fixture implements AutoCloseable {
     private final List<String> extraArgs = new ArrayList<>();
     private final List<String> loopbackNames = new ArrayList<>();
     private final List<String> jvmArgs = new ArrayList<>();
+    private Path classpathAhead;
 
     public Builder module(String module) {
       this.module = module;
@@ -170,6 +171,15 @@ public final class Fixture implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs the fixture jar's main class with {@code jar} ahead of it on the class path, so that its
+     * classes replace the fixture's own (a test-built copy of an SDK class). Not for Spring Boot jars.
+     */
+    public Builder classpathAhead(Path jar) {
+      this.classpathAhead = jar;
+      return this;
+    }
+
     public Builder env(String key, String value) {
       environment.put(key, value);
       return this;
@@ -199,8 +209,14 @@ public final class Fixture implements AutoCloseable {
         throw new IllegalStateException(e);
       }
       properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-      command.add("-jar");
-      command.add(fixtureJar(module).toAbsolutePath().toString());
+      if (classpathAhead == null) {
+        command.add("-jar");
+        command.add(fixtureJar(module).toAbsolutePath().toString());
+      } else {
+        command.add("-cp");
+        command.add(classpathAhead.toAbsolutePath() + java.io.File.pathSeparator + fixtureJar(module).toAbsolutePath());
+        command.add(mainClass(fixtureJar(module)));
+      }
       command.add("--port");
       command.add(String.valueOf(port));
       command.add("--transport");
@@ -216,6 +232,14 @@ public final class Fixture implements AutoCloseable {
         Process process = builder.start();
         RUNNING.add(process);
         return new Fixture(process, port, transport);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private static String mainClass(Path jar) {
+      try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+        return file.getManifest().getMainAttributes().getValue("Main-Class");
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }

@@ -221,12 +221,14 @@ public final class Admission {
    */
   public Decision.Deny refuseBeforeService(RequestView request, String servletClass, Set<String> gated,
       Reply methodNotAllowed) {
+    // A refused transport answers every request 503, whatever its method: a missing entry point
+    // would otherwise show as a 405 that hides why.
+    if (!unsupportedTransports.isEmpty() && unsupportedTransports.contains(servletClass)) {
+      return deny(request, Challenges.TRANSPORT_UNRECOGNISED, ReasonCode.TRANSPORT_UNRECOGNISED,
+          "transport " + servletClass + " has a shape the agent does not recognise (see the ERROR at start)");
+    }
     if (gated != null && !gated.contains(request.method())) {
       return deny(request, methodNotAllowed, ReasonCode.METHOD_NOT_ALLOWED, "method not gated by the transport");
-    }
-    if (!unsupportedTransports.isEmpty() && unsupportedTransports.contains(servletClass)) {
-      return deny(request, Challenges.UNAVAILABLE, ReasonCode.TRANSPORT_UNRECOGNISED,
-          "transport " + servletClass + " could not be protected");
     }
     return null;
   }
@@ -263,7 +265,7 @@ public final class Admission {
   static Decision.Deny internalError(Throwable e) {
     AgentLog.error("denied a request: 503 " + ReasonCode.INTERNAL_ERROR.code() + ", the authorization check failed", e);
     METRICS.denied(ReasonCode.INTERNAL_ERROR);
-    return new Decision.Deny(Challenges.UNAVAILABLE, ReasonCode.INTERNAL_ERROR, "the authorization check failed");
+    return new Decision.Deny(Challenges.CHECK_FAILED, ReasonCode.INTERNAL_ERROR, "the authorization check failed");
   }
 
   /** {@link #internalError}, published as this gate's decision (without the request, which may be what failed). */

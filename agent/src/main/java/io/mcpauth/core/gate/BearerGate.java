@@ -110,6 +110,16 @@ public final class BearerGate implements Gate {
     }
   }
 
+  @Override
+  public Object seededTransportContext(Object extractor, Object request, Object seed, Class<?> transport)
+      throws Exception {
+    try {
+      return TransportContexts.extractSeeded(extractor, request, seed, transport);
+    } catch (Throwable e) {
+      throw rethrow(e);
+    }
+  }
+
   /** The metadata on Netty, where no servlet runs; a failure only means the document is not served. */
   @Override
   public Object webFluxDispatch(Object dispatcher, Object exchange) throws Exception {
