@@ -336,6 +336,42 @@ class AuditTrailTest {
     }
   }
 
+  @Test
+  @DisplayName("block mode fails closed: while the trail cannot be written, MCP requests get 503 audit_unavailable; then serve again")
+  void unwritableTrailFailsClosed() throws Exception {
+    Path missing = Files.createTempDirectory("mcpauth-audit").resolve("not-yet");
+    try (TestIdentityProvider idp = TestIdentityProvider.start();
+        Fixture server = Fixture.builder().protectedBy(idp)
+            .property("mcpauth.audit.file", missing.resolve("audit.log").toString())
+            .start()) {
+      String auth = bearer(idp.token(server.resourceUri()).sign());
+      HttpResponse<String> refused = awaitStatus(server, auth, 503);
+      assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+      server.awaitLog("503 audit_unavailable", Duration.ofSeconds(5));
+      assertEquals(1, server.agentLog().stream().filter(line -> line.contains(" ERROR ") && line.contains("cannot be written")).count(),
+          "the I/O error is logged once");
+      Files.createDirectories(missing);
+      awaitStatus(server, auth, 200);
+      server.awaitLog("is written again", Duration.ofSeconds(5));
+      assertTrue(Files.readString(missing.resolve("audit.log")).contains("\"event.reason\":\"audit_unavailable\""),
+          "the refusals are on the record once it can be written");
+    }
+  }
+
+  /** Sends initialize until it is answered {@code status} (10 s at most). */
+  private static HttpResponse<String> awaitStatus(Fixture server, String auth, int status) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    HttpResponse<String> response;
+    do {
+      response = Http.post(server.url(), Http.INITIALIZE, "Authorization", auth);
+      if (response.statusCode() == status) {
+        return response;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("never answered " + status + ", last " + response.statusCode() + ": " + response.body());
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({"spring-webmvc-springai, streamable", "spring-webflux-springai, streamable", "servlet-jetty, sse"})
   @DisplayName("on Spring (the body read on WebFlux's event loop) and legacy SSE, each message is one line naming its tool")
