@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end performance harness of mcpauth: HTTP overhead under wrk (fixture without the agent, with
-# the agent on a cold and a warm verified-token cache, and a hand-written jose4j filter as the peer),
+# the agent on a cold and a warm verified-token cache, the warm agent with the audit trail on in block
+# mode (variant e, reported as its ratio to the plain warm agent c), and a hand-written jose4j filter as the peer),
 # start-up time and classes, heap and RSS, and the JMH hot path (rounds.sh). Prints one Markdown
 # report and saves it to agent-tests/benchmarks/target/harness/report.md (raw numbers: results.json,
 # server logs: logs/).
@@ -31,7 +32,7 @@ for arg in "$@"; do
     --jetty-header-cache=*) ARGS+=(--jetty-header-cache "${arg#*=}") ;;
     --baseline=*) BASELINE_REV="${arg#*=}" ;;
     --baseline-jar=*) ARGS+=(--baseline-jar "${arg#*=}") ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -3,7 +3,8 @@
 
 Measures, in one run, on 127.0.0.1 only:
   1. HTTP overhead: the servlet-jetty fixture (stateless transport) under wrk, without the agent, with
-     the agent (cold and warm verified-token cache) and behind a hand-written jose4j filter (peer),
+     the agent (cold and warm verified-token cache; warm with the audit trail on, block mode) and behind
+     a hand-written jose4j filter (peer),
      alternating variants over rounds, each warmed up until its rate settles, at 1 and 16 connections;
   2. start-up: exec java -> first 200 on initialize, with and without the agent, interleaved;
   3. memory: heap after a forced GC and RSS, with and without the agent, and with the agent after
@@ -70,6 +71,7 @@ VARIANTS = [  # key, label
     ("b", "b. agent, cold cache (distinct tokens)"),
     ("c", "c. agent, warm cache (one token)"),
     ("d", "d. peer: jose4j filter, every request"),
+    ("e", "e. agent, warm cache, audit trail (block)"),
 ]
 BASELINE_VARIANTS = [  # --baseline-jar only; measured in the same rounds as a..d
     ("b0", "b0. baseline agent, cold cache"),
@@ -250,6 +252,13 @@ def java_cmd_server(env, variant, port):
         jar = BASELINE if variant in ("b0", "c0", "baseline") else AGENT
         return ["java", *JETTY_OPTS, f"-javaagent:{jar}", f"-Dmcpauth.issuer={env.issuer}",
                 f"-Dmcpauth.resource={env.resource}", *fixture]
+    if variant == "e":
+        # c with the audit trail on in block mode: every request is read (method, tool) and written
+        # as one JSON line; one 64 MiB file and one rotated copy bound the disk the run uses.
+        return ["java", *JETTY_OPTS, f"-javaagent:{AGENT}", f"-Dmcpauth.issuer={env.issuer}",
+                f"-Dmcpauth.resource={env.resource}", f"-Dmcpauth.audit.file={LOGS / f'audit-{port}.log'}",
+                "-Dmcpauth.audit.on-overflow=block", "-Dmcpauth.audit.max-size=64m", "-Dmcpauth.audit.max-files=1",
+                *fixture]
     if variant == "d":
         return ["java", *JETTY_OPTS, "-cp", TOOLS, "io.mcpauth.bench.harness.PeerMcpServer", "--port", port,
                 "--issuer", env.issuer, "--resource", env.resource]
@@ -621,6 +630,15 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
                 deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
                 parts.append(f"{key}{conns} {fmt_delta(deltas)}")
         L.append("- Added p50 vs unprotected, per round median (min..max), variant+connections: " + "; ".join(parts) + ".")
+        if any(key == "e" for key, _ in variants):
+            parts = []
+            for phase, conns in (("c16", 16), ("c1", 1)):
+                ratios = [runs[(n, "e", phase)]["rps"] / runs[(n, "c", phase)]["rps"] for n in range(1, rounds + 1)]
+                added = [runs[(n, "e", phase)]["p50_us"] - runs[(n, "c", phase)]["p50_us"] for n in range(1, rounds + 1)]
+                parts.append(f"at {conns}: req/s e ÷ c per round {fmt_ratio(ratios)}, p50 {fmt_delta(added)}")
+            L.append("- Audit trail (`mcpauth.audit.file`, block mode; each request's body read for its method and tool, "
+                     "one JSON line written by the `mcpauth-audit` thread) against the plain warm agent: "
+                     + "; ".join(parts) + ".")
         if len(variants) > len(VARIANTS):
             parts = []
             for phase, conns in (("c16", 16), ("c1", 1)):
@@ -644,7 +662,7 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
         total = sum(r.get("requests", 0) for r in http)
         cold = [r for r in http if r["phase"] == "cold-positions"]
         L.append(f"- Every request answered 2xx: {total:,} requests in all wrk runs, 0 non-2xx, 0 socket errors "
-                 f"(each run also pre-checked: 200 with the echo, 401 without a token for b, c, d).")
+                 f"(each run also pre-checked: 200 with the echo, 401 without a token for b, c, d, e).")
         L.append(f"- Cold cache: a pool of {cfg['cold_pool']:,} distinct tokens ({env.token_len} bytes, RS256, kid, typ at+jwt). "
                  f"Every server first gets {FILL:,} requests at 16 conns; for the cold one they carry tokens 1..{FILL:,} (more "
                  f"than the {CACHE_SIZE:,} the cache holds) and the warm-up and measured runs then rotate over the other "

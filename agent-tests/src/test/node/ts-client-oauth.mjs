@@ -9,13 +9,15 @@
 // fetch, as a browser would (cookies, hidden fields, the approve button), and takes the code from
 // the redirect. The password is read from the file (first line), else $MCPAUTH_E2E_PASSWORD, else
 // standard input. MCPAUTH_E2E_DECISION=deny clicks "deny" instead of "approve" (the run then fails
-// with the authorization error the client received).
+// with the authorization error the client received). MCPAUTH_E2E_TRANSPORT=sse uses the SDK's
+// SSEClientTransport (the legacy HTTP+SSE transport; <mcpUrl> is then the SSE endpoint) instead.
 //
 // Standard output: one line, `RESULT {json}` (exit 0) or `FAIL <reason>` (exit 1).
 // Standard error: the step log (step names, methods, paths, statuses; never a secret).
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { UnauthorizedError, refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import { deadline, fail, readPassword, safeUrl, secret, step, succeed } from './lib.mjs';
 import { InMemoryOAuthProvider } from './oauth-provider.mjs';
@@ -73,8 +75,10 @@ function textOf(result) {
   return (result?.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('');
 }
 
+const Transport = process.env.MCPAUTH_E2E_TRANSPORT === 'sse' ? SSEClientTransport : StreamableHTTPClientTransport;
+
 async function connectedClient(provider, label) {
-  const transport = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider, fetch: loggingFetch });
+  const transport = new Transport(mcpUrl, { authProvider: provider, fetch: loggingFetch });
   const client = new Client({ name: `mcpauth-e2e-${label}`, version: '1.0.0' });
   await client.connect(transport);
   return { client, transport };
@@ -97,7 +101,7 @@ async function main() {
 
   // 1. connect without a token: 401, discovery, DCR, the authorization request (our "browser")
   step('connect #1 (no token)');
-  const transport1 = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider, fetch: loggingFetch });
+  const transport1 = new Transport(mcpUrl, { authProvider: provider, fetch: loggingFetch });
   const client1 = new Client({ name: 'mcpauth-e2e-first', version: '1.0.0' });
   let unauthorized = false;
   try {
@@ -195,6 +199,7 @@ async function main() {
   const prm = discovery.resourceMetadata ?? {};
   succeed({
     client: 'typescript-sdk',
+    transport: Transport.name,
     echo,
     whoami,
     tools,

@@ -9,7 +9,18 @@ import java.util.List;
  */
 public final class CompatibilityMatrix {
 
-  public record Row(String module, String transports, String sdk, String server) {}
+  /**
+   * @param served the transports the fixture serves, of {@link #TRANSPORTS}
+   * @param callerVisible whether its tools can see the caller: not on an SDK line without a
+   *     transport context (MCP Java SDK 0.10.x)
+   */
+  public record Row(String module, String transports, String sdk, String server, List<String> served,
+      boolean callerVisible) {
+
+    Row(String module, String transports, String sdk, String server) {
+      this(module, transports, sdk, server, TRANSPORTS, true);
+    }
+  }
 
   public static final List<String> TRANSPORTS = List.of("streamable", "sse", "stateless");
 
@@ -33,7 +44,17 @@ public final class CompatibilityMatrix {
       new Row("spring-webmvc-springai", "Spring WebMVC (org.springframework.ai:mcp-spring-webmvc 2.0.1)",
           "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Tomcat 11.0"),
       new Row("spring-webflux-springai", "Spring WebFlux (org.springframework.ai:mcp-spring-webflux 2.0.0)",
-          "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Netty"));
+          "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Netty"),
+      new Row("springai10-webmvc", "Spring AI 1.0.3 starter `spring-ai-starter-mcp-server-webmvc`, `@Tool` methods",
+          "mcp 0.10.0 (tools cannot see the caller)", "Spring Boot 3.5.7 fat jar, Tomcat 10.1", List.of("sse"), false),
+      new Row("springai10-webflux", "Spring AI 1.0.3 starter `spring-ai-starter-mcp-server-webflux`, `@Tool` methods",
+          "mcp 0.10.0 (tools cannot see the caller)", "Spring Boot 3.5.7 fat jar, Netty", List.of("sse"), false),
+      new Row("springai11-webmvc", "Spring AI 1.1.0 starter `spring-ai-starter-mcp-server-webmvc`, `@Tool` methods",
+          "mcp-core 0.16.0", "Spring Boot 3.5.7 fat jar, Tomcat 10.1"),
+      new Row("springai11-webflux", "Spring AI 1.1.0 starter `spring-ai-starter-mcp-server-webflux`, `@Tool` methods",
+          "mcp-core 0.16.0", "Spring Boot 3.5.7 fat jar, Netty"),
+      new Row("springai20-webmvc", "Spring AI 2.0.1 starter `spring-ai-starter-mcp-server-webmvc`, `@Tool` methods",
+          "mcp-core 2.0.0", "Spring Boot 4.0.7 fat jar, Tomcat 11.0"));
 
   private CompatibilityMatrix() {}
 
@@ -44,7 +65,11 @@ public final class CompatibilityMatrix {
             + "|---|---|---|---|---|---|---|\n");
     for (Row row : ROWS) {
       table.append("| `").append(row.module()).append("` | ").append(row.transports()).append(" | ")
-          .append(row.sdk()).append(" | ").append(row.server()).append(" | ✓ | ✓ | ✓ |\n");
+          .append(row.sdk()).append(" | ").append(row.server()).append(" |");
+      for (String transport : TRANSPORTS) {
+        table.append(row.served().contains(transport) ? " ✓ |" : " – |");
+      }
+      table.append("\n");
     }
     return table.toString();
   }

@@ -117,6 +117,8 @@ public final class Fixture implements AutoCloseable {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> extraArgs = new ArrayList<>();
     private final List<String> loopbackNames = new ArrayList<>();
+    private final List<String> jvmArgs = new ArrayList<>();
+    private Path classpathAhead;
 
     public Builder module(String module) {
       this.module = module;
@@ -163,6 +165,21 @@ public final class Fixture implements AutoCloseable {
       return this;
     }
 
+    /** A JVM option after the agent's, e.g. a second {@code -javaagent:}. */
+    public Builder jvmArg(String arg) {
+      jvmArgs.add(arg);
+      return this;
+    }
+
+    /**
+     * Runs the fixture jar's main class with {@code jar} ahead of it on the class path, so that its
+     * classes replace the fixture's own (a test-built copy of an SDK class). Not for Spring Boot jars.
+     */
+    public Builder classpathAhead(Path jar) {
+      this.classpathAhead = jar;
+      return this;
+    }
+
     public Builder env(String key, String value) {
       environment.put(key, value);
       return this;
@@ -185,14 +202,21 @@ public final class Fixture implements AutoCloseable {
       if (agent) {
         command.add("-javaagent:" + agentJar().toAbsolutePath());
       }
+      command.addAll(jvmArgs);
       try {
         command.add("-Djdk.net.hosts.file=" + hostsFile(loopbackNames));
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
       properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-      command.add("-jar");
-      command.add(fixtureJar(module).toAbsolutePath().toString());
+      if (classpathAhead == null) {
+        command.add("-jar");
+        command.add(fixtureJar(module).toAbsolutePath().toString());
+      } else {
+        command.add("-cp");
+        command.add(classpathAhead.toAbsolutePath() + java.io.File.pathSeparator + fixtureJar(module).toAbsolutePath());
+        command.add(mainClass(fixtureJar(module)));
+      }
       command.add("--port");
       command.add(String.valueOf(port));
       command.add("--transport");
@@ -208,6 +232,14 @@ public final class Fixture implements AutoCloseable {
         Process process = builder.start();
         RUNNING.add(process);
         return new Fixture(process, port, transport);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private static String mainClass(Path jar) {
+      try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+        return file.getManifest().getMainAttributes().getValue("Main-Class");
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }

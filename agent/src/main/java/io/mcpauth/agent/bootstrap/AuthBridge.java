@@ -88,18 +88,29 @@ public final class AuthBridge {
 
   /**
    * Links a transport's call of its context extractor, {@code extractor.extract(request)}, which the
-   * agent turned into an invokedynamic, to {@link #transportContext} with the calling transport bound.
+   * agent turned into an invokedynamic, to {@link #transportContext} with the calling transport bound;
+   * SDK 0.11's {@code extractor.extract(request, context)} to {@link #seededTransportContext}.
    */
   public static CallSite transportContextSite(MethodHandles.Lookup caller, String name, MethodType type)
       throws ReflectiveOperationException {
-    MethodHandle target = MethodHandles.lookup().findStatic(AuthBridge.class, "transportContext",
-        MethodType.methodType(Object.class, Object.class, Object.class, Class.class));
-    return new ConstantCallSite(MethodHandles.insertArguments(target, 2, caller.lookupClass()).asType(type));
+    boolean seeded = type.parameterCount() == 3;
+    MethodHandle target = seeded
+        ? MethodHandles.lookup().findStatic(AuthBridge.class, "seededTransportContext",
+            MethodType.methodType(Object.class, Object.class, Object.class, Object.class, Class.class))
+        : MethodHandles.lookup().findStatic(AuthBridge.class, "transportContext",
+            MethodType.methodType(Object.class, Object.class, Object.class, Class.class));
+    return new ConstantCallSite(MethodHandles.insertArguments(target, seeded ? 3 : 2, caller.lookupClass()).asType(type));
   }
 
   /** The transport context the extractor gives, with the admitted caller's keys added. */
   public static Object transportContext(Object extractor, Object request, Class<?> transport) throws Exception {
     return current().transportContext(extractor, request, transport);
+  }
+
+  /** SDK 0.11: the context the extractor fills from the one the transport made, with the caller's keys added. */
+  public static Object seededTransportContext(Object extractor, Object request, Object seed, Class<?> transport)
+      throws Exception {
+    return current().seededTransportContext(extractor, request, seed, transport);
   }
 
   private static Gate current() {

@@ -56,6 +56,12 @@ public interface Gate {
   Object transportContext(Object extractor, Object request, Class<?> transport) throws Exception;
 
   /**
+   * The same for SDK 0.11.x, whose transports call {@code extractor.extract(request, seed)} with a
+   * context they made ({@code io.modelcontextprotocol.server.McpTransportContext}).
+   */
+  Object seededTransportContext(Object extractor, Object request, Object seed, Class<?> transport) throws Exception;
+
+  /**
    * Runs before any servlet's {@code service}: answers a GET of the Protected Resource Metadata,
    * and refuses every request to a transport the agent could not instrument.
    *

@@ -1,5 +1,6 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.audit.AuditEvents;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -85,6 +86,11 @@ public final class AuthServer {
 
   /** @param log where start-up notes are logged from: initialising logging must stay off the start-up path */
   public static AuthServer start(AgentConfig config, Clock clock, Executor log) throws StartException {
+    return start(config, clock, log, AuditEvents.NONE);
+  }
+
+  /** @param audit where registrations, sign-ins, consents and token requests are published */
+  public static AuthServer start(AgentConfig config, Clock clock, Executor log, AuditEvents audit) throws StartException {
     AuthServerConfig settings = config.authServer();
     HttpServer server = bind(settings);
     try {
@@ -107,7 +113,7 @@ public final class AuthServer {
       KeySource keySource = new EmbeddedKeySource(keys, clock);
       AuthServer authServer = new AuthServer(issuer, bound, grants, serviceClients, keySource, server, userRevocations);
       Routes routes = routes(bound, as, issuer.toString(), keys, clientStore, serviceClients, grants, users, keySource,
-          authServer.revocations(), sealingKey, clock, log);
+          authServer.revocations(), sealingKey, clock, log, audit);
       server.createContext("/", routes::dispatch);
       server.setExecutor(executor());
       startDaemon(server);
@@ -190,7 +196,8 @@ public final class AuthServer {
 
   private static Routes routes(AgentConfig bound, AuthServerConfig as, String issuer, SigningKeys keys,
       ClientStore clientStore, ServiceClients serviceClients, GrantStore grants, UserStore users, KeySource keySource,
-      VerifiedTokenCache.Revocations revocations, SealingKey sealingKey, Clock clock, Executor background) {
+      VerifiedTokenCache.Revocations revocations, SealingKey sealingKey, Clock clock, Executor background,
+      AuditEvents audit) {
     ClientMetadataDocuments documents = as.metadataDocuments()
         ? new ClientMetadataDocuments(as.metadataDocumentTimeout(), as.metadataDocumentMaxBytes(),
             as.metadataDocumentPrivateAddresses(), TrustedHosts.parse(String.join(",", as.metadataDocumentHosts())),
@@ -226,7 +233,7 @@ public final class AuthServer {
         new AuthServerMetadata(issuer, as.scopes(), registration != null, documents != null, jwtBearer != null),
         keys, authorization, token, registration,
         new RevocationEndpoint(authentication, lookup, grants),
-        new IntrospectionEndpoint(authentication, lookup, issuer), clock);
+        new IntrospectionEndpoint(authentication, lookup, issuer), clock, audit);
   }
 
   /** The jwt-bearer grant for identity assertions of {@code mcpauth.as.id-jag.issuers}, or null when none are trusted. */

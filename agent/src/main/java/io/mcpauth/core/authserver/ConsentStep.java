@@ -1,6 +1,7 @@
 package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.authserver.clients.RedirectUris;
+import io.mcpauth.core.denial.AuthServerReason;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.LogText;
 import java.io.IOException;
@@ -47,10 +48,14 @@ final class ConsentStep {
       Parameters form = exchange.form(Pages.MAX_FORM_BYTES);
       BrowserSessions.Transaction transaction = sessions.transaction(form.single("transaction"), session, now);
       if (transaction == null || session.user() == null) {
+        exchange.auditReason(AuthServerReason.TRANSACTION_EXPIRED);
         responses.signInExpired(exchange);
         return;
       }
+      exchange.auditUser(session.user());
+      exchange.auditClient(transaction.request.client().clientId());
       if (!transaction.consumeCsrf(form.single("csrf"))) {
+        exchange.auditReason(AuthServerReason.CSRF_MISMATCH);
         responses.errorPage(exchange, 403, "Invalid form",
             "The form was not submitted from this consent page. Start again from your application.");
         return;
@@ -58,6 +63,7 @@ final class ConsentStep {
       sessions.finish(transaction);
       decide(exchange, transaction, session, form.single("decision"), now);
     } catch (Parameters.MalformedException | OAuthError e) {
+      exchange.auditReason(AuthServerReason.INVALID_REQUEST);
       responses.errorPage(exchange, 400, "Invalid request", e.getMessage());
     }
   }
@@ -86,11 +92,13 @@ final class ConsentStep {
     String user = session.user();
     if (!"approve".equals(decision)) {
       AgentLog.info("authorization server: {} denied client {}", LogText.printable(user), LogText.printable(request.client().clientId()));
+      exchange.auditReason(AuthServerReason.ACCESS_DENIED);
       responses.redirectError(exchange, request.redirectUri(), request.state(), "access_denied", "The user denied the request");
       return;
     }
     String code = codes.issue(request, user, session.credential(), transaction.upstreamRefreshToken, now);
     if (code == null) {
+      exchange.auditReason(AuthServerReason.TEMPORARILY_UNAVAILABLE);
       responses.redirectError(exchange, request.redirectUri(), request.state(), "temporarily_unavailable", "Too many pending codes");
       return;
     }

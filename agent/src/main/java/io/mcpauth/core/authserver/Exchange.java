@@ -1,6 +1,8 @@
 package io.mcpauth.core.authserver;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.mcpauth.core.audit.AuditAction;
+import io.mcpauth.core.denial.AuthServerReason;
 import io.mcpauth.core.json.JsonWriter;
 import io.mcpauth.core.text.Ascii;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +27,11 @@ final class Exchange {
 
   private final HttpExchange exchange;
   private boolean sent;
+  private int status;
+  private AuditAction auditAction;
+  private String auditReason;
+  private String auditUser;
+  private String auditClient;
 
   Exchange(HttpExchange exchange) {
     this.exchange = exchange;
@@ -53,6 +60,53 @@ final class Exchange {
 
   boolean sent() {
     return sent;
+  }
+
+  /** The status sent; 0 before the response. */
+  int status() {
+    return status;
+  }
+
+  /** This request is an audit event of {@code action} (the token endpoint names a refresh, or a reuse). */
+  void audit(AuditAction action) {
+    this.auditAction = action;
+  }
+
+  /** Why the request failed, for its audit event; the first reason named stands. */
+  void auditReason(AuthServerReason reason) {
+    if (auditReason == null) {
+      auditReason = reason.code();
+    }
+  }
+
+  /** The user (a subject, or the username a sign-in named), for the audit event. */
+  void auditUser(String user) {
+    this.auditUser = user;
+  }
+
+  /** The client (authenticated, registered, or named by the transaction), for the audit event. */
+  void auditClient(String clientId) {
+    this.auditClient = clientId;
+  }
+
+  AuditAction auditAction() {
+    return auditAction;
+  }
+
+  /** The reason named, or for a response with an error status without one, a generic one. */
+  String auditReason() {
+    if (auditReason == null && status >= 400) {
+      return AuthServerReason.ofError(status, null);
+    }
+    return auditReason;
+  }
+
+  String auditUser() {
+    return auditUser;
+  }
+
+  String auditClient() {
+    return auditClient;
   }
 
   Parameters query() throws Parameters.MalformedException {
@@ -144,6 +198,9 @@ final class Exchange {
   }
 
   void error(OAuthError error) throws IOException {
+    if (auditReason == null) {
+      auditReason = AuthServerReason.ofError(error.status, error.error);
+    }
     if (error.basicChallenge()) {
       addHeader("WWW-Authenticate", "Basic realm=\"mcpauth\"");
     }
@@ -174,6 +231,7 @@ final class Exchange {
 
   private void send(int status, String body) throws IOException {
     sent = true;
+    this.status = status;
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     if (bytes.length == 0) {
       exchange.sendResponseHeaders(status, -1);

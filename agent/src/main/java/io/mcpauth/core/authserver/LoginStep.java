@@ -1,7 +1,9 @@
 package io.mcpauth.core.authserver;
 
 import io.mcpauth.core.authserver.users.UserStore;
+import io.mcpauth.core.denial.AuthServerReason;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.logging.LogText;
 import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
@@ -47,16 +49,21 @@ final class LoginStep {
       username = form.single("username");
       password = form.single("password");
     } catch (OAuthError | Parameters.MalformedException e) {
+      exchange.auditReason(AuthServerReason.INVALID_REQUEST);
       responses.errorPage(exchange, 400, "Invalid request", e.getMessage());
       return;
     }
     BrowserSessions.Session session = cookie.session(exchange, now);
     BrowserSessions.Transaction transaction = sessions.transaction(transactionId, session, now);
     if (transaction == null) {
+      exchange.auditReason(AuthServerReason.TRANSACTION_EXPIRED);
       responses.signInExpired(exchange);
       return;
     }
+    exchange.auditClient(transaction.request.client().clientId());
+    exchange.auditUser(username);
     if (!transaction.consumeCsrf(csrf)) {
+      exchange.auditReason(AuthServerReason.CSRF_MISMATCH);
       responses.errorPage(exchange, 403, "Invalid form",
           "The form was not submitted from this sign-in page. Start again from your application.");
       return;
@@ -67,6 +74,7 @@ final class LoginStep {
     if (retry > 0) {
       exchange.addHeader("Retry-After", Long.toString(retry));
       AgentLog.warn("authorization server: sign-in refused, too many failures for this account or address");
+      exchange.auditReason(AuthServerReason.LOGIN_THROTTLED);
       page(exchange, 429, transaction, "Too many failed sign-ins. Try again in " + retry + " seconds.");
       return;
     }
@@ -75,17 +83,22 @@ final class LoginStep {
       user = username == null || password == null ? Optional.empty() : users.authenticate(username, password.toCharArray());
     } catch (IOException e) {
       AgentLog.error("authorization server: the users file cannot be read; nobody can sign in", e);
+      exchange.auditReason(AuthServerReason.USERS_UNAVAILABLE);
       responses.errorPage(exchange, 503, "Sign-in unavailable", "The server cannot check passwords right now.");
       return;
     }
     if (user.isEmpty()) {
+      AgentMetrics.agent().login(false);
       throttle.failed(account, address);
+      exchange.auditReason(AuthServerReason.LOGIN_FAILED);
       AgentLog.info("authorization server: failed sign-in for client {}", LogText.printable(transaction.request.client().clientId()));
       // The same words for an unknown user and a wrong password (AS-SEC-22).
       page(exchange, 200, transaction, "The username or password is not correct.");
       return;
     }
+    AgentMetrics.agent().login(true);
     throttle.succeeded(account, address);
+    exchange.auditUser(user.get().username());
     BrowserSessions.Session signedIn = sessions.signIn(session, user.get().username(), user.get().credential(), now);
     transaction.sessionId = signedIn.id();
     cookie.set(exchange, signedIn);

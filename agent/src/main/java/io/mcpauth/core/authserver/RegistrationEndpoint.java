@@ -84,6 +84,7 @@ final class RegistrationEndpoint {
       response.putAll(metadata.toJson());
       AgentLog.info("authorization server: registered client {} ('{}', {})", clientId,
           LogText.printable(metadata.clientName()), metadata.tokenEndpointAuthMethod());
+      exchange.auditClient(clientId);
       exchange.json(201, response, "Cache-Control", "no-store", "Pragma", "no-cache");
     } catch (OAuthError e) {
       exchange.error(e);

@@ -24,6 +24,7 @@ final class RevocationEndpoint {
     try {
       Parameters form = exchange.form(16_384);
       Client client = authentication.authenticate(exchange, form);
+      exchange.auditClient(client.clientId());
       String token = form.single("token");
       if (token == null) {
         throw OAuthError.invalidRequest("token is required");

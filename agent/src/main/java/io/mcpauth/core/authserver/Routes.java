@@ -1,5 +1,10 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.audit.AuditAction;
+import io.mcpauth.core.audit.AuditEvent;
+import io.mcpauth.core.audit.AuditEvents;
+import io.mcpauth.core.audit.TraceParent;
+import io.mcpauth.core.denial.AuthServerReason;
 import io.mcpauth.core.logging.LogText;
 import com.sun.net.httpserver.HttpExchange;
 import io.mcpauth.core.authserver.store.SigningKeys;
@@ -25,10 +30,14 @@ final class Routes {
   private final RevocationEndpoint revocation;
   private final IntrospectionEndpoint introspection;
   private final Clock clock;
+  private final String issuer;
+  private final AuditEvents audit;
 
   Routes(String issuer, AuthServerMetadata metadata, SigningKeys keys, AuthorizationEndpoint authorization,
       TokenEndpoint token, RegistrationEndpoint registration, RevocationEndpoint revocation,
-      IntrospectionEndpoint introspection, Clock clock) {
+      IntrospectionEndpoint introspection, Clock clock, AuditEvents audit) {
+    this.issuer = issuer;
+    this.audit = audit;
     String issuerPath = URI.create(issuer).getRawPath();
     this.base = issuerPath == null ? "" : issuerPath;
     // RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
@@ -44,8 +53,17 @@ final class Routes {
   }
 
   void dispatch(HttpExchange httpExchange) throws IOException {
+    long started = System.nanoTime();
     Exchange exchange = new Exchange(httpExchange);
     try {
+      AuditAction action = auditAction(exchange.path(), exchange.method());
+      exchange.audit(action);
+      if (action != null && audit.recordsAdmissions() && audit.unavailable()) {
+        // Block mode: what cannot be recorded is not done (see the gate's audit_unavailable).
+        exchange.auditReason(AuthServerReason.AUDIT_UNAVAILABLE);
+        exchange.error(OAuthError.temporarilyUnavailable("the audit trail cannot be written", 5));
+        return;
+      }
       route(exchange, exchange.path(), exchange.method());
     } catch (IOException e) {
       throw e;
@@ -58,7 +76,48 @@ final class Routes {
       }
     } finally {
       httpExchange.close();
+      publish(exchange, started);
     }
+  }
+
+  /** The audit event a request to {@code path} is, or null for one that is none (metadata, keys, pages). */
+  private AuditAction auditAction(String path, String method) {
+    if (path.equals(base + UpstreamSignIn.CALLBACK) && method.equals("GET")) {
+      return AuditAction.AS_LOGIN;
+    }
+    if (!method.equals("POST")) {
+      return null;
+    }
+    if (path.equals(base + "/token")) {
+      return AuditAction.AS_TOKEN;
+    } else if (path.equals(base + "/login")) {
+      return AuditAction.AS_LOGIN;
+    } else if (path.equals(base + "/consent")) {
+      return AuditAction.AS_CONSENT;
+    } else if (path.equals(base + "/register") && registration != null) {
+      return AuditAction.AS_REGISTER;
+    } else if (path.equals(base + "/revoke")) {
+      return AuditAction.AS_REVOKE;
+    }
+    return null;
+  }
+
+  private void publish(Exchange exchange, long started) {
+    AuditAction action = exchange.auditAction();
+    if (action == null) {
+      return;
+    }
+    AuditEvent event = AuditEvent.now(action)
+        .request(exchange.clientAddress(), exchange.method(), exchange.path())
+        .status(exchange.status())
+        .duration(System.nanoTime() - started)
+        .caller(exchange.auditUser(), exchange.auditClient(), issuer, null)
+        .traceId(TraceParent.traceId(exchange.header("traceparent")));
+    String reason = exchange.auditReason();
+    if (reason != null) {
+      event.failure(reason);
+    }
+    audit.publish(event);
   }
 
   private void route(Exchange exchange, String path, String method) throws IOException {

@@ -1,6 +1,9 @@
 package io.mcpauth.core.authserver;
 
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.logging.LogText;
+import io.mcpauth.core.audit.AuditAction;
+import io.mcpauth.core.denial.AuthServerReason;
 import io.mcpauth.core.authserver.store.GrantStore;
 import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.logging.AgentLog;
@@ -64,27 +67,38 @@ final class TokenEndpoint {
     }
     try {
       Parameters form = exchange.form(MAX_FORM_BYTES);
+      if ("refresh_token".equals(form.single("grant_type"))) {
+        exchange.audit(AuditAction.AS_REFRESH);
+      }
       Client client = authentication.authenticate(exchange, form);
+      exchange.auditClient(client.clientId());
       String grantType = form.single("grant_type");
       long now = clock.instant().getEpochSecond();
       Map<String, Object> response;
+      AgentMetrics.GrantType issued;
       if (grantType == null) {
         throw OAuthError.invalidRequest("grant_type is required");
       } else if (grantType.equals("authorization_code")) {
-        response = authorizationCode(client, form, now);
+        response = authorizationCode(exchange, client, form, now);
+        issued = AgentMetrics.GrantType.AUTHORIZATION_CODE;
       } else if (grantType.equals("refresh_token")) {
-        response = refreshToken(client, form, now);
+        response = refreshToken(exchange, client, form, now);
+        issued = AgentMetrics.GrantType.REFRESH_TOKEN;
       } else if (grantType.equals("client_credentials")) {
         response = clientCredentials(client, form, now);
+        issued = AgentMetrics.GrantType.CLIENT_CREDENTIALS;
       } else if (grantType.equals(JwtBearerGrant.GRANT_TYPE) && jwtBearer != null) {
         JwtBearerGrant.Redeemed redeemed = jwtBearer.redeem(client, form, now);
+        exchange.auditUser(redeemed.subject());
         response = response(redeemed.subject(), client, redeemed.resource(), redeemed.scope(), null, null,
             redeemed.issuer(), now);
+        issued = AgentMetrics.GrantType.JWT_BEARER;
       } else {
         throw new OAuthError(400, "unsupported_grant_type", "grant_type '" + LogText.printable(grantType)
             + "' is not supported");
       }
       exchange.json(200, response, "Cache-Control", "no-store", "Pragma", "no-cache");
+      AgentMetrics.agent().tokenIssued(issued);
     } catch (OAuthError e) {
       if (e.error.equals("invalid_grant") || e.error.equals("invalid_client")) {
         failures.record(address);
@@ -95,7 +109,7 @@ final class TokenEndpoint {
     }
   }
 
-  private Map<String, Object> authorizationCode(Client client, Parameters form, long now)
+  private Map<String, Object> authorizationCode(Exchange exchange, Client client, Parameters form, long now)
       throws OAuthError, Parameters.MalformedException, IOException {
     requireGrant(client, "authorization_code");
     String value = form.single("code");
@@ -126,8 +140,10 @@ final class TokenEndpoint {
         grants.revokeGrant(previous);
         AgentLog.warn("authorization server: a code of client {} was redeemed twice; its grant is revoked",
             LogText.printable(client.clientId()));
+        exchange.auditReason(AuthServerReason.CODE_REUSED);
         throw OAuthError.invalidGrant("the code was already used");
       }
+      exchange.auditUser(code.subject);
       boolean upstreamUser = code.upstream();
       if (upstreamUser && upstream == null) {
         throw OAuthError.invalidGrant("the code is invalid or expired");
@@ -159,7 +175,7 @@ final class TokenEndpoint {
     }
   }
 
-  private Map<String, Object> refreshToken(Client client, Parameters form, long now)
+  private Map<String, Object> refreshToken(Exchange exchange, Client client, Parameters form, long now)
       throws OAuthError, Parameters.MalformedException, IOException {
     requireGrant(client, "refresh_token");
     String value = form.single("refresh_token");
@@ -171,6 +187,7 @@ final class TokenEndpoint {
     if (grant == null || grant.revoked() || !grant.clientId().equals(client.clientId())) {
       throw OAuthError.invalidGrant("the refresh token is invalid");
     }
+    exchange.auditUser(grant.subject());
     if (now > grant.refreshExpiresAt(refreshIdleSeconds, refreshLifetimeSeconds)) {
       throw OAuthError.invalidGrant("the refresh token has expired");
     }
@@ -190,8 +207,11 @@ final class TokenEndpoint {
     if (rotation == GrantStore.Rotation.REPLAYED) {
       // AS-SEC-34/35: a rotated-out token came back, so one of its holders is not the client.
       grants.revokeGrant(grant.id());
+      AgentMetrics.agent().refreshTokenReused();
       AgentLog.warn("authorization server: a refresh token of client {} was reused; its grant is revoked",
           LogText.printable(client.clientId()));
+      exchange.audit(AuditAction.AS_REFRESH_REUSE);
+      exchange.auditReason(AuthServerReason.REFRESH_TOKEN_REUSED);
       throw OAuthError.invalidGrant("the refresh token was already used");
     }
     if (rotation == GrantStore.Rotation.UNKNOWN) {

@@ -3,6 +3,7 @@ package io.mcpauth.core.authserver;
 import io.mcpauth.core.authserver.enterprise.AssertionRejectedException;
 import io.mcpauth.core.authserver.enterprise.UpstreamPolicy;
 import io.mcpauth.core.authserver.enterprise.UpstreamProvider;
+import io.mcpauth.core.denial.AuthServerReason;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.logging.LogText;
 import java.io.IOException;
@@ -79,11 +80,13 @@ final class UpstreamSignIn {
       query = exchange.query();
       state = query.single("state");
     } catch (Parameters.MalformedException e) {
+      exchange.auditReason(AuthServerReason.INVALID_REQUEST);
       responses.errorPage(exchange, 400, "Invalid request", e.getMessage());
       return;
     }
     Attempt attempt = attempts.get(state, now);
     if (attempt == null) {
+      exchange.auditReason(AuthServerReason.TRANSACTION_EXPIRED);
       responses.errorPage(exchange, 400, "Sign-in failed",
           "This answer from the identity provider belongs to no sign-in in progress here (unknown or used state). "
               + "Start again from your application.");
@@ -94,12 +97,14 @@ final class UpstreamSignIn {
     BrowserSessions.Transaction transaction = sessions.transaction(attempt.transactionId(), session, now);
     if (transaction == null || !session.id().equals(attempt.sessionId())) {
       // RFC 9700 §4.7: the answer must come back to the browser that was sent away.
+      exchange.auditReason(AuthServerReason.TRANSACTION_EXPIRED);
       responses.signInExpired(exchange);
       return;
     }
     try {
       finish(exchange, query, attempt, transaction, session, now);
     } catch (Parameters.MalformedException e) {
+      exchange.auditReason(AuthServerReason.INVALID_REQUEST);
       responses.errorPage(exchange, 400, "Invalid request", e.getMessage());
     }
   }
@@ -111,6 +116,7 @@ final class UpstreamSignIn {
       endpoints = provider.endpoints();
     } catch (IOException e) {
       AgentLog.error("authorization server: the upstream provider cannot be reached: {}", e.getMessage());
+      exchange.auditReason(AuthServerReason.UPSTREAM_UNAVAILABLE);
       responses.errorPage(exchange, 502, "Sign-in unavailable", "The identity provider cannot be reached right now.");
       return;
     }
@@ -118,6 +124,7 @@ final class UpstreamSignIn {
     if (iss != null && !iss.equals(provider.config().issuer().toString()) || iss == null && endpoints.issParameter()) {
       // RFC 9207 §2.4: an answer that names another issuer, or none where one is promised, may be a mix-up.
       AgentLog.warn("authorization server: an upstream answer did not name the configured issuer (RFC 9207)");
+      exchange.auditReason(AuthServerReason.UPSTREAM_REFUSED);
       responses.errorPage(exchange, 400, "Sign-in failed", "The answer did not come from the configured identity provider.");
       return;
     }
@@ -125,6 +132,7 @@ final class UpstreamSignIn {
     String code = query.single("code");
     if (error != null || code == null) {
       AgentLog.info("authorization server: the upstream provider answered {}", LogText.printable(error == null ? "without a code" : error));
+      exchange.auditReason(AuthServerReason.UPSTREAM_REFUSED);
       responses.errorPage(exchange, 403, "Sign-in failed", "The identity provider did not sign you in"
           + (error == null ? "." : " (" + LogText.printable(error) + ")."));
       return;
@@ -134,24 +142,29 @@ final class UpstreamSignIn {
       tokens = provider.redeem(endpoints, code, attempt.codeVerifier());
     } catch (IOException e) {
       AgentLog.error("authorization server: the upstream code could not be redeemed: {}", e.getMessage());
+      exchange.auditReason(AuthServerReason.UPSTREAM_UNAVAILABLE);
       responses.errorPage(exchange, 502, "Sign-in failed", "The identity provider did not complete the sign-in.");
       return;
     }
+    exchange.auditClient(transaction.request.client().clientId());
     Map<String, Object> claims;
     String subject;
     List<String> scopes;
     try {
       claims = endpoints.idTokens().verify(tokens.idToken(), attempt.nonce());
       subject = policy.subject(claims);
+      exchange.auditUser(subject);
       policy.admit(claims);
       scopes = policy.grantable(claims, transaction.request.scopes());
     } catch (AssertionRejectedException e) {
       AgentLog.warn("authorization server: upstream sign-in refused: {}", e.getMessage());
+      exchange.auditReason(AuthServerReason.UPSTREAM_REFUSED);
       responses.errorPage(exchange, 403, "Sign-in refused", "The identity provider's answer cannot be accepted here: "
           + e.getMessage() + ".");
       return;
     }
     if (scopes.isEmpty()) {
+      exchange.auditReason(AuthServerReason.UPSTREAM_REFUSED);
       responses.errorPage(exchange, 403, "Not allowed", "Your account may not be granted any of the permissions asked for.");
       return;
     }

@@ -4,8 +4,9 @@ import io.mcpauth.core.BuildInfo;
 import io.mcpauth.core.authserver.serviceclients.ClientCommand;
 import io.mcpauth.core.authserver.users.UserCommand;
 import io.mcpauth.core.config.ConfigKey;
+import io.mcpauth.core.doctor.DoctorCommand;
 
-/** {@code java -jar mcpauth-agent.jar ...}: the attach, user and client verbs, help and version. */
+/** {@code java -jar mcpauth-agent.jar ...}: the attach, doctor, user and client verbs, help and version. */
 public final class CommandLine {
 
   private CommandLine() {}
@@ -16,6 +17,9 @@ public final class CommandLine {
     }
     if (args.length > 0 && args[0].equals("user")) {
       System.exit(UserCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (args.length > 0 && args[0].equals("doctor")) {
+      System.exit(DoctorCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
     if (args.length > 0 && args[0].equals("client")) {
       System.exit(ClientCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
@@ -36,6 +40,9 @@ public final class CommandLine {
 
           Manage its service clients, programs that get tokens with no user (try 'client --help'):
             java -jar mcpauth-agent.jar client add|remove|list|rotate-secret [--client-id ID] [--scope "A B"] [--clients-file FILE]
+
+          Check the settings against your identity provider, and a token against the settings (try 'doctor --help'):
+            java -jar mcpauth-agent.jar doctor mcpauth.issuer=ISSUER mcpauth.resource=URL [--config FILE] [--token-file FILE]
 
           Protect a running JVM:
             java -jar mcpauth-agent.jar attach <pid> mcpauth.issuer=ISSUER mcpauth.resource=URL [--config FILE]

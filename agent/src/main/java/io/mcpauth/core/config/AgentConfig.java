@@ -39,7 +39,9 @@ public record AgentConfig(
     int maxBodyBytes,
     boolean filterToolList,
     List<String> allowedOrigins,
-    String advertisedScopePrefix) {
+    String advertisedScopePrefix,
+    AuditConfig audit,
+    MetricsConfig metrics) {
 
   /** True when the embedded authorization server issues the tokens (no external issuer configured). */
   public boolean embeddedAuthServer() {
@@ -132,6 +134,8 @@ public record AgentConfig(
     private boolean filterToolList = false;
     private String advertisedScopePrefix = "";
     private List<String> allowedOrigins = List.of();
+    private AuditConfig audit = AuditConfig.OFF;
+    private MetricsConfig metrics = MetricsConfig.NONE;
 
     private Builder() {
     }
@@ -165,6 +169,8 @@ public record AgentConfig(
       filterToolList = config.filterToolList;
       advertisedScopePrefix = config.advertisedScopePrefix;
       allowedOrigins = config.allowedOrigins;
+      audit = config.audit;
+      metrics = config.metrics;
     }
 
     public Builder enabled(boolean enabled) {
@@ -302,13 +308,23 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder metrics(MetricsConfig metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
     public Builder allowedOrigins(List<String> allowedOrigins) {
       this.allowedOrigins = allowedOrigins;
       return this;
     }
 
+    public Builder audit(AuditConfig audit) {
+      this.audit = audit;
+      return this;
+    }
+
     public AgentConfig build() {
-      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix);
+      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix, audit, metrics);
     }
   }
 }

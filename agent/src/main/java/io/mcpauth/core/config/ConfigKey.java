@@ -209,6 +209,41 @@ public enum ConfigKey {
           + "metadata. Empty: the grant is off."),
   AS_ID_JAG_MAX_LIFETIME("mcpauth.as.id-jag.max-lifetime", "5m",
       "An ID-JAG whose `exp` lies further than this after its `iat` is refused (at most 1h)."),
+  AUDIT_FILE("mcpauth.audit.file", null,
+      "Turns on the audit trail: one JSON object per line (Elastic Common Schema names) for every decision of the gate "
+          + "and every authorization-server event, written to this file, or to standard output for `-`. Turning it on "
+          + "makes the gate read every POSTed JSON-RPC body, as per-message rules do, to name the method and tool. "
+          + "See docs/operations.md."),
+  AUDIT_ON_OVERFLOW("mcpauth.audit.on-overflow", "block",
+      "When the trail's queue is full: `block` makes the request wait for room (and, while the trail cannot be "
+          + "written, refuses MCP requests with 503 `audit_unavailable`); `drop` drops the event and counts it."),
+  AUDIT_QUEUE_SIZE("mcpauth.audit.queue-size", "8192", "Events waiting for the trail's writer thread at most."),
+  AUDIT_MAX_SIZE("mcpauth.audit.max-size", "100m",
+      "The trail's file is rotated before it grows past this size (bytes; `k`, `m` or `g` for KiB, MiB, GiB): "
+          + "FILE becomes FILE.1, FILE.1 becomes FILE.2, and so on."),
+  AUDIT_MAX_FILES("mcpauth.audit.max-files", "5", "Rotated files kept besides the current one; older ones are deleted."),
+  ALERTS_INVALID_TOKENS("mcpauth.alerts.invalid-tokens", "100",
+      "A `security.alert` when this many requests with an invalid token come from one address, or name one client at "
+          + "the token endpoint, within `mcpauth.alerts.invalid-tokens.window` (0: never)."),
+  ALERTS_INVALID_TOKENS_WINDOW("mcpauth.alerts.invalid-tokens.window", "1m", "The window of `mcpauth.alerts.invalid-tokens`."),
+  ALERTS_LOGIN_FAILURES("mcpauth.alerts.login-failures", "20",
+      "A `security.alert` when this many sign-ins fail from one address, or for one username, within "
+          + "`mcpauth.alerts.login-failures.window` (0: never)."),
+  ALERTS_LOGIN_FAILURES_WINDOW("mcpauth.alerts.login-failures.window", "5m", "The window of `mcpauth.alerts.login-failures`."),
+  ALERTS_KEYS_UNREACHABLE("mcpauth.alerts.keys-unreachable", "10m",
+      "A `security.alert` when an issuer's keys have failed to load for this long (0: never)."),
+  ALERTS_MIN_INTERVAL("mcpauth.alerts.min-interval", "5m",
+      "After an alert, further alerts of its kind are held back for this long and counted; the next one says how many."),
+  ALERTS_MAX_TRACKED("mcpauth.alerts.max-tracked", "10000",
+      "Addresses, clients or usernames each detector tracks at most; the least recently seen are forgotten first."),
+  METRICS_PORT("mcpauth.metrics.port", null,
+      "When set, the agent serves its metrics in the Prometheus text format at `http://BIND-ADDRESS:PORT/metrics` "
+          + "(GET only; 0 picks a free port, logged at start). Unset: no HTTP endpoint."),
+  METRICS_BIND_ADDRESS("mcpauth.metrics.bind-address", "127.0.0.1",
+      "Address (an IP literal) the metrics endpoint listens on. The metrics carry no secrets, but they tell who is "
+          + "refused why: keep it on loopback or a monitoring network."),
+  METRICS_JMX("mcpauth.metrics.jmx", "true",
+      "Register the same metrics as MBeans in the domain `io.mcpauth` of the platform MBean server."),
   LOG_LEVEL("mcpauth.log.level", "INFO", "The agent's own log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF)."),
   LOG_FILE("mcpauth.log.file", null, "Write the agent's log to this file instead of standard error.");
 

@@ -91,6 +91,8 @@ public final class ConfigParser {
     String logFile = blankToNull(sources.get(ConfigKey.LOG_FILE));
     Duration sessionIdle = duration(ConfigKey.SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1), Duration.ofDays(30));
     int sessionMax = integer(ConfigKey.SESSION_MAX_BINDINGS, 100, 10_000_000);
+    AuditConfig audit = new AuditSettings(this).parse();
+    MetricsConfig metrics = metrics();
     if (!errors.isEmpty()) {
       throw new InvalidConfigException(errors);
     }
@@ -123,7 +125,21 @@ public final class ConfigParser {
         .maxBodyBytes(maxBodyBytes)
         .filterToolList(filterToolList)
         .allowedOrigins(allowedOrigins)
+        .audit(audit)
+        .metrics(metrics)
         .build();
+  }
+
+  private MetricsConfig metrics() {
+    boolean jmx = bool(ConfigKey.METRICS_JMX);
+    String address = Ascii.trim(sources.get(ConfigKey.METRICS_BIND_ADDRESS));
+    // A literal address only, as for the authorization server: never wherever a name resolves today.
+    InetAddress bind = ipLiteral(address);
+    if (bind == null) {
+      errors.add(ConfigKey.METRICS_BIND_ADDRESS.key() + " must be an IP address, not '" + LogText.printable(address) + "'");
+    }
+    int port = blankToNull(sources.get(ConfigKey.METRICS_PORT)) == null ? -1 : integer(ConfigKey.METRICS_PORT, 0, 65535);
+    return new MetricsConfig(bind, port, jmx);
   }
 
   boolean bool(ConfigKey key) {

@@ -21,6 +21,8 @@ public enum ReasonCode {
   TYP_NOT_ACCEPTED,
   /** No key of the issuer fits the {@code kid} and algorithm (or, without a kid, not exactly one): 401. */
   KEY_UNKNOWN,
+  /** The {@code kid} names a key the issuer's JWKS had and no longer has (a security alert): 401. */
+  KEY_RETIRED,
   SIGNATURE_INVALID,
   /** {@code iss} is not a trusted issuer, or a token without one: 401. */
   ISSUER_UNTRUSTED,
@@ -66,7 +68,9 @@ public enum ReasonCode {
   /** A transport class the agent could not hook: 503. */
   TRANSPORT_UNRECOGNISED,
   /** Something threw inside the gate: 503, and the transport does not run. */
-  INTERNAL_ERROR;
+  INTERNAL_ERROR,
+  /** The audit trail is on in block mode and cannot be written: 503, nothing unrecorded is served. */
+  AUDIT_UNAVAILABLE;
 
   private final String code = name().toLowerCase(Locale.ROOT);
 

@@ -2,6 +2,7 @@ package io.mcpauth.core.gate;
 
 import io.mcpauth.agent.bootstrap.BodyRead;
 import io.mcpauth.agent.bootstrap.Gate;
+import io.mcpauth.core.audit.AuditEvents;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.token.AccessTokenVerifier;
@@ -35,7 +36,12 @@ public final class BearerGate implements Gate {
 
   /** @param tokens judges each bearer token: a JWT verifier behind its cache, introspection, or a router by issuer */
   public BearerGate(AgentConfig config, AccessTokenVerifier tokens) {
-    this.admission = new Admission(config, tokens);
+    this(config, tokens, AuditEvents.NONE);
+  }
+
+  /** @param audit where every decision is published (the trail, the alerts) */
+  public BearerGate(AgentConfig config, AccessTokenVerifier tokens, AuditEvents audit) {
+    this.admission = new Admission(config, tokens, audit);
     this.servlet = new ServletTransport(admission);
     this.webMvc = new WebMvcTransport(admission);
     this.webFlux = new WebFluxTransport(admission);
@@ -99,6 +105,16 @@ public final class BearerGate implements Gate {
   public Object transportContext(Object extractor, Object request, Class<?> transport) throws Exception {
     try {
       return TransportContexts.extract(extractor, request, transport);
+    } catch (Throwable e) {
+      throw rethrow(e);
+    }
+  }
+
+  @Override
+  public Object seededTransportContext(Object extractor, Object request, Object seed, Class<?> transport)
+      throws Exception {
+    try {
+      return TransportContexts.extractSeeded(extractor, request, seed, transport);
     } catch (Throwable e) {
       throw rethrow(e);
     }

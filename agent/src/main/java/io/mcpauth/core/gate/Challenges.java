@@ -93,6 +93,18 @@ final class Challenges {
   static final Reply UNAVAILABLE = new Reply(503, new String[] {"Retry-After", "5"},
       body("temporarily_unavailable", "The authorization server is not available"));
 
+  /** Something threw inside the check: nothing is known about the authorization server. */
+  static final Reply CHECK_FAILED = new Reply(503, new String[] {"Cache-Control", "no-store"},
+      body("temporarily_unavailable", "The authorization check failed; the server's log says why"));
+
+  /**
+   * A transport whose shape the agent does not recognise: no retry helps, and the authorization
+   * server has nothing to do with it. The server's log names the class, its SDK version and what is missing.
+   */
+  static final Reply TRANSPORT_UNRECOGNISED = new Reply(503, new String[] {"Cache-Control", "no-store"},
+      body("server_error", "This MCP endpoint's transport is one the authorization agent does not recognise,"
+          + " so it refuses every request to it; the server's log names the transport and its SDK version"));
+
   private static Reply reply(int status, String challenge, String error, String description) {
     return new Reply(status, new String[] {"WWW-Authenticate", challenge, "Cache-Control", "no-store"},
         body(error, description));

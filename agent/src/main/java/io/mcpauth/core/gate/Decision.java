@@ -13,9 +13,10 @@ public sealed interface Decision permits Decision.Admit, Decision.Deny {
    * @param entries the caller's {@code mcpauth.*} entries, immutable, for the transport context
    * @param sessionId the session the request names, already checked to be the caller's; null for none
    * @param challenges the replies naming the resource the request addressed, for a later message check
+   * @param startedNanos when the decision began, for the audit event of a later message check; 0 when not measured
    */
   record Admit(VerifiedToken token, CallerIdentity caller, Map<String, Object> entries, String sessionId,
-      Challenges challenges) implements Decision {}
+      Challenges challenges, long startedNanos) implements Decision {}
 
   /**
    * The request is answered with {@code reply} and the transport never runs.

@@ -62,19 +62,23 @@ final class MessageAuthorization {
     return body.readNBytes(contentLength >= 0 ? (int) contentLength : peek.maxBodyBytes() + 1);
   }
 
-  /** The refusal of this body for this token, or null when the message may go to the server. */
-  Refusal judge(byte[] body, String contentType, String contentEncoding, VerifiedToken token, Challenges challenges) {
-    RpcMessage message;
-    try {
-      message = peek.peek(body, body.length, contentType, contentEncoding);
-    } catch (PeekRejectedException e) {
-      ReasonCode reason = switch (e.status()) {
-        case 413 -> ReasonCode.BODY_TOO_LARGE;
-        case 415 -> ReasonCode.BODY_MEDIA_TYPE_REFUSED;
-        default -> ReasonCode.BODY_MALFORMED;
-      };
-      return new Refusal(Challenges.unreadableBody(e.status(), e.reason()), reason, e.reason());
-    }
+  /** The one JSON-RPC message in this body, as the server will read it. */
+  RpcMessage peek(byte[] body, String contentType, String contentEncoding) throws PeekRejectedException {
+    return peek.peek(body, body.length, contentType, contentEncoding);
+  }
+
+  /** The refusal of a body that holds no one unambiguous message. */
+  static Refusal unreadable(PeekRejectedException e) {
+    ReasonCode reason = switch (e.status()) {
+      case 413 -> ReasonCode.BODY_TOO_LARGE;
+      case 415 -> ReasonCode.BODY_MEDIA_TYPE_REFUSED;
+      default -> ReasonCode.BODY_MALFORMED;
+    };
+    return new Refusal(Challenges.unreadableBody(e.status(), e.reason()), reason, e.reason());
+  }
+
+  /** The refusal of this message for this token, or null when it may go to the server. */
+  Refusal authorize(RpcMessage message, VerifiedToken token, Challenges challenges) {
     List<String> needed = policy.requiredFor(message);
     if (policy.grants(token.scopes(), needed)) {
       return null;

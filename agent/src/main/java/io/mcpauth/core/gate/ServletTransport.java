@@ -35,7 +35,7 @@ final class ServletTransport {
     try {
       outcome = admit(servlet, api, request, response);
     } catch (Throwable e) {
-      outcome = Admission.internalError(e);
+      outcome = admission.refuseAfterError(e);
     }
     if (outcome instanceof Decision.Deny denial) {
       api.write(response, denial.reply());
@@ -78,7 +78,7 @@ final class ServletTransport {
   static Object judgeBody(Admission admission, ServletApi api, Object request, RequestView view, Decision.Admit admitted)
       throws Throwable {
     long contentLength = api.contentLength(request);
-    Decision.Deny tooLarge = admission.refuseDeclaredLength(view, contentLength);
+    Decision.Deny tooLarge = admission.refuseDeclaredLength(view, admitted, contentLength);
     if (tooLarge != null) {
       return tooLarge;
     }
@@ -100,7 +100,7 @@ final class ServletTransport {
       reply = refused != null ? refused.reply()
           : "GET".equals(view.method()) ? admission.metadataFor(view.firstHeader("Host"), view.path()) : null;
     } catch (Throwable e) {
-      reply = Admission.internalError(e).reply();
+      reply = admission.refuseAfterError(e).reply();
     }
     if (reply == null) {
       return false;

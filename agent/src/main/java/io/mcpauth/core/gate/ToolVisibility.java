@@ -5,6 +5,7 @@ import io.mcpauth.core.scopes.ScopePolicy;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -32,17 +33,30 @@ final class ToolVisibility {
     }
   };
 
-  /** {@code McpTransportContext.get(String)}, found through the interface: implementations may be private. */
+  /**
+   * {@code McpTransportContext.get(String)}, found through the interface: implementations may be
+   * private. The interface is in the common package from SDK 0.12 on, in the server package in 0.11;
+   * null where the SDK has none (0.10).
+   */
   private static final ClassValue<MethodHandle> CONTEXT_GET = new ClassValue<>() {
     @Override
     protected MethodHandle computeValue(Class<?> type) {
-      try {
-        Class<?> context = Class.forName("io.modelcontextprotocol.common.McpTransportContext", false, type.getClassLoader());
-        MethodHandle get = LOOKUP.findVirtual(context, "get", MethodType.methodType(Object.class, String.class));
-        return get.asType(MethodType.methodType(Object.class, Object.class, String.class));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
+      for (String name : new String[] {"io.modelcontextprotocol.common.McpTransportContext",
+          "io.modelcontextprotocol.server.McpTransportContext"}) {
+        try {
+          Class<?> context = Class.forName(name, false, type.getClassLoader());
+          if (!context.isAssignableFrom(type)) {
+            continue;
+          }
+          MethodHandle get = LOOKUP.findVirtual(context, "get", MethodType.methodType(Object.class, String.class));
+          return get.asType(MethodType.methodType(Object.class, Object.class, String.class));
+        } catch (ClassNotFoundException e) {
+          // the other package
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
       }
+      return null;
     }
   };
 
@@ -70,7 +84,13 @@ final class ToolVisibility {
     }
     Object scopes = null;
     if (context != null) {
-      scopes = (Object) CONTEXT_GET.get(context.getClass()).invokeExact(context, CallerIdentity.SCOPES);
+      MethodHandle get = CONTEXT_GET.get(context.getClass());
+      if (get == null) {
+        // An SDK line without a transport context (0.10): the caller's scopes cannot reach here, and
+        // hiding every scoped tool would be wrong; calls are still checked one by one.
+        return new CopyOnWriteArrayList<Object>((Collection<?>) tools);
+      }
+      scopes = (Object) get.invokeExact(context, CallerIdentity.SCOPES);
     }
     List<?> granted = scopes instanceof List<?> list ? list : List.of();
     CopyOnWriteArrayList<Object> visible = new CopyOnWriteArrayList<>();

@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code contextExtractor} is routed here when the class loads ({@code ContextExtractorCalls}):
  * the application's extractor runs as before, and the {@code mcpauth.*} keys the gate left on the
  * request are added to what it returns. The application's own keys are kept; ours win over any it
- * might have set.
+ * might have set. SDK 0.11.x has its own shape ({@link #extractSeeded}); SDK 0.10.x has no transport
+ * context, and its tools cannot see the caller this way.
  */
 final class TransportContexts {
 
@@ -60,6 +61,33 @@ final class TransportContexts {
     }
   }
 
+  /** Per SDK 0.11 transport class: its context type, in the server package, and the two-argument extract. */
+  private static final ClassValue<SeededTypes> SEEDED_TYPES = new ClassValue<>() {
+    @Override
+    protected SeededTypes computeValue(Class<?> transport) {
+      try {
+        return new SeededTypes(transport);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("the MCP 0.11 transport context is not reachable from " + transport.getName(), e);
+      }
+    }
+  };
+
+  private static final class SeededTypes {
+    final MethodHandle extract;
+    final Class<?> contextType;
+    final AttributeReader attributes;
+
+    SeededTypes(Class<?> transport) throws ReflectiveOperationException {
+      ClassLoader loader = transport.getClassLoader();
+      Class<?> extractor = Class.forName("io.modelcontextprotocol.server.McpTransportContextExtractor", false, loader);
+      contextType = Class.forName("io.modelcontextprotocol.server.McpTransportContext", false, loader);
+      extract = LOOKUP.findVirtual(extractor, "extract", MethodType.methodType(contextType, Object.class, contextType))
+          .asType(MethodType.methodType(Object.class, Object.class, Object.class, Object.class));
+      attributes = attributesOf(transport);
+    }
+  }
+
   private TransportContexts() {}
 
   /** Where the gate left the caller on a request to this transport. */
@@ -92,13 +120,36 @@ final class TransportContexts {
     return withCaller(types.contextType, context, caller);
   }
 
-  /** The application's context, whose {@code get} answers the caller's keys first. */
+  /**
+   * SDK 0.11.x: {@code extractor.extract(request, seed)}, with the caller's keys added. That line's
+   * context is mutable, but the EMPTY one the default extractor may return is shared, so the keys are
+   * added by the same wrapper as above rather than put into it.
+   */
+  static Object extractSeeded(Object extractor, Object request, Object seed, Class<?> transport) throws Throwable {
+    SeededTypes types = SEEDED_TYPES.get(transport);
+    Object context = (Object) types.extract.invokeExact(extractor, request, seed);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> caller = (Map<String, Object>) types.attributes.attribute(request, CALLER_ATTRIBUTE);
+    if (caller == null || caller.isEmpty()) {
+      return context;
+    }
+    return withCaller(types.contextType, context == null ? seed : context, caller);
+  }
+
+  /**
+   * The application's context, whose {@code get} answers the caller's keys first; a {@code copy()}
+   * (SDK 0.11) keeps them.
+   */
   private static Object withCaller(Class<?> contextType, Object applications, Map<String, Object> caller) {
     return Proxy.newProxyInstance(contextType.getClassLoader(), new Class<?>[] {contextType},
         (contextProxy, contextMethod, contextArgs) -> {
           if (contextMethod.getName().equals("get") && contextArgs != null && contextArgs.length == 1) {
             Object key = contextArgs[0];
             return caller.containsKey(key) ? caller.get(key) : call(contextMethod, applications, contextArgs);
+          }
+          if (contextMethod.getName().equals("copy") && contextArgs == null
+              && contextMethod.getReturnType() == contextType) {
+            return withCaller(contextType, call(contextMethod, applications, null), caller);
           }
           if (contextMethod.getDeclaringClass() == Object.class) {
             return switch (contextMethod.getName()) {

@@ -31,7 +31,7 @@ final class WebFluxTransport {
     try {
       outcome = admit(handler, api, request);
     } catch (Throwable e) {
-      outcome = Admission.internalError(e);
+      outcome = admission.refuseAfterError(e);
     }
     return outcome instanceof Decision.Deny denial ? api.response(denial.reply()) : outcome;
   }
@@ -76,7 +76,7 @@ final class WebFluxTransport {
       }
     }, () -> {
       try {
-        return api.response(admission.refuseDeclaredLength(view, Long.MAX_VALUE).reply());
+        return api.response(admission.refuseDeclaredLength(view, admitted, Long.MAX_VALUE).reply());
       } catch (Throwable e) {
         throw Unchecked.of(e);
       }

@@ -31,7 +31,7 @@ final class WebMvcTransport {
     try {
       outcome = admit(handler, api, request);
     } catch (Throwable e) {
-      outcome = Admission.internalError(e);
+      outcome = admission.refuseAfterError(e);
     }
     return outcome instanceof Decision.Deny denial ? api.response(denial.reply()) : null;
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Puts the gate into the MCP transports. The transformer decides by class name alone, and writes
@@ -18,6 +19,10 @@ import java.util.function.Consumer;
  * most of a second of start-up for the handful of methods we hook.
  */
 public final class AgentInstaller implements ClassFileTransformer {
+
+  /** What the refusals name as supported; docs/compatibility.md has the tested rows. */
+  private static final String SUPPORTED = "MCP Java SDK 0.10.0 to 2.1.0 and the Spring AI 2.0 transports,"
+      + " see docs/compatibility.md";
 
   /** Not a class file: defining it fails with ClassFormatError. */
   private static final byte[] UNLOADABLE = {0};
@@ -102,44 +107,54 @@ public final class AgentInstaller implements ClassFileTransformer {
     String loaderName = loader == null ? "bootstrap" : loader.getClass().getName();
     Hooks.Kind kind = Hooks.kindOf(className);
     try {
-      byte[] hooked = Hooks.hook(className, classfileBuffer, replayBodies);
+      Hooks.Hooked hooked = Hooks.hookReporting(className, classfileBuffer, replayBodies);
       logExecutor.execute(() -> AgentLog.info(Hooks.TRANSPORTS.containsKey(className)
           ? "protecting " + name + " (class loader " + loaderName + ")"
           : kind == Hooks.Kind.SSE_SESSION ? "binding legacy SSE sessions through " + name
           : kind == Hooks.Kind.TOOL_LIST ? "answering tools/list with the tools each caller may call, in " + name
           : "serving Protected Resource Metadata through " + name + " (class loader " + loaderName + ")"));
-      return hooked;
+      if (!hooked.callerVisibleToTools()) {
+        logExecutor.execute(() -> AgentLog.warn("{} ({}) has no transport context (MCP Java SDK 0.10, or a 0.11.0 to"
+            + " 0.11.2 SSE transport): every request to it is checked and its sessions bound to their caller, but its"
+            + " tools cannot read the caller from McpTransportContext",
+            name, SdkVersion.of(loader, protectionDomain, className)));
+      }
+      return hooked.classFile();
     } catch (Throwable e) {
-      String problem = e instanceof Hooks.UnsupportedShapeException ? e.getMessage() : "could not instrument " + name + ": " + e;
+      String detail = e instanceof Hooks.UnsupportedShapeException shape ? shape.detail()
+          : "could not be instrumented: " + e;
+      // The jar's version is read on the log thread, never while the class loads.
+      Supplier<String> problem = () -> name + " (" + SdkVersion.of(loader, protectionDomain, className) + ") " + detail;
       TransportHooks family = Hooks.familyOf(className);
       if (family != null && family.entry() == TransportHooks.Entry.HANDLER) {
         // No servlet entry to deny from: the class is made unloadable, so the application
         // cannot start with an MCP endpoint the gate does not cover.
         logExecutor.execute(() -> AgentLog.error("{}; refusing to load it, so the server cannot serve it"
-            + " unprotected (fail closed). Supported: the SDK 0.17-0.18 and Spring AI 2.0 Spring transports", problem));
+            + " unprotected (fail closed). Supported: " + SUPPORTED, problem.get()));
         return UNLOADABLE;
       }
       switch (kind) {
         case TRANSPORT:
           refuseTransport.accept(name);
-          logExecutor.execute(() -> AgentLog.error("{}; every request to it is denied with 503 (fail closed)."
-              + " Supported: MCP Java SDK 0.17.0 to 2.1.0", problem));
+          logExecutor.execute(() -> AgentLog.error("{}; every request to it is denied with 503 transport_unrecognised"
+              + " (fail closed). Supported: " + SUPPORTED, problem.get()));
           return null;
         case SSE_SESSION:
           // Without the hook its sessions would be unbound, and the gate answers 404 for every
           // unbound session; refusing the transport says why instead.
           String transport = name.substring(0, name.indexOf('$'));
           refuseTransport.accept(transport);
-          logExecutor.execute(() -> AgentLog.error("{}; every request to {} is denied with 503 (fail closed)",
-              problem, transport));
+          logExecutor.execute(() -> AgentLog.error("{}; every request to {} is denied with 503 transport_unrecognised"
+              + " (fail closed)", problem.get(), transport));
           return null;
         case TOOL_LIST:
           // Hiding tools is a courtesy: every tools/call is still checked before it runs.
           logExecutor.execute(() -> AgentLog.warn("{}: tools/list lists every tool there (calls are still checked)",
-              problem));
+              problem.get()));
           return null;
         default:
-          logExecutor.execute(() -> AgentLog.error("{}: the Protected Resource Metadata is not served there", problem));
+          logExecutor.execute(() -> AgentLog.error("{}: the Protected Resource Metadata is not served there",
+              problem.get()));
           return null;
       }
     }

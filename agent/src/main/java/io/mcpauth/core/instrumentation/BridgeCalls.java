@@ -31,9 +31,12 @@ final class BridgeCalls {
       "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;");
   /** What that call site is linked to, with the transport class bound. */
   static final Call TRANSPORT_CONTEXT = new Call("transportContext", "(" + O + O + CLASS + ")" + O);
+  /** The same for SDK 0.11's {@code extract(request, context)}. */
+  static final Call SEEDED_TRANSPORT_CONTEXT = new Call("seededTransportContext", "(" + O + O + O + CLASS + ")" + O);
 
   static final Call[] ALL = {SERVLET_ENTRY, SERVLET_SERVICE, SPRING_ENTRY, WEBFLUX_DISPATCH, STREAM_STARTED, READ_BODY,
-      GET_READER, BODY, BODY_TO_MONO, VISIBLE_TOOLS, TRANSPORT_CONTEXT_SITE, TRANSPORT_CONTEXT};
+      GET_READER, BODY, BODY_TO_MONO, VISIBLE_TOOLS, TRANSPORT_CONTEXT_SITE, TRANSPORT_CONTEXT,
+      SEEDED_TRANSPORT_CONTEXT};
 
   private BridgeCalls() {}
 }

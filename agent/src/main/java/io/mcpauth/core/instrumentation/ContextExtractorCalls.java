@@ -16,22 +16,42 @@ import java.util.List;
  * application's extractor still runs, and the {@code mcpauth.*} keys are added to what it returns.
  * No offset moves and no stack map frame changes, so this is done on the class file where it lies,
  * like the prologues; the constant pool and the {@code BootstrapMethods} attribute grow by one entry
- * each. The call site is the same from SDK 0.17.0 to 2.1.0, in the servlet and both Spring families,
- * and in the transports' lambdas too (WebFlux extracts inside its Mono).
+ * per variant. The call site is the same from SDK 0.12.0 to 2.1.0, in the servlet and both Spring
+ * families, and in the transports' lambdas too (WebFlux extracts inside its Mono). SDK 0.11.x
+ * extracts into a context the transport made ({@link #SEEDED}); SDK 0.10.x and the 0.11.0 to 0.11.2
+ * SSE transports have no transport context at all ({@link Rewritten#mentionsContext()} false).
  */
 final class ContextExtractorCalls {
 
   static final String EXTRACTOR = "io/modelcontextprotocol/server/McpTransportContextExtractor";
   static final String CONTEXT = "io/modelcontextprotocol/common/McpTransportContext";
-  private static final String EXTRACT = "(Ljava/lang/Object;)L" + CONTEXT + ";";
-  /** The invokedynamic's type: the extractor, then the request, as they are on the stack. */
-  private static final String SITE = "(L" + EXTRACTOR + ";Ljava/lang/Object;)L" + CONTEXT + ";";
+  /** SDK 0.11.x: the context lived in the server package, and the extractor filled one it was given. */
+  static final String SEEDED_CONTEXT = "io/modelcontextprotocol/server/McpTransportContext";
+
+  /**
+   * One shape of the extractor's call.
+   *
+   * @param extract the descriptor of {@code extract}
+   * @param site the invokedynamic's type: the extractor, then the arguments, as they are on the stack
+   */
+  record Variant(String extract, String site) {}
+
+  /** SDK 0.12.0 and later: {@code extract(request)}. */
+  static final Variant PLAIN = new Variant("(Ljava/lang/Object;)L" + CONTEXT + ";",
+      "(L" + EXTRACTOR + ";Ljava/lang/Object;)L" + CONTEXT + ";");
+  /** SDK 0.11.x: {@code extract(request, new DefaultMcpTransportContext())}. */
+  static final Variant SEEDED = new Variant("(Ljava/lang/Object;L" + SEEDED_CONTEXT + ";)L" + SEEDED_CONTEXT + ";",
+      "(L" + EXTRACTOR + ";Ljava/lang/Object;L" + SEEDED_CONTEXT + ";)L" + SEEDED_CONTEXT + ";");
+  private static final Variant[] VARIANTS = {PLAIN, SEEDED};
 
   private static final int INVOKEINTERFACE = 0xB9;
   private static final int INVOKEDYNAMIC = 0xBA;
 
-  /** The rewritten class file, and how many calls were rewritten (0: the class file as it was). */
-  record Rewritten(byte[] classFile, int calls) {}
+  /**
+   * The rewritten class file, how many calls were rewritten (0: the class file as it was), and
+   * whether the class names a transport context at all (an SDK line before transport contexts does not).
+   */
+  record Rewritten(byte[] classFile, int calls, boolean mentionsContext) {}
 
   private ContextExtractorCalls() {}
 
@@ -44,13 +64,17 @@ final class ContextExtractorCalls {
   }
 
   private static Rewritten rewrite(ClassFile file) {
-    int extract = extractMethodRef(file);
-    int linked = linkedSite(file);
-    List<Integer> sites = new ArrayList<>();
-    int alreadyLinked = callSites(file, extract, linked, sites);
-    if (sites.isEmpty()) {
+    boolean mentionsContext = mentionsContext(file);
+    List<List<Integer>> sites = new ArrayList<>();
+    int alreadyLinked = 0;
+    for (Variant variant : VARIANTS) {
+      List<Integer> found = new ArrayList<>();
+      alreadyLinked += callSites(file, extractMethodRef(file, variant), linkedSite(file, variant), found);
+      sites.add(found);
+    }
+    if (sites.stream().allMatch(List::isEmpty)) {
       // a class rewritten before (defined so by another tool, then retransformed) is counted, not rewritten twice
-      return new Rewritten(file.in, alreadyLinked);
+      return new Rewritten(file.in, alreadyLinked, mentionsContext);
     }
     if (file.majorVersion() < 51) {
       throw new IllegalArgumentException("class file version " + file.majorVersion() + " has no invokedynamic");
@@ -69,7 +93,13 @@ final class ContextExtractorCalls {
     ConstantPoolAppender pool = new ConstantPoolAppender(file.poolCount);
     int handle = pool.staticMethodHandle(BridgeCalls.OWNER, BridgeCalls.TRANSPORT_CONTEXT_SITE.name(),
         BridgeCalls.TRANSPORT_CONTEXT_SITE.descriptor());
-    int site = pool.invokeDynamic(bootstrapIndex, BridgeCalls.TRANSPORT_CONTEXT.name(), SITE);
+    int[] siteEntries = new int[VARIANTS.length];
+    for (int v = 0; v < VARIANTS.length; v++) {
+      if (!sites.get(v).isEmpty()) {
+        // every variant's site shares the one bootstrap method, which links by the site's type
+        siteEntries[v] = pool.invokeDynamic(bootstrapIndex, BridgeCalls.TRANSPORT_CONTEXT.name(), VARIANTS[v].site());
+      }
+    }
     int attributeName = bootstrapMethodsAt == 0 ? pool.utf8("BootstrapMethods") : 0;
     if (pool.count > 0xFFFF) {
       throw new IllegalArgumentException("the constant pool would exceed 65535 entries");
@@ -82,10 +112,14 @@ final class ContextExtractorCalls {
     out.bytes(pool.bytes.array, 0, pool.bytes.length);
     out.bytes(in, file.poolEnd, attributesAt - file.poolEnd);
     int shift = pool.bytes.length;
-    for (int at : sites) {
-      out.array[at + shift] = (byte) INVOKEDYNAMIC;
-      out.set2(at + shift + 1, site);
-      out.set2(at + shift + 3, 0);
+    int calls = alreadyLinked;
+    for (int v = 0; v < VARIANTS.length; v++) {
+      for (int at : sites.get(v)) {
+        out.array[at + shift] = (byte) INVOKEDYNAMIC;
+        out.set2(at + shift + 1, siteEntries[v]);
+        out.set2(at + shift + 3, 0);
+        calls++;
+      }
     }
     int attributes = file.u2(attributesAt);
     out.u2(bootstrapMethodsAt == 0 ? attributes + 1 : attributes);
@@ -105,11 +139,22 @@ final class ContextExtractorCalls {
     if (bootstrapMethodsAt == 0) {
       out.u2(attributeName).u4(6).u2(1).u2(handle).u2(0);
     }
-    return new Rewritten(out.toByteArray(), sites.size() + alreadyLinked);
+    return new Rewritten(out.toByteArray(), calls, mentionsContext);
+  }
+
+  /** Whether any constant names a transport context or its extractor, in whichever package. */
+  private static boolean mentionsContext(ClassFile file) {
+    for (int index = 1; index < file.poolCount; index++) {
+      int offset = file.entries[index];
+      if (offset != 0 && file.in[offset] == 1 && file.utf8(index).contains("McpTransportContext")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The constant-pool index of an InvokeDynamic this rewrite made; 0 when the class has none. */
-  private static int linkedSite(ClassFile file) {
+  private static int linkedSite(ClassFile file, Variant variant) {
     for (int index = 1; index < file.poolCount; index++) {
       int offset = file.entries[index];
       if (offset == 0 || file.in[offset] != 18) {
@@ -117,7 +162,7 @@ final class ContextExtractorCalls {
       }
       int nameAndType = file.entries[file.u2(offset + 3)];
       if (BridgeCalls.TRANSPORT_CONTEXT.name().equals(file.utf8(file.u2(nameAndType + 1)))
-          && SITE.equals(file.utf8(file.u2(nameAndType + 3)))) {
+          && variant.site().equals(file.utf8(file.u2(nameAndType + 3)))) {
         return index;
       }
     }
@@ -125,7 +170,7 @@ final class ContextExtractorCalls {
   }
 
   /** The constant-pool index of the InterfaceMethodref to the extractor's extract; 0 when the class has none. */
-  private static int extractMethodRef(ClassFile file) {
+  private static int extractMethodRef(ClassFile file, Variant variant) {
     for (int index = 1; index < file.poolCount; index++) {
       int offset = file.entries[index];
       if (offset == 0 || file.in[offset] != 11) {
@@ -134,7 +179,7 @@ final class ContextExtractorCalls {
       int nameAndType = file.entries[file.u2(offset + 3)];
       if (EXTRACTOR.equals(file.className(file.u2(offset + 1)))
           && "extract".equals(file.utf8(file.u2(nameAndType + 1)))
-          && EXTRACT.equals(file.utf8(file.u2(nameAndType + 3)))) {
+          && variant.extract().equals(file.utf8(file.u2(nameAndType + 3)))) {
         return index;
       }
     }

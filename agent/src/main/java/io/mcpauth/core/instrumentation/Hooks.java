@@ -12,7 +12,7 @@ import java.util.Set;
  * What the agent hooks, by exact class name and method descriptor (listed in docs/transports.md):
  * <ul>
  *   <li>the MCP Java SDK servlet transports: {@code doGet}, {@code doPost}, {@code doDelete}, the
- *       same from SDK 0.17.0 to 2.1.0; no transport overrides {@code service()};
+ *       same from SDK 0.10.0 to 2.1.0; no transport overrides {@code service()};
  *   <li>the Spring WebMVC and WebFlux transports, in the SDK's 0.x package and Spring AI's 2.x
  *       package (public final there): their private one-argument handlers;
  *   <li>{@code HttpServlet.service}, which every servlet request passes, to serve the Protected
@@ -35,7 +35,7 @@ final class Hooks {
 
   private static final String SERVLET_METHOD =
       "(Ljakarta/servlet/http/HttpServletRequest;Ljakarta/servlet/http/HttpServletResponse;)V";
-  /** The servlet transports' per-stream objects (constructor shape the same in 0.17.0 and 2.1.0). */
+  /** The servlet transports' per-stream objects (constructor shape the same from 0.10.0 to 2.1.0). */
   static final String SSE_SESSION_TRANSPORT = "io/modelcontextprotocol/server/transport/"
       + "HttpServletSseServerTransportProvider$HttpServletMcpSessionTransport";
   static final String STREAMABLE_SESSION_TRANSPORT = "io/modelcontextprotocol/server/transport/"
@@ -178,18 +178,40 @@ final class Hooks {
    *     scope rules are configured): then a transport without a recognised body read is refused too
    */
   static byte[] hook(String internalName, byte[] classFile, boolean replayBodies) {
+    return hookReporting(internalName, classFile, replayBodies).classFile();
+  }
+
+  /**
+   * A hooked class, and whether its tools can see the caller: false for a transport of an SDK line
+   * before transport contexts (0.10.x, and the 0.11.0 to 0.11.2 SSE transports), which the gate
+   * protects in full but whose handlers have no context to carry the caller.
+   */
+  record Hooked(byte[] classFile, boolean callerVisibleToTools) {}
+
+  /**
+   * {@link #hook}, every shape the agent relies on checked here, at class load, so that a transport it
+   * cannot fully protect is refused before it serves: the entry points, the session transports'
+   * constructors the SSE binding hooks, the context extractor's calls, and (replaying) the body reads.
+   */
+  static Hooked hookReporting(String internalName, byte[] classFile, boolean replayBodies) {
     Kind kind = KINDS.get(internalName);
     boolean replaying = replayBodies && kind == Kind.TRANSPORT;
     Map<String, ProloguePatcher.Prologue> prologues =
         kind == Kind.TRANSPORT ? ENTRY_PROLOGUES.get(FAMILY_OF.get(internalName)) : PROLOGUES.get(kind);
+    List<String> missing = new ArrayList<>();
+    if (kind == Kind.TRANSPORT) {
+      missing.addAll(SessionConstructions.missing(internalName, classFile, SESSION_CONSTRUCTORS));
+    }
     ProloguePatcher.Patched patched = ProloguePatcher.patch(classFile, prologues, BridgeCalls.OWNER);
     List<String> hooked = new ArrayList<>(patched.hooked());
     byte[] result = patched.classFile();
     int contextCalls = 0;
+    boolean mentionsContext = false;
     if (kind == Kind.TRANSPORT) {
       ContextExtractorCalls.Rewritten contexts = ContextExtractorCalls.rewrite(result);
       result = contexts.classFile();
       contextCalls = contexts.calls();
+      mentionsContext = contexts.mentionsContext();
     }
     int bodyReads = 0;
     int toolListReads = 0;
@@ -211,13 +233,14 @@ final class Hooks {
       case TOOL_LIST -> List.of();
       default -> TRANSPORTS.get(internalName);
     };
-    List<String> missing = new ArrayList<>();
     for (String name : required) {
       if (!hooked.contains(name)) {
         missing.add(name);
       }
     }
-    if (kind == Kind.TRANSPORT && contextCalls == 0) {
+    // A class that names a transport context but calls no extractor the agent knows has changed
+    // shape; one that names none at all is of an SDK line before transport contexts.
+    if (kind == Kind.TRANSPORT && contextCalls == 0 && mentionsContext) {
       missing.add("call of its contextExtractor");
     }
     if (kind == Kind.TOOL_LIST && toolListReads == 0) {
@@ -229,13 +252,25 @@ final class Hooks {
     if (!missing.isEmpty()) {
       throw new UnsupportedShapeException(internalName, missing);
     }
-    return result;
+    return new Hooked(result, kind != Kind.TRANSPORT || contextCalls > 0);
   }
 
   static final class UnsupportedShapeException extends RuntimeException {
+    private final String detail;
+
     UnsupportedShapeException(String internalName, List<String> missing) {
-      super(internalName.replace('/', '.') + " has an unrecognised shape (no " + String.join(", ", missing)
+      this(internalName.replace('/', '.'), "has an unrecognised shape (no " + String.join(", ", missing)
           + " with the expected signature)");
+    }
+
+    private UnsupportedShapeException(String name, String detail) {
+      super(name + " " + detail);
+      this.detail = detail;
+    }
+
+    /** What is wrong, without the class name. */
+    String detail() {
+      return detail;
     }
   }
 }

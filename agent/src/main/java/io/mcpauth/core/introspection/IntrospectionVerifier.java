@@ -5,6 +5,7 @@ import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.IntrospectionSettings;
 import io.mcpauth.core.keys.HttpFetcher;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.token.AccessTokenVerifier;
 import io.mcpauth.core.token.TokenDigest;
 import io.mcpauth.core.token.TokenRejectedException;
@@ -137,13 +138,16 @@ public final class IntrospectionVerifier implements AccessTokenVerifier {
   /** One call to the endpoint; its verdict is remembered before anyone sees it. */
   private VerifiedToken introspect(TokenDigest key, String token) throws TokenRejectedException {
     String body;
+    long started = System.nanoTime();
     try {
       body = client.introspect(token);
     } catch (IOException e) {
+      AgentMetrics.agent().introspected(System.nanoTime() - started);
       AgentLog.warn("introspection at {} failed: {}", client.endpoint(), e.getMessage());
       throw new TokenRejectedException(ReasonCode.INTROSPECTION_UNAVAILABLE,
           "the introspection endpoint gave no usable answer");
     }
+    AgentMetrics.agent().introspected(System.nanoTime() - started);
     long now = clock.millis();
     long reusableUntil = now + ttlMillis;
     try {

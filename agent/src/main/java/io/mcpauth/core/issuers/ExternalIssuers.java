@@ -4,6 +4,7 @@ import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.TrustedIssuer;
 import io.mcpauth.core.introspection.IntrospectionVerifier;
 import io.mcpauth.core.keys.HttpFetcher;
+import io.mcpauth.core.audit.AuditEvents;
 import io.mcpauth.core.keys.JwksKeySource;
 import io.mcpauth.core.logging.AgentLog;
 import io.mcpauth.core.token.AccessTokenVerifier;
@@ -44,6 +45,11 @@ public final class ExternalIssuers {
    * @param background the agent's own thread, for key fetches
    */
   public static ExternalIssuers of(AgentConfig config, Executor background, Clock clock) {
+    return of(config, background, clock, AuditEvents.NONE);
+  }
+
+  /** @param audit where key fetches are published */
+  public static ExternalIssuers of(AgentConfig config, Executor background, Clock clock, AuditEvents audit) {
     HttpFetcher fetcher = new HttpFetcher(config.httpTimeout(), config.maxDocumentBytes());
     VerifiedTokenCache cache = new VerifiedTokenCache(config.tokenCacheSize(), clock, VerifiedTokenCache.Revocations.NONE);
     Executor introspectionThreads = null;
@@ -63,7 +69,7 @@ public final class ExternalIssuers {
         descriptions.add(issuer + " (introspection at " + trusted.introspection().endpoint() + ")");
       } else {
         JwksKeySource keys = new JwksKeySource(trusted.issuer(), trusted.jwksUri(), fetcher, background, System::nanoTime,
-            config.jwksRefreshInterval(), config.jwksMinRefetchInterval(), config.httpTimeout());
+            config.jwksRefreshInterval(), config.jwksMinRefetchInterval(), config.httpTimeout(), audit);
         keySources.add(keys);
         verifier = cache.inFrontOf(new TokenVerifier(config, issuer, config.audiences(), keys, clock));
         descriptions.add(issuer + " (JWKS " + (trusted.jwksUri() != null ? trusted.jwksUri() : "from its metadata") + ")");

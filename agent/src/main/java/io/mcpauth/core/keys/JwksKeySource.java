@@ -14,6 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import io.mcpauth.core.logging.AgentLog;
+import io.mcpauth.core.audit.AuditAction;
+import io.mcpauth.core.audit.AuditEvent;
+import io.mcpauth.core.audit.AuditEvents;
+import io.mcpauth.core.metrics.AgentMetrics;
+import io.mcpauth.core.metrics.JwksStats;
 
 /**
  * The issuer's keys, fetched once and cached. Fetches run on one background thread, one at a
@@ -23,6 +28,9 @@ import io.mcpauth.core.logging.AgentLog;
  * delays the refresh: a refresh is due at the refresh interval even when that is the shorter one.
  */
 public final class JwksKeySource implements KeySource {
+
+  /** The reason of a failed {@code keys.fetch} event. */
+  public static final String KEYS_FETCH_FAILED = "keys_fetch_failed";
 
   /** With no keys at all, retry sooner than the unknown-kid window, but still bounded. */
   private static final long NO_KEYS_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -37,6 +45,7 @@ public final class JwksKeySource implements KeySource {
   /** A due refresh that failed is retried this often: the unknown-kid window, or sooner if the refresh interval is. */
   private final long refreshRetryNanos;
   private final long waitMillis;
+  private final JwksStats stats;
 
   private volatile KeySet keys;
   private volatile long loadedAt;
@@ -47,9 +56,18 @@ public final class JwksKeySource implements KeySource {
   /** What the last load left out, so an unchanged set is not reported again at every refresh. */
   private List<String> lastSkipped = List.of();
   private int lastEncryptionKeys;
+  private final AuditEvents audit;
 
   public JwksKeySource(URI issuer, URI jwksUri, HttpFetcher fetcher, Executor executor, LongSupplier nanoClock,
       Duration refreshInterval, Duration minRefetchInterval, Duration fetchTimeout) {
+    this(issuer, jwksUri, fetcher, executor, nanoClock, refreshInterval, minRefetchInterval, fetchTimeout,
+        AuditEvents.NONE);
+  }
+
+  /** @param audit where each fetch is published as a {@code keys.fetch} event */
+  public JwksKeySource(URI issuer, URI jwksUri, HttpFetcher fetcher, Executor executor, LongSupplier nanoClock,
+      Duration refreshInterval, Duration minRefetchInterval, Duration fetchTimeout, AuditEvents audit) {
+    this.audit = audit;
     this.issuer = issuer;
     this.configuredJwksUri = jwksUri;
     this.jwksUri = jwksUri;
@@ -61,6 +79,7 @@ public final class JwksKeySource implements KeySource {
     this.refreshRetryNanos = Math.min(refreshNanos, minRefetchNanos);
     // discovery and JWKS are two fetches
     this.waitMillis = fetchTimeout.toMillis() * (jwksUri == null ? 2 : 1) + 100;
+    this.stats = AgentMetrics.agent().jwks(issuer.toString());
   }
 
   /** Starts the first fetch in the background, so the first request rarely waits. */
@@ -127,6 +146,8 @@ public final class JwksKeySource implements KeySource {
   }
 
   private KeySet fetchNow() {
+    long started = System.nanoTime();
+    AuditEvent event = AuditEvent.now(AuditAction.KEYS_FETCH).issuer(issuer.toString());
     try {
       URI uri = jwksUri;
       if (uri == null) {
@@ -141,20 +162,25 @@ public final class JwksKeySource implements KeySource {
         throw new java.io.IOException("JWKS has no usable signing key");
       }
       boolean first = keys == null;
+      fresh = fresh.after(keys);
       keys = fresh;
+      stats.fetched(fresh.size(), System.currentTimeMillis());
       loadedAt = nanoClock.getAsLong();
       AgentLog.info("loaded {} verification key(s) from {}", fresh.size(), uri);
       if (first) {
         fresh.warmUp();
       }
+      audit.publish(event.duration(System.nanoTime() - started));
       return fresh;
     } catch (Exception e) {
+      stats.failed();
       if (configuredJwksUri == null && keys == null) {
         jwksUri = null; // rediscover next time
       }
       KeySet retained = keys;
       AgentLog.warn("could not fetch the issuer's keys ({}); {}", e.getMessage(),
           retained == null ? "no keys yet: requests are refused with 503" : "keeping the last known keys");
+      audit.publish(event.failure(KEYS_FETCH_FAILED).duration(System.nanoTime() - started));
       return retained;
     }
   }

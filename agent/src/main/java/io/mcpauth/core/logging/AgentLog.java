@@ -155,7 +155,7 @@ public final class AgentLog {
    * the system zone and a DateTimeFormatter pattern cost about 16 ms of start-up on the first line
    * (the time-zone database and the formatter's parser), on the thread that fetches the keys.
    */
-  static String timestamp(long epochMilli) {
+  public static String timestamp(long epochMilli) {
     LocalDateTime t = LocalDateTime.ofEpochSecond(
         Math.floorDiv(epochMilli, 1000), (int) Math.floorMod(epochMilli, 1000) * 1_000_000, ZoneOffset.UTC);
     StringBuilder out = new StringBuilder(24);

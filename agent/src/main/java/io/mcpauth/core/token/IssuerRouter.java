@@ -51,8 +51,8 @@ public final class IssuerRouter implements AccessTokenVerifier {
     return verifier.verify(token, mayWait);
   }
 
-  /** The unverified {@code iss} of a JWT; null when the token is not a JWT. */
-  private static String jwtIssuer(String token) throws TokenRejectedException {
+  /** The unverified {@code iss} of a JWT, which picks its verifier; null when the token is not a JWT. */
+  public static String jwtIssuer(String token) throws TokenRejectedException {
     int first = token.indexOf('.');
     int second = first < 0 ? -1 : token.indexOf('.', first + 1);
     if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0 || !isJsonObject(token.substring(0, first))) {

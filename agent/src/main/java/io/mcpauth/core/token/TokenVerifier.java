@@ -68,6 +68,11 @@ public final class TokenVerifier implements AccessTokenVerifier {
     this.clock = clock;
   }
 
+  /** The issuer whose tokens this verifier accepts. */
+  public String issuer() {
+    return issuer;
+  }
+
   public VerifiedToken verify(String token) throws TokenRejectedException {
     return verify(token, true);
   }
@@ -78,12 +83,11 @@ public final class TokenVerifier implements AccessTokenVerifier {
    */
   @Override
   public VerifiedToken verify(String token, boolean mayWait) throws TokenRejectedException {
-    if (token.length() > maxLength) {
-      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "token longer than mcpauth.token.max-length");
-    }
+    checkLength(token);
     CompactJws jws = CompactJws.parse(token);
     Map<String, Object> header = json(jws.header, "header");
-    JwsAlgorithm algorithm = algorithm(header);
+    checkHeaderParameters(header);
+    JwsAlgorithm algorithm = allowedAlgorithm(header);
     checkType(header.get("typ"));
     Map<String, Object> claims;
     StrictJson.MalformedJsonException malformedClaims = null;
@@ -95,8 +99,8 @@ public final class TokenVerifier implements AccessTokenVerifier {
     }
     // Before any key lookup: a token naming another issuer must not make us fetch this one's keys
     // (an unknown kid would), as the several-issuers router refuses an unknown iss before its verifiers.
-    if (claims != null && !issuer.equals(claims.get("iss"))) {
-      throw new TokenRejectedException(ReasonCode.ISSUER_UNTRUSTED, "iss is not the configured issuer");
+    if (claims != null) {
+      checkIssuer(claims);
     }
     VerificationKey key = key(header.get("kid"), algorithm, mayWait);
     verifySignature(jws, algorithm, key);
@@ -108,7 +112,16 @@ public final class TokenVerifier implements AccessTokenVerifier {
     return claims(claims);
   }
 
-  private JwsAlgorithm algorithm(Map<String, Object> header) throws TokenRejectedException {
+  // Each rule below is one check of verify(); TokenCheckup calls them one by one, so
+  // `doctor` judges a token by this code and never by a copy of it.
+
+  void checkLength(String token) throws TokenRejectedException {
+    if (token.length() > maxLength) {
+      throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "token longer than mcpauth.token.max-length");
+    }
+  }
+
+  void checkHeaderParameters(Map<String, Object> header) throws TokenRejectedException {
     for (String name : FORBIDDEN_HEADERS) {
       if (header.containsKey(name)) {
         throw new TokenRejectedException(ReasonCode.HEADER_PARAMETER_REFUSED, "header parameter '" + name + "' is not accepted");
@@ -119,6 +132,9 @@ public final class TokenVerifier implements AccessTokenVerifier {
         throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "header parameter '" + name + "' is null");
       }
     }
+  }
+
+  JwsAlgorithm allowedAlgorithm(Map<String, Object> header) throws TokenRejectedException {
     Object alg = header.get("alg");
     JwsAlgorithm algorithm = alg instanceof String name && algorithms.contains(name) ? JwsAlgorithm.of(name) : null;
     if (algorithm == null) {
@@ -127,7 +143,13 @@ public final class TokenVerifier implements AccessTokenVerifier {
     return algorithm;
   }
 
-  private void checkType(Object typ) throws TokenRejectedException {
+  void checkIssuer(Map<String, Object> claims) throws TokenRejectedException {
+    if (!issuer.equals(claims.get("iss"))) {
+      throw new TokenRejectedException(ReasonCode.ISSUER_UNTRUSTED, "iss is not the configured issuer");
+    }
+  }
+
+  void checkType(Object typ) throws TokenRejectedException {
     if (typ == null) {
       if (!tokenTypes.contains("none")) {
         throw new TokenRejectedException(ReasonCode.TYP_NOT_ACCEPTED, "no typ header; an at+jwt access token is expected (see mcpauth.token.types)");
@@ -143,7 +165,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
     }
   }
 
-  private VerificationKey key(Object kidValue, JwsAlgorithm algorithm, boolean mayWait) throws TokenRejectedException {
+  VerificationKey key(Object kidValue, JwsAlgorithm algorithm, boolean mayWait) throws TokenRejectedException {
     if (kidValue != null && !(kidValue instanceof String)) {
       throw new TokenRejectedException(ReasonCode.TOKEN_MALFORMED, "kid is not a string");
     }
@@ -160,6 +182,9 @@ public final class TokenVerifier implements AccessTokenVerifier {
       KeySet refreshed = mayWait ? keys.refreshForUnknownKid() : keys.refreshForUnknownKidWithoutWaiting();
       key = refreshed == null ? null : refreshed.byKid(kid);
       if (key == null) {
+        if (refreshed != null && refreshed.retired(kid)) {
+          throw new TokenRejectedException(ReasonCode.KEY_RETIRED, "the kid names a key that has left the JWKS");
+        }
         throw new TokenRejectedException(ReasonCode.KEY_UNKNOWN, "unknown kid");
       }
     }
@@ -186,7 +211,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
     return match;
   }
 
-  private static void verifySignature(CompactJws jws, JwsAlgorithm algorithm, VerificationKey key)
+  static void verifySignature(CompactJws jws, JwsAlgorithm algorithm, VerificationKey key)
       throws TokenRejectedException {
     if (jws.signature.length != key.signatureLength(algorithm)) {
       throw new TokenRejectedException(ReasonCode.SIGNATURE_INVALID, "signature has the wrong length for " + algorithm.name());
@@ -205,11 +230,8 @@ public final class TokenVerifier implements AccessTokenVerifier {
   /** The claims of a token whose issuer and signature are checked. */
   private VerifiedToken claims(Map<String, Object> claims) throws TokenRejectedException {
     checkAudience(claims.get("aud"));
-    long exp = timeClaims.check(claims, clock.instant().getEpochSecond());
-    if (claims.containsKey("cnf")) {
-      // A sender-constrained token (DPoP, mTLS) presented as a plain bearer token (RFC 9449 §7).
-      throw new TokenRejectedException(ReasonCode.SENDER_CONSTRAINED, "sender-constrained token (cnf) sent as bearer");
-    }
+    long exp = checkTimes(claims);
+    checkNotSenderConstrained(claims);
     Map<String, Object> kept = Claims.kept(claims);
     return new VerifiedToken(
         issuer,
@@ -221,7 +243,18 @@ public final class TokenVerifier implements AccessTokenVerifier {
         kept);
   }
 
-  private void checkAudience(Object aud) throws TokenRejectedException {
+  long checkTimes(Map<String, Object> claims) throws TokenRejectedException {
+    return timeClaims.check(claims, clock.instant().getEpochSecond());
+  }
+
+  static void checkNotSenderConstrained(Map<String, Object> claims) throws TokenRejectedException {
+    if (claims.containsKey("cnf")) {
+      // A sender-constrained token (DPoP, mTLS) presented as a plain bearer token (RFC 9449 §7).
+      throw new TokenRejectedException(ReasonCode.SENDER_CONSTRAINED, "sender-constrained token (cnf) sent as bearer");
+    }
+  }
+
+  void checkAudience(Object aud) throws TokenRejectedException {
     if (audiences.isEmpty()) {
       // A derived loopback resource: the gate compares aud with the origin of each request.
       if (aud instanceof String || aud instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
@@ -234,7 +267,7 @@ public final class TokenVerifier implements AccessTokenVerifier {
     }
   }
 
-  private static Map<String, Object> json(byte[] utf8, String what) throws TokenRejectedException {
+  static Map<String, Object> json(byte[] utf8, String what) throws TokenRejectedException {
     try {
       return StrictJson.parseObject(utf8, what);
     } catch (StrictJson.MalformedJsonException e) {

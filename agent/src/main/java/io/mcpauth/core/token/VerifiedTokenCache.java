@@ -1,5 +1,6 @@
 package io.mcpauth.core.token;
 
+import io.mcpauth.core.metrics.AgentMetrics;
 import io.mcpauth.core.denial.ReasonCode;
 import java.time.Clock;
 import java.util.Collections;
@@ -13,6 +14,8 @@ import java.util.function.Predicate;
  * token's {@code exp}, are bounded in number, and are re-checked against revocation on every hit.
  */
 public final class VerifiedTokenCache {
+
+  private static final AgentMetrics METRICS = AgentMetrics.agent();
 
   /** Revocation as seen by the cache; an embedded authorization server supplies a real one. */
   public interface Revocations {
@@ -47,6 +50,7 @@ public final class VerifiedTokenCache {
   /** @param mayWait false on a thread that must never block; see {@link AccessTokenVerifier#verify} */
   public VerifiedToken verify(String token, AccessTokenVerifier verifier, boolean mayWait) throws TokenRejectedException {
     if (maxEntries == 0) {
+      METRICS.tokenCacheMiss();
       return checkRevoked(verifier.verify(token, mayWait));
     }
     TokenDigest key = TokenDigest.of(token);
@@ -54,10 +58,12 @@ public final class VerifiedTokenCache {
     long now = clock.instant().getEpochSecond();
     if (cached != null) {
       if (now < cached.expiresAtEpochSecond() && !revocations.isRevoked(cached)) {
+        METRICS.tokenCacheHit();
         return cached;
       }
       entries.remove(key, cached);
     }
+    METRICS.tokenCacheMiss();
     VerifiedToken verified = checkRevoked(verifier.verify(token, mayWait));
     if (now < verified.expiresAtEpochSecond() && (entries.size() < maxEntries || makeRoom(now))) {
       entries.put(key, verified);

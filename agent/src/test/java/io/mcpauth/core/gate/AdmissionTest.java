@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.core.audit.AuditEvent;
+import io.mcpauth.core.audit.AuditEvents;
+import io.mcpauth.core.audit.AuditSink;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.ConfigParser;
 import io.mcpauth.core.config.ConfigSources;
 import io.mcpauth.core.denial.ReasonCode;
 import io.mcpauth.core.logging.CapturedLog;
 import io.mcpauth.core.token.AccessTokenVerifier;
+import io.mcpauth.core.token.KeySet;
 import io.mcpauth.core.token.TestTokens;
 import io.mcpauth.core.token.TestTokens.CountingKeySource;
 import io.mcpauth.core.token.TestTokens.Signer;
@@ -48,9 +52,12 @@ class AdmissionTest {
     return admission(config, new TokenVerifier(config, keys, TestTokens.CLOCK));
   }
 
-  private static Admission admission(AgentConfig config, AccessTokenVerifier verifier) {
+  /** Every event the admissions of a test publish (the trail off: denials only). */
+  private final java.util.List<AuditEvent> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private Admission admission(AgentConfig config, AccessTokenVerifier verifier) {
     return new Admission(config, new VerifiedTokenCache(100, TestTokens.CLOCK, VerifiedTokenCache.Revocations.NONE)
-        .inFrontOf(verifier));
+        .inFrontOf(verifier), new AuditEvents(java.util.List.of(published::add)));
   }
 
   private Decision decide(String token) {
@@ -81,6 +88,12 @@ class AdmissionTest {
           "{\"iss\":\"" + TestTokens.ISSUER + "\"}")));
       case TYP_NOT_ACCEPTED -> deny(decide(mintHeader("typ", "JWT")));
       case KEY_UNKNOWN -> deny(decide(mintHeader("kid", "unknown")));
+      case KEY_RETIRED -> {
+        KeySet before = TestTokens.keySet(TestTokens.jwks(SIGNER.publicJwk("kid", "retired-1")));
+        KeySet now = TestTokens.keySet(TestTokens.jwks(SIGNER.publicJwk())).after(before);
+        yield deny(admission(config, new TokenVerifier(config, new CountingKeySource(now), TestTokens.CLOCK))
+            .decide(Request.post().bearer(mintHeader("kid", "retired-1"))));
+      }
       case SIGNATURE_INVALID -> deny(decide(TestTokens.attackerRsa().mint()));
       case ISSUER_UNTRUSTED -> deny(decide(mint("iss", "https://other.example.com")));
       case AUDIENCE_MISMATCH -> deny(decide(mint("aud", "https://other.example.com/mcp")));
@@ -93,14 +106,15 @@ class AdmissionTest {
         throw new TokenRejectedException(code, "from the introspection check");
       }).decide(Request.post().bearer("opaque")));
       case TOKEN_REVOKED -> deny(new Admission(config, new VerifiedTokenCache(100, TestTokens.CLOCK, token -> true)
-          .inFrontOf(new TokenVerifier(config, keys, TestTokens.CLOCK))).decide(Request.post().bearer(VALID)));
+          .inFrontOf(new TokenVerifier(config, keys, TestTokens.CLOCK)), new AuditEvents(java.util.List.of(published::add)))
+          .decide(Request.post().bearer(VALID)));
       case KEYS_UNAVAILABLE -> deny(admission(config, new TokenVerifier(config, new CountingKeySource(null),
           TestTokens.CLOCK)).decide(Request.post().bearer(VALID)));
       case INSUFFICIENT_SCOPE -> deny(admission(TestTokens.config("mcpauth.scopes.required", "admin"))
           .decide(Request.post().bearer(VALID)));
       case BODY_TOO_LARGE -> {
         Admission messages = admission(TestTokens.config("mcpauth.scopes.tool.delete", "admin"));
-        yield messages.refuseDeclaredLength(Request.post(), messages.maxBodyBytes() + 1L);
+        yield messages.refuseDeclaredLength(Request.post(), null, messages.maxBodyBytes() + 1L);
       }
       case BODY_MEDIA_TYPE_REFUSED -> judge("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", "text/plain");
       case BODY_MALFORMED -> judge("{\"jsonrpc\":", "application/json");
@@ -133,7 +147,25 @@ class AdmissionTest {
         refusing.refuseTransport("com.acme.Transport");
         yield refusing.refuseBeforeService(Request.post(), "com.acme.Transport", null, null);
       }
-      case INTERNAL_ERROR -> Admission.internalError(new IllegalStateException("broken"));
+      case INTERNAL_ERROR -> admission(config).refuseAfterError(new IllegalStateException("broken"));
+      case AUDIT_UNAVAILABLE -> deny(new Admission(config, new VerifiedTokenCache(100, TestTokens.CLOCK,
+          VerifiedTokenCache.Revocations.NONE).inFrontOf(new TokenVerifier(config, keys, TestTokens.CLOCK)),
+          new AuditEvents(java.util.List.of(new AuditSink() {
+            @Override
+            public void accept(AuditEvent event) {
+              published.add(event);
+            }
+
+            @Override
+            public boolean wantsAdmissions() {
+              return true;
+            }
+
+            @Override
+            public boolean unavailable() {
+              return true;
+            }
+          }))).decide(Request.post().bearer(VALID)));
     };
   }
 
@@ -172,6 +204,7 @@ class AdmissionTest {
     statuses.put(ReasonCode.METHOD_NOT_ALLOWED, 405);
     statuses.put(ReasonCode.TRANSPORT_UNRECOGNISED, 503);
     statuses.put(ReasonCode.INTERNAL_ERROR, 503);
+    statuses.put(ReasonCode.AUDIT_UNAVAILABLE, 503);
     return statuses;
   }
 
@@ -189,6 +222,10 @@ class AdmissionTest {
     }
     assertEquals(code, denial.reason());
     assertEquals(STATUS.get(code), denial.status(), code.code());
+    java.util.List<AuditEvent> events = published.stream().filter(event -> !event.success()).toList();
+    assertEquals(1, events.size(), "one audit event per denial: " + code);
+    assertEquals(code.code(), events.get(0).reason());
+    assertEquals(denial.status(), events.get(0).status());
     String challenge = denial.challenge();
     switch (denial.status()) {
       case 401 -> assertTrue(challenge.startsWith("Bearer ") && challenge.contains("resource_metadata="), challenge);

@@ -111,6 +111,11 @@ class GateAdviceTest {
     }
 
     @Override
+    public Object seededTransportContext(Object extractor, Object request, Object seed, Class<?> transport) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Object visibleTools(Object tools, Object caller) {
       throw new UnsupportedOperationException();
     }

@@ -1,8 +1,10 @@
 package io.mcpauth.core.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.mcpauth.core.logging.CapturedLog;
@@ -126,6 +128,35 @@ class JwksKeySourceTest {
       assertEquals(2, count(log, "WARN ", "left out 1 key(s)"), "the unfit key came back: " + log.text());
       assertEquals(1, count(log, "INFO ", "encryption key(s)"), log.text());
     }
+  }
+
+  @Test
+  void eachFetchIsOneKeysFetchEventAndAKidThatLeftTheSetIsRemembered() throws Exception {
+    java.util.List<io.mcpauth.core.audit.AuditEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+    JwksKeySource source = new JwksKeySource(URI.create("https://issuer.test"), uri,
+        new HttpFetcher(Duration.ofSeconds(5), 1 << 20), Runnable::run, now::get, Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Duration.ofSeconds(5), new io.mcpauth.core.audit.AuditEvents(java.util.List.of(events::add)));
+    source.prefetch();
+    jwks = "{\"keys\":[" + signingKey("sig-2") + "]}";
+    now.addAndGet(11 * SECOND);
+    source.current();
+    KeySet rotated = source.current();
+    status = 500;
+    now.addAndGet(11 * SECOND);
+    source.current();
+    assertEquals(3, events.size());
+    assertEquals("keys.fetch", events.get(0).action().action());
+    assertTrue(events.get(0).success() && events.get(1).success());
+    assertEquals("https://issuer.test", events.get(0).issuer());
+    assertFalse(events.get(2).success());
+    assertEquals(JwksKeySource.KEYS_FETCH_FAILED, events.get(2).reason());
+    assertTrue(rotated.after(null) == rotated);
+    assertEquals(1, rotated.size());
+    // sig-1 left the set: a token naming it is key_retired (TokenVerifier), not key_unknown
+    assertTrue(rotated.retired("sig-1"));
+    assertFalse(rotated.retired("never-seen"));
+    assertFalse(rotated.retired("sig-2"), "a key in the set is not retired");
   }
 
   private JwksKeySource source(Duration refresh, Duration minRefetch) {
