@@ -120,7 +120,9 @@ final class PinnedHttpsGet {
   }
 
   private static int remainingMillis(long deadlineNanos) throws IOException {
-    long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    // Rounded up: a timeout or close a fraction of a millisecond before the deadline would be
+    // reported as a failed fetch instead of a late one.
+    long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime() + 999_999);
     if (remaining <= 0) {
       throw new HttpResponseReader.BadResponseException("the deadline passed");
     }
