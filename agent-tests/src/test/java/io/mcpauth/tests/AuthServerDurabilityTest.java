@@ -51,7 +51,7 @@ class AuthServerDurabilityTest {
     for (int i = 0; i + 1 < properties.length; i += 2) {
       builder.property(properties[i], properties[i + 1]);
     }
-    return awaitIssuer(asPort, builder.start());
+    return EmbeddedAuthServer.awaitIssuer(asPort, builder.start());
   }
 
   @Test
@@ -240,7 +240,7 @@ class AuthServerDurabilityTest {
         .property("mcpauth.as.dcr.per-minute", "100000")
         .port(mcpPort)
         .start();
-    return awaitIssuer(asPort, fixture);
+    return EmbeddedAuthServer.awaitIssuer(asPort, fixture);
   }
 
   private static String kid(String jwt) {
@@ -257,26 +257,6 @@ class AuthServerDurabilityTest {
     return Http.post("http://localhost:" + mcpPort + "/mcp", Http.INITIALIZE, "Authorization", "Bearer " + accessToken);
   }
 
-  /** The fixture, once its AS answers; stopped (not leaked) when it never does. */
-  private static Fixture awaitIssuer(int asPort, Fixture fixture) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Http.get("http://localhost:" + asPort + "/.well-known/oauth-authorization-server").statusCode() == 200) {
-          return fixture;
-        }
-      } catch (IllegalStateException notYet) {
-        // not listening yet
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    fixture.close();
-    throw new AssertionError("the authorization server did not answer:\n" + fixture.output());
-  }
+
 
 }

@@ -296,23 +296,6 @@ class KillNineDurabilityTest {
         .property("mcpauth.as.login.failures-per-address", "1000000")
         .port(mcpPort)
         .start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Http.get("http://localhost:" + asPort + "/.well-known/oauth-authorization-server").statusCode() == 200) {
-          return fixture;
-        }
-      } catch (IllegalStateException notYet) {
-        // not listening yet
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    fixture.close();
-    throw new AssertionError("the authorization server did not answer:\n" + fixture.output());
+    return EmbeddedAuthServer.awaitIssuer(asPort, fixture);
   }
 }

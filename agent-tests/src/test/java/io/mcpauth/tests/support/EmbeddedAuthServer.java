@@ -257,4 +257,26 @@ public final class EmbeddedAuthServer implements AutoCloseable {
       // a temp folder left behind
     }
   }
+
+  /** {@code fixture}, once the authorization server on {@code asPort} answers its metadata; stopped (not leaked) when it never does. */
+  public static Fixture awaitIssuer(int asPort, Fixture fixture) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Http.get("http://localhost:" + asPort + "/.well-known/oauth-authorization-server").statusCode() == 200) {
+          return fixture;
+        }
+      } catch (IllegalStateException notYet) {
+        // not listening yet
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    fixture.close();
+    throw new AssertionError("the authorization server did not answer:\n" + fixture.output());
+  }
 }
