@@ -594,7 +594,8 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
     L = []
     agent_sha = hashlib.sha256(AGENT.read_bytes()).hexdigest()[:12]
     baseline = any(r["variant"] in ("b0", "c0") for r in http) or any(r["variant"] == "baseline" for r in starts)
-    variants = VARIANTS + (BASELINE_VARIANTS if any(r["variant"] in ("b0", "c0") for r in http) else [])
+    measured = {r["variant"] for r in http}
+    variants = [v for v in VARIANTS + BASELINE_VARIANTS if v[0] in measured]
     L.append(f"# mcpauth end-to-end performance{' (--quick: validation only)' if args.quick else ''}")
     L.append("")
     L.append(f"{now:%Y-%m-%d %H:%M} UTC, {(now - started_at).total_seconds() / 60:.0f} min; {machine()}; "
@@ -630,7 +631,7 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
                 deltas = [runs[(n, key, phase)]["p50_us"] - runs[(n, "a", phase)]["p50_us"] for n in range(1, rounds + 1)]
                 parts.append(f"{key}{conns} {fmt_delta(deltas)}")
         L.append("- Added p50 vs unprotected, per round median (min..max), variant+connections: " + "; ".join(parts) + ".")
-        if any(key == "e" for key, _ in variants):
+        if {"c", "e"} <= measured:
             parts = []
             for phase, conns in (("c16", 16), ("c1", 1)):
                 ratios = [runs[(n, "e", phase)]["rps"] / runs[(n, "c", phase)]["rps"] for n in range(1, rounds + 1)]
@@ -639,7 +640,7 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
             L.append("- Audit trail (`mcpauth.audit.file`, block mode; each request's body read for its method and tool, "
                      "one JSON line written by the `mcpauth-audit` thread) against the plain warm agent: "
                      + "; ".join(parts) + ".")
-        if len(variants) > len(VARIANTS):
+        if {"b", "c", "b0", "c0"} <= measured:
             parts = []
             for phase, conns in (("c16", 16), ("c1", 1)):
                 for now_key, before_key, what in (("c", "c0", "warm"), ("b", "b0", "cold")):
@@ -728,6 +729,8 @@ def main():
                              f"{JETTY_DEFAULT_HEADER_CACHE}); values longer than N are not cached")
     parser.add_argument("--baseline-jar", metavar="JAR",
                         help="an earlier agent jar, measured beside the current one in sections 1 and 2 (before/after)")
+    parser.add_argument("--variants", default="",
+                        help="comma list of the HTTP variants to run (a is always run: the ratios are against it)")
     parser.add_argument("--baseline-label", default="", help="what the baseline jar was built from, for the report")
     args = parser.parse_args()
     if args.jetty_header_cache is not None:
@@ -752,6 +755,12 @@ def main():
     try:
         setup(env, cfg, args.baseline_jar)
         variants = VARIANTS + (BASELINE_VARIANTS if args.baseline_jar else [])
+        if args.variants:
+            wanted = set(args.variants.split(",")) | {"a"}
+            unknown = wanted - {key for key, _ in variants}
+            if unknown:
+                raise HarnessError(f"--variants: no variant {', '.join(sorted(unknown))} in this run")
+            variants = [v for v in variants if v[0] in wanted]
         http = http_overhead(env, cfg, variants) if "http" not in skip else []
         results["http"] = http
         starts = startup(env, cfg, bool(args.baseline_jar)) if "startup" not in skip else []

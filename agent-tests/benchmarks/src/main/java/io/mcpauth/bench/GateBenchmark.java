@@ -12,7 +12,6 @@ import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransp
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.Collections;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -40,9 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the gate costs an admitted request with a warm verified-token cache, the common case: the
  * whole {@code servletEntry} (Host, Authorization, cache hit, audience and scopes, the caller's
  * request attributes, the extractor check) on the real SDK 2.1.0 stateless transport, and the
- * same plus the transport's call of its (wrapped) context extractor, which hands tools the caller.
+ * same plus the context the tools get: the call the agent puts where the transport calls its context extractor.
  * The request is a {@code Proxy} with a map of attributes, so its own calls cost more than a real
- * container's: these numbers are an upper bound.
+ * container's: these numbers are an upper bound. {@code admittedCold} is the same decision for a
+ * token the cache has not seen: a pool of 2,048 tokens sent in turn to a gate whose cache holds 256.
  *
  * <p>{@code java -cp target/benchmarks.jar:target/harness-tools.jar org.openjdk.jmh.Main GateBenchmark -prof gc}
  * (the SDK and the servlet API come from the harness tools jar)
@@ -60,11 +61,17 @@ public class GateBenchmark {
   Object request;
   Object response;
   final Map<String, Object> attributes = new HashMap<>();
-  Field extractorField;
-  Method extract;
+  /** The transport's context extractor, which the agent's rewrite of the transport hands to the gate. */
+  Object extractor;
   TokenVerifier verifier;
   VerifiedTokenCache cache;
   String token;
+  /** The request's Authorization field. */
+  List<String> authorization;
+  List<String> warmAuthorization;
+  List<List<String>> pool;
+  int next;
+  BearerGate coldGate;
 
   @Setup
   public void setUp() throws Exception {
@@ -83,16 +90,26 @@ public class GateBenchmark {
     cache = new VerifiedTokenCache(10_000, Clock.systemUTC(), VerifiedTokenCache.Revocations.NONE);
     gate = new BearerGate(config, verifier, cache);
     token = VerifyBenchmark.mint(jwk, "k1", "RS256");
+    warmAuthorization = List.of("Bearer " + token);
+    authorization = warmAuthorization;
+    pool = new java.util.ArrayList<>();
+    for (int i = 0; i < 2048; i++) {
+      pool.add(List.of("Bearer " + VerifyBenchmark.mint(jwk, "k1", "RS256")));
+    }
+    coldGate = new BearerGate(config, verifier,
+        new VerifiedTokenCache(256, Clock.systemUTC(), VerifiedTokenCache.Revocations.NONE));
 
     transport = HttpServletStatelessServerTransport.builder().build();
-    Map<String, List<String>> headers = Map.of("Host", List.of("mcp.example.com"),
-        "Authorization", List.of("Bearer " + token), "Content-Type", List.of("application/json"));
+    Map<String, List<String>> fixed = Map.of("Host", List.of("mcp.example.com"),
+        "Content-Type", List.of("application/json"));
+    Function<String, List<String>> headers = name ->
+        name.equals("Authorization") ? authorization : fixed.getOrDefault(name, List.of());
     request = Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class},
         (proxy, method, args) -> switch (method.getName()) {
           case "getMethod" -> "POST";
           case "getRequestURI" -> "/mcp";
-          case "getHeaders" -> Collections.enumeration(headers.getOrDefault((String) args[0], List.of()));
-          case "getHeader" -> headers.getOrDefault((String) args[0], List.of()).stream().findFirst().orElse(null);
+          case "getHeaders" -> Collections.enumeration(headers.apply((String) args[0]));
+          case "getHeader" -> headers.apply((String) args[0]).stream().findFirst().orElse(null);
           case "getAttribute" -> attributes.get((String) args[0]);
           case "setAttribute" -> attributes.put((String) args[0], args[1]);
           case "getQueryString" -> null;
@@ -107,10 +124,9 @@ public class GateBenchmark {
     if (admitted() != response) {
       throw new IllegalStateException("the token was not admitted");
     }
-    extractorField = HttpServletStatelessServerTransport.class.getDeclaredField("contextExtractor");
+    Field extractorField = HttpServletStatelessServerTransport.class.getDeclaredField("contextExtractor");
     extractorField.setAccessible(true);
-    Object extractor = extractorField.get(transport);
-    extract = extractor.getClass().getMethod("extract", Object.class);
+    extractor = extractorField.get(transport);
     Object context = admittedWithContext();
     if (((io.modelcontextprotocol.common.McpTransportContext) context).get("mcpauth.subject") == null) {
       throw new IllegalStateException("the tools would not see the caller: " + context);
@@ -129,7 +145,18 @@ public class GateBenchmark {
   public Object admittedWithContext() throws Exception {
     attributes.clear();
     gate.servletEntry(transport, request, response);
-    return extract.invoke(extractorField.get(transport), request);
+    // In-process there is no class transform: this is the call the rewritten transport makes instead of extract.
+    return gate.transportContext(extractor, request, HttpServletStatelessServerTransport.class);
+  }
+
+  /** The gate's whole decision for a token its cache has not seen: the signature and every claim. */
+  @Benchmark
+  public Object admittedCold() throws Exception {
+    authorization = pool.get(next++ & (pool.size() - 1));
+    attributes.clear();
+    Object admitted = coldGate.servletEntry(transport, request, response);
+    authorization = warmAuthorization;
+    return admitted;
   }
 
   /** The verified-token cache hit alone, for reference. */
