@@ -23,7 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class AtomicFile {
 
   private final Path path;
-  /** Told of every write of a store file; null for files the operator's commands own. */
+  /** Told of every write of a store file of the data directory; null for files the operator's commands own. */
   private final WriteOutage outage;
 
   public AtomicFile(Path path) {
@@ -48,18 +48,23 @@ public final class AtomicFile {
     }
   }
 
-  /** @throws StoreWriteException when the content could not replace the file's; the file is as it was */
-  public void write(String content) throws StoreWriteException {
+  /**
+   * @throws StoreWriteException for a store file of the data directory, whose content could not
+   *     replace the file's (the file is as it was); files the operator's commands own get the
+   *     file system's own exception
+   */
+  public void write(String content) throws IOException {
     Path directory = path.toAbsolutePath().getParent();
     Path temporary = directory.resolve("." + path.getFileName() + ".tmp");
     try {
       replace(directory, temporary, content);
     } catch (IOException e) {
       removeQuietly(temporary);
-      StoreWriteException failure = e instanceof StoreWriteException known ? known : new StoreWriteException(path, e);
-      if (outage != null) {
-        outage.failed(failure);
+      if (outage == null) {
+        throw e;
       }
+      StoreWriteException failure = new StoreWriteException(path, e);
+      outage.failed(failure);
       throw failure;
     }
     if (outage != null) {

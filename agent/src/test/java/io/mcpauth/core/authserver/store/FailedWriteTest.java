@@ -160,16 +160,16 @@ class FailedWriteTest {
   }
 
   @Test
-  void aFailedWriteLeavesTheOldContentAndNoTemporaryFile() throws IOException {
-    Path file = dir.resolve("plain.json");
-    AtomicFile atomic = new AtomicFile(file);
+  void aFailedWriteLeavesTheOldContentAndSaysWhichFile() throws IOException {
+    DataDirectory data = DataDirectory.open(dir.resolve("plain"));
+    AtomicFile atomic = data.file("plain.json");
     atomic.write("{\"old\":1}");
-    Path temporary = dir.resolve(".plain.json.tmp");
-    Files.createDirectory(temporary);
-    Files.writeString(temporary.resolve("x"), "y");
+    Path blocker = blockWrites(atomic.path());
     StoreWriteException failure = assertThrows(StoreWriteException.class, () -> atomic.write("{\"new\":2}"));
-    assertTrue(failure.getMessage().startsWith("cannot write " + file), failure.getMessage());
-    assertEquals("{\"old\":1}", Files.readString(file));
+    assertTrue(failure.getMessage().startsWith("cannot write " + atomic.path() + " ("), failure.getMessage());
+    assertEquals("{\"old\":1}", Files.readString(atomic.path()));
+    unblock(blocker);
+    atomic.write("{\"new\":2}");
+    assertEquals("{\"new\":2}", Files.readString(atomic.path()));
   }
-
 }
