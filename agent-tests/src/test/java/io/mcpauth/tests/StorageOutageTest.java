@@ -57,7 +57,9 @@ class StorageOutageTest {
 
   @AfterEach
   void release() {
-    disk.close();
+    if (disk != null) {
+      disk.close();
+    }
   }
 
   @Test
