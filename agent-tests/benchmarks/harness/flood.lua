@@ -3,6 +3,7 @@
 -- valid token of FLOOD_VALID_TOKEN with the end of its signature replaced (a full RSA check, then refused).
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 local valid = os.getenv("FLOOD_VALID_TOKEN")
+local host = os.getenv("FLOOD_HOST")
 local header = valid:match("^([^.]+)%.")
 local body = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
   .. '"capabilities":{},"clientInfo":{"name":"flood","version":"1"}}}'
@@ -35,6 +36,7 @@ request = function()
     token = valid:sub(1, #valid - 12) .. random_text(12)
   end
   return wrk.format("POST", "/mcp", {
+    ["Host"] = host,
     ["Content-Type"] = "application/json",
     ["Accept"] = "application/json, text/event-stream",
     ["Authorization"] = "Bearer " .. token,

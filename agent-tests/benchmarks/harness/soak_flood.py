@@ -79,8 +79,10 @@ def request(port, method, path, body=None, headers=None):
     """One request on a new connection: (status, headers dict lower-cased, body bytes, seconds)."""
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_S)
+    # The loopback resource is the origin the client names: tokens are for http://localhost:PORT/.
+    headers = {"Host": f"localhost:{port}", **(headers or {})}
     try:
-        conn.request(method, path, body=body, headers=headers or {})
+        conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         data = response.read()
         names = {}
@@ -468,15 +470,18 @@ def callers(server, seconds, count=2):
     latencies, lock, errors = [], threading.Lock(), []
 
     def run():
-        session = Session(server, token)
-        end = time.monotonic() + seconds
         mine = []
-        while time.monotonic() < end:
-            try:
-                mine.append(session.call() * 1000)
-            except (Unexpected, OSError) as e:
-                errors.append(f"{type(e).__name__}: {e}")
-        session.close()
+        try:
+            session = Session(server, token)
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                try:
+                    mine.append(session.call() * 1000)
+                except (Unexpected, OSError) as e:
+                    errors.append(f"{type(e).__name__}: {e}")
+            session.close()
+        except (Unexpected, OSError) as e:
+            errors.append(f"{type(e).__name__}: {e}")
         with lock:
             latencies.extend(mine)
 
@@ -489,6 +494,8 @@ def callers(server, seconds, count=2):
 
 
 def percentile(values, q):
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
@@ -498,7 +505,7 @@ def flood(server, quiet_s, flood_s, connections):
     callers(server, min(10, quiet_s))
     quiet, quiet_errors = callers(server, quiet_s)
     valid = server.service_token()
-    env = dict(os.environ, FLOOD_VALID_TOKEN=valid)
+    env = dict(os.environ, FLOOD_VALID_TOKEN=valid, FLOOD_HOST=f"localhost:{server.mcp_port}")
     log(f"flood: {flood_s} s of invalid tokens from wrk on {connections} connections while the callers are measured")
     wrk = subprocess.Popen(["wrk", "-t", "2", "-c", str(connections), "-d", f"{flood_s + 4}s", "--timeout", "10s",
                             "-s", str(FLOOD_LUA), f"http://127.0.0.1:{server.mcp_port}/mcp"],
@@ -585,7 +592,7 @@ def report(args, head, dirty, rows, tally, flooded, started_at):
         L.append(f"| quiet | {args.quiet} | {len(q)} | {percentile(q, .5):.2f} | {percentile(q, .99):.2f} |")
         L.append(f"| flood | {args.flood} | {len(f)} | {percentile(f, .5):.2f} | {percentile(f, .99):.2f} |")
         L.append("")
-        ratio = percentile(f, .99) / percentile(q, .99)
+        ratio = percentile(f, .99) / percentile(q, .99) if q and f else float("nan")
         rate = flooded["flood_rate"]
         L.append(f"- Flood: {flooded['flood_requests'] or 0:,} requests, {rate or 0:,.0f} req/s on {args.flood_connections} "
                  f"connections (wrk, 2 threads), {flooded['flood_refused']:,} refused (every one should be).")
