@@ -15,6 +15,7 @@ import io.mcpauth.core.authserver.store.DataDirectory;
 import io.mcpauth.core.authserver.store.GrantStore;
 import io.mcpauth.core.authserver.store.SealingKey;
 import io.mcpauth.core.authserver.store.SigningKeys;
+import io.mcpauth.core.authserver.store.StoreWriteException;
 import io.mcpauth.core.authserver.users.UserStore;
 import io.mcpauth.core.config.AgentConfig;
 import io.mcpauth.core.config.AuthServerConfig;
@@ -362,28 +363,38 @@ public final class AuthServer {
     thread.start();
   }
 
-  /** Every ten minutes: expire unused clients, forget expired grants and revocations. */
+  /**
+   * Every ten minutes: expire unused clients, forget expired grants and revocations, replace an old
+   * signing key. Every ten seconds in between: store a revocation that a failed write (a full disk)
+   * left in memory only, so that it outlives a restart soon after the disk can be written again.
+   */
   private void maintain(SigningKeys keys, ClientStore clients, AuthServerConfig as, Clock clock) {
     Thread thread = new Thread(() -> {
+      long nextPass = System.nanoTime();
       while (true) {
         try {
-          long now = clock.instant().getEpochSecond();
-          int expired = clients.expireUnused(now, as.unusedClientExpiry().toSeconds());
-          if (expired > 0) {
-            AgentLog.info("authorization server: deleted {} registered clients that were never used", expired);
+          if (System.nanoTime() - nextPass >= 0) {
+            nextPass = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            long now = clock.instant().getEpochSecond();
+            int expired = clients.expireUnused(now, as.unusedClientExpiry().toSeconds());
+            if (expired > 0) {
+              AgentLog.info("authorization server: deleted {} registered clients that were never used", expired);
+            }
+            grants.prune(now);
+            keys.rotateIfOlderThan(as.signingKeyMaxAge(), now);
+            nextPass = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+          } else {
+            grants.flush();
           }
-          grants.prune(now);
-          keys.rotateIfOlderThan(as.signingKeyMaxAge(), now);
-          Thread.sleep(Duration.ofMinutes(10).toMillis());
-        } catch (InterruptedException e) {
-          return;
+        } catch (StoreWriteException e) {
+          // Logged once for the whole outage (the data directory's WriteOutage); retried.
         } catch (IOException | RuntimeException e) {
           AgentLog.error("authorization server: maintenance failed", e);
-          try {
-            Thread.sleep(Duration.ofMinutes(1).toMillis());
-          } catch (InterruptedException interrupted) {
-            return;
-          }
+        }
+        try {
+          Thread.sleep(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+          return;
         }
       }
     }, "mcpauth-as-maintenance");

@@ -8,6 +8,7 @@ import io.mcpauth.core.denial.AuthServerReason;
 import io.mcpauth.core.logging.LogText;
 import com.sun.net.httpserver.HttpExchange;
 import io.mcpauth.core.authserver.store.SigningKeys;
+import io.mcpauth.core.authserver.store.StoreWriteException;
 import io.mcpauth.core.logging.AgentLog;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +20,9 @@ final class Routes {
 
   /** Endpoints that browser-based clients (the MCP Inspector) call across origins; none uses cookies. */
   private static final String[] CORS = {"Access-Control-Allow-Origin", "*"};
+
+  /** A full disk or a read-only directory is an operator's fix, not a matter of seconds. */
+  private static final long STORAGE_RETRY_AFTER_SECONDS = 30;
 
   private final String base;
   private final String metadataPath;
@@ -65,6 +69,11 @@ final class Routes {
         return;
       }
       route(exchange, exchange.path(), exchange.method());
+    } catch (StoreWriteException e) {
+      // Logged once per outage by the store; the request changed nothing, and may be retried.
+      if (!exchange.sent()) {
+        storageUnavailable(exchange);
+      }
     } catch (IOException e) {
       throw e;
     } catch (RuntimeException | Error e) {
@@ -174,6 +183,21 @@ final class Routes {
       }
     } else {
       exchange.json(404, Map.of("error", "not_found"), "Cache-Control", "no-store");
+    }
+  }
+
+  /** 503: JSON for clients, a page for the browser endpoints. */
+  private void storageUnavailable(Exchange exchange) throws IOException {
+    exchange.auditReason(AuthServerReason.STORAGE_UNAVAILABLE);
+    String path = exchange.path();
+    if (path.equals(base + "/authorize") || path.equals(base + "/login") || path.equals(base + "/consent")
+        || path.equals(base + UpstreamSignIn.CALLBACK)) {
+      exchange.addHeader("Retry-After", Long.toString(STORAGE_RETRY_AFTER_SECONDS));
+      exchange.page(503, Pages.error("Please try again shortly",
+          "The server cannot save this sign-in right now. Start again from your application in a minute."));
+    } else {
+      exchange.error(OAuthError.temporarilyUnavailable("storage unavailable: the authorization server cannot save "
+          + "this change right now; retry later", STORAGE_RETRY_AFTER_SECONDS));
     }
   }
 

@@ -90,8 +90,8 @@ final class TokenEndpoint {
       } else if (grantType.equals(JwtBearerGrant.GRANT_TYPE) && jwtBearer != null) {
         JwtBearerGrant.Redeemed redeemed = jwtBearer.redeem(client, form, now);
         exchange.auditUser(redeemed.subject());
-        response = response(redeemed.subject(), client, redeemed.resource(), redeemed.scope(), null, null,
-            redeemed.issuer(), now);
+        response = response(mint(redeemed.subject(), client, redeemed.resource(), redeemed.scope(), null,
+            redeemed.issuer(), now), redeemed.scope(), null);
         issued = AgentMetrics.GrantType.JWT_BEARER;
       } else {
         throw new OAuthError(400, "unsupported_grant_type", "grant_type '" + LogText.printable(grantType)
@@ -160,6 +160,9 @@ final class TokenEndpoint {
             + "(ask it for offline access, see mcpauth.as.upstream.scopes)", LogText.printable(client.clientId()));
       }
       String refreshSecret = refreshable ? Secrets.random() : null;
+      // Signed before the grant is stored: signing may have to store a new key, and a failure there
+      // must not leave a stored grant whose code is spent and whose tokens nobody received.
+      AccessTokens.Minted minted = mint(code.subject, client, request.resource(), request.scope(), grantId, null, now);
       grants.create(grantId, client.clientId(), code.subject, request.scope(), request.resource(),
           refreshSecret == null ? null : Secrets.sha256(refreshSecret), upstreamUser ? null : code.credential,
           refreshable && upstreamUser ? upstream.seal(code.upstreamRefreshToken, grantId) : null, now);
@@ -170,8 +173,7 @@ final class TokenEndpoint {
         grants.revokeGrant(grantId);
         throw userGone();
       }
-      return response(code.subject, client, request.resource(), request.scope(), grantId,
-          refreshSecret == null ? null : grantId + "." + refreshSecret, now);
+      return response(minted, request.scope(), refreshSecret == null ? null : grantId + "." + refreshSecret);
     }
   }
 
@@ -196,14 +198,18 @@ final class TokenEndpoint {
     }
     checkResource(form, grant.resource());
     String current = grant.scope();
-    if (grant.upstreamToken() != null && grants.isCurrent(grant.id(), Secrets.sha256(value.substring(dot + 1)))) {
+    byte[] presented = Secrets.sha256(value.substring(dot + 1));
+    if (grant.upstreamToken() != null && grants.isCurrent(grant.id(), presented)) {
       // Only the holder of the current token makes us ask the provider; replays and guesses go on to rotate's verdict.
       current = upstream == null ? revokeUnchecked(grant) : upstream.recheck(grant);
     }
     String scope = narrowedScope(form.single("scope"), current);
     String nextSecret = Secrets.random();
-    GrantStore.Rotation rotation = grants.rotate(grant.id(), Secrets.sha256(value.substring(dot + 1)),
-        Secrets.sha256(nextSecret), now);
+    // Signed before the rotation is stored (see authorizationCode), and only for the current token: a
+    // replay or a guess costs no signature.
+    AccessTokens.Minted minted = grants.isCurrent(grant.id(), presented)
+        ? mint(grant.subject(), client, grant.resource(), scope, grant.id(), null, now) : null;
+    GrantStore.Rotation rotation = grants.rotate(grant.id(), presented, Secrets.sha256(nextSecret), now);
     if (rotation == GrantStore.Rotation.REPLAYED) {
       // AS-SEC-34/35: a rotated-out token came back, so one of its holders is not the client.
       grants.revokeGrant(grant.id());
@@ -218,7 +224,9 @@ final class TokenEndpoint {
       // A guess (the grant id is no secret: access tokens carry it) revokes nothing.
       throw OAuthError.invalidGrant("the refresh token is invalid");
     }
-    return response(grant.subject(), client, grant.resource(), scope, grant.id(), grant.id() + "." + nextSecret, now);
+    // minted is null here only if the token became current after the check, which rotation never does.
+    return response(minted != null ? minted : mint(grant.subject(), client, grant.resource(), scope, grant.id(), null, now),
+        scope, grant.id() + "." + nextSecret);
   }
 
   /** An upstream user's grant while upstream sign-in is switched off: nothing can vouch for the user any more. */
@@ -253,18 +261,15 @@ final class TokenEndpoint {
       throw new OAuthError(400, "invalid_target", resourceParameter == null
           ? "the request must name the resource (RFC 8707)" : "tokens are not issued for this resource");
     }
-    return response(client.clientId(), client, resource, scope, null, null, now);
+    return response(mint(client.clientId(), client, resource, scope, null, null, now), scope, null);
   }
 
-  private Map<String, Object> response(String subject, Client client, String resource, String scope, String grantId,
-      String refreshToken, long now) throws IOException {
-    return response(subject, client, resource, scope, grantId, refreshToken, null, now);
+  private AccessTokens.Minted mint(String subject, Client client, String resource, String scope, String grantId,
+      String assertionIssuer, long now) throws IOException {
+    return tokens.mint(subject, client.clientId(), resource, scope, grantId, client.credentialId(), assertionIssuer, now);
   }
 
-  private Map<String, Object> response(String subject, Client client, String resource, String scope, String grantId,
-      String refreshToken, String assertionIssuer, long now) throws IOException {
-    AccessTokens.Minted minted = tokens.mint(subject, client.clientId(), resource, scope, grantId, client.credentialId(),
-        assertionIssuer, now);
+  private Map<String, Object> response(AccessTokens.Minted minted, String scope, String refreshToken) {
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("access_token", minted.token());
     response.put("token_type", "Bearer");

@@ -250,16 +250,22 @@ public enum ConfigKey {
   /** The placeholder that marks a per-issuer key. */
   private static final String NAME = ".NAME.";
   /** The placeholders that end a scope-rule key: any name may stand there. */
-  private static final java.util.List<String> RULE_NAMES = java.util.List.of(".TOOL", ".PROMPT", ".URI", ".METHOD", ".SCOPE", ".CLAIM", ".GROUP");
+  private static final class RuleNames {
+    // A holder: the constants' constructors run before the enum's own static fields are set.
+    static final java.util.List<String> ALL = java.util.List.of(".TOOL", ".PROMPT", ".URI", ".METHOD", ".SCOPE", ".CLAIM", ".GROUP");
+  }
 
   private final String key;
   private final String defaultValue;
   private final String description;
+  /** Computed once: every setting's name is compared with every key's family (ConfigSources#unknownKeys). */
+  private final String ruleFamily;
 
   ConfigKey(String key, String defaultValue, String description) {
     this.key = key;
     this.defaultValue = defaultValue;
     this.description = description;
+    this.ruleFamily = ruleFamilyOf(key);
   }
 
   public String key() {
@@ -288,7 +294,11 @@ public enum ConfigKey {
    * ({@code mcpauth.scopes.tool.}); null for any other key.
    */
   public String ruleFamily() {
-    for (String placeholder : RULE_NAMES) {
+    return ruleFamily;
+  }
+
+  private static String ruleFamilyOf(String key) {
+    for (String placeholder : RuleNames.ALL) {
       if (key.endsWith(placeholder)) {
         return key.substring(0, key.length() - placeholder.length() + 1);
       }

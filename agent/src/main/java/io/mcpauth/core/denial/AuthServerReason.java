@@ -40,6 +40,8 @@ public enum AuthServerReason {
   ACCESS_DENIED,
   /** The users file cannot be read. */
   USERS_UNAVAILABLE,
+  /** The data directory cannot be written (a full disk, a read-only directory): nothing was stored (503). */
+  STORAGE_UNAVAILABLE,
   /** Upstream sign-in: the identity provider cannot be reached, or did not redeem its code. */
   UPSTREAM_UNAVAILABLE,
   /** Upstream sign-in: the provider did not sign the user in, or its answer or ID token is refused, or the user may not sign in here. */

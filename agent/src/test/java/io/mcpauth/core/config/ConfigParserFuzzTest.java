@@ -25,9 +25,13 @@ class ConfigParserFuzzTest {
   private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
   private static final Path POLICY_FILE = policyFile();
 
+  /** In memory (/dev/shm) where there is one: the file is rewritten for every input. */
   private static Path policyFile() {
     try {
-      Path file = Files.createTempFile("mcpauth-fuzz-policy", ".json");
+      Path memory = Path.of("/dev/shm");
+      Path file = Files.isDirectory(memory) && Files.isWritable(memory)
+          ? Files.createTempFile(memory, "mcpauth-fuzz-policy", ".json")
+          : Files.createTempFile("mcpauth-fuzz-policy", ".json");
       file.toFile().deleteOnExit();
       return file;
     } catch (java.io.IOException e) {

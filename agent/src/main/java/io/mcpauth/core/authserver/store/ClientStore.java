@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Clients registered by Dynamic Client Registration, in {@code clients.json}. A registration is
  * acknowledged only once it is on disk. Secrets are stored as their SHA-256 only: they are 256-bit
- * random values, so a fast hash is enough and a stolen file yields nothing to present.
+ * random values, so a fast hash is enough and a stolen file yields nothing to present. A change whose
+ * write fails ({@link StoreWriteException}) is undone in memory too, except the expiry of unused
+ * clients, which the next write that succeeds stores.
  */
 public final class ClientStore {
 
@@ -21,6 +23,8 @@ public final class ClientStore {
 
   private final AtomicFile file;
   private final Map<String, StoredClient> clients = new LinkedHashMap<>();
+  /** True while memory holds an expiry that the last write did not store. */
+  private boolean unsaved;
 
   private ClientStore(AtomicFile file) {
     this.file = file;
@@ -113,7 +117,12 @@ public final class ClientStore {
     StoredClient client = clients.get(clientId);
     if (client != null && client.firstAuthorizedAt() == 0) {
       clients.put(clientId, new StoredClient(clientId, client.secretHash(), client.issuedAt(), now, client.metadata()));
-      save();
+      try {
+        save();
+      } catch (IOException e) {
+        clients.put(clientId, client);
+        throw e;
+      }
     }
   }
 
@@ -122,7 +131,8 @@ public final class ClientStore {
     int before = clients.size();
     clients.values().removeIf(c -> c.firstAuthorizedAt() == 0 && now - c.issuedAt() > unusedSeconds);
     int removed = before - clients.size();
-    if (removed > 0) {
+    if (removed > 0 || unsaved) {
+      unsaved = true;
       save();
     }
     return removed;
@@ -139,5 +149,6 @@ public final class ClientStore {
       stored.put(client.clientId(), entry);
     }
     file.write(JsonWriter.write(DataFormat.versioned(Map.of("clients", stored))));
+    unsaved = false;
   }
 }

@@ -26,18 +26,31 @@ public final class DataDirectory {
   private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
 
   private final Path path;
+  private final WriteOutage outage;
 
   private DataDirectory(Path path) {
     this.path = path;
+    this.outage = new WriteOutage(path);
   }
 
+  /**
+   * Locks the directory, creating it when missing, and checks that a file can be made in it: a
+   * server that can never save a registration or a grant is refused at start, not at its first
+   * sign-in. A full disk passes (making an empty file takes no space): it is a passing state, and
+   * the server answers 503 to what needs a write until there is room again.
+   */
   public static DataDirectory open(Path path) throws IOException {
-    AtomicFile.createPrivateDirectories(path);
-    Path lockFile = path.resolve("lock");
-    FileChannel channel = Files.exists(lockFile)
-        ? FileChannel.open(lockFile, StandardOpenOption.WRITE)
-        : FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    FileChannel channel;
+    try {
+      AtomicFile.createPrivateDirectories(path);
+      Path lockFile = path.resolve("lock");
+      channel = Files.exists(lockFile)
+          ? FileChannel.open(lockFile, StandardOpenOption.WRITE)
+          : FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (IOException e) {
+      throw notWritable(path, e);
+    }
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -48,8 +61,27 @@ public final class DataDirectory {
       channel.close();
       throw new IOException("data directory " + path + " is in use by another process (set mcpauth.as.data)");
     }
+    try {
+      probeWritable(path);
+    } catch (IOException e) {
+      channel.close();
+      throw notWritable(path, e);
+    }
     HELD.add(lock);
     return new DataDirectory(path);
+  }
+
+  private static IOException notWritable(Path path, IOException e) {
+    return new IOException("data directory " + path + " cannot be written (" + StoreWriteException.reason(e)
+        + "): the authorization server keeps its signing keys, clients and grants there", e);
+  }
+
+  /** The lock file opens on a read-only directory that is not mounted read-only; a new file does not. */
+  private static void probeWritable(Path path) throws IOException {
+    Path probe = path.resolve(".write-probe");
+    Files.deleteIfExists(probe);
+    Files.createFile(probe);
+    Files.delete(probe);
   }
 
   public Path path() {
@@ -57,7 +89,7 @@ public final class DataDirectory {
   }
 
   public AtomicFile file(String name) {
-    return new AtomicFile(path.resolve(name));
+    return new AtomicFile(path.resolve(name), outage);
   }
 
   /** Reads one store file: null when it does not exist yet ({@link DataFormat#readJson}). */

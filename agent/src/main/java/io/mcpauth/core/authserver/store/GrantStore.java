@@ -17,6 +17,11 @@ import java.util.function.UnaryOperator;
  * kept in memory; they are empty, and cost one size check, until something is revoked. A user's
  * grant records the credential the user held when approving, and is revoked once the user no longer
  * holds it ({@link #revokeStale}).
+ *
+ * <p>When a write fails ({@link StoreWriteException}: a full disk, a read-only directory), a new grant
+ * or a rotation is undone in memory too, so the client may retry with the same code or refresh token
+ * once the disk can be written. A revocation is not undone: it takes effect at once, and the next
+ * write that succeeds (a later change, a retried revocation, the periodic prune) stores it.
  */
 public final class GrantStore {
 
@@ -92,6 +97,8 @@ public final class GrantStore {
   private final Map<String, Grant> grants = new LinkedHashMap<>();
   private final Map<String, Long> revokedTokens = new ConcurrentHashMap<>();
   private final Map<String, Boolean> revokedGrants = new ConcurrentHashMap<>();
+  /** True while memory holds a change (a revocation, a prune) that the last write did not store. */
+  private boolean unsaved;
 
   private GrantStore(AtomicFile file, long keepSeconds) {
     this.file = file;
@@ -124,7 +131,7 @@ public final class GrantStore {
     Grant grant = new Grant(id, clientId, subject, scope, resource, now, refreshHash, now, false, List.of(), credential,
         upstreamToken);
     grants.put(id, grant);
-    save();
+    saveOrUndo(() -> grants.remove(id));
     return grant;
   }
 
@@ -148,11 +155,15 @@ public final class GrantStore {
       return grant.rotatedOut(presentedHash) ? Rotation.REPLAYED : Rotation.UNKNOWN;
     }
     grants.put(id, grant.withRefresh(nextHash, now));
-    save();
+    // Undone on failure: left in memory, the client's retry with the same token would look like a replay.
+    saveOrUndo(() -> grants.put(id, grant));
     return Rotation.ROTATED;
   }
 
-  /** Replaces a live grant's sealed upstream refresh token (the provider rotated it). */
+  /**
+   * Replaces a live grant's sealed upstream refresh token (the provider rotated it). Kept in memory
+   * when the write fails: the provider no longer takes the old one.
+   */
   public synchronized void replaceUpstreamToken(String id, String sealed) throws IOException {
     Grant grant = grants.get(id);
     if (grant != null && !grant.revoked()) {
@@ -174,6 +185,8 @@ public final class GrantStore {
     if (grant != null && !grant.revoked()) {
       grants.put(id, grant.asRevoked());
       revokedGrants.put(id, Boolean.TRUE);
+      save();
+    } else if (grant != null && unsaved) {
       save();
     }
   }
@@ -205,7 +218,7 @@ public final class GrantStore {
         changed = true;
       }
     }
-    if (changed) {
+    if (changed || unsaved) {
       save();
     }
     return revoked;
@@ -213,7 +226,7 @@ public final class GrantStore {
 
   /** Revokes one access token until it expires anyway. */
   public synchronized void revokeAccessToken(String jti, long expiresAt) throws IOException {
-    if (revokedTokens.putIfAbsent(jti, expiresAt) == null) {
+    if (revokedTokens.putIfAbsent(jti, expiresAt) == null || unsaved) {
       save();
     }
   }
@@ -238,7 +251,14 @@ public final class GrantStore {
       revokedGrants.remove(id);
       changed = true;
     }
-    if (changed) {
+    if (changed || unsaved) {
+      save();
+    }
+  }
+
+  /** Writes what a failed write left in memory only (a revocation, a prune); nothing when all is stored. */
+  public synchronized void flush() throws IOException {
+    if (unsaved) {
       save();
     }
   }
@@ -247,7 +267,24 @@ public final class GrantStore {
     return grants.size();
   }
 
+  private void saveOrUndo(Runnable undo) throws IOException {
+    boolean pending = unsaved;
+    try {
+      save();
+    } catch (IOException e) {
+      undo.run();
+      unsaved = pending;
+      throw e;
+    }
+  }
+
   private void save() throws IOException {
+    unsaved = true;
+    write();
+    unsaved = false;
+  }
+
+  private void write() throws IOException {
     Map<String, Object> storedGrants = new LinkedHashMap<>();
     for (Grant grant : grants.values()) {
       Map<String, Object> entry = new LinkedHashMap<>();
