@@ -35,6 +35,8 @@ class GateBehaviourTest {
         .property("mcpauth.scopes.required", "mcp:tools")
         // below Jetty's 8 KiB header limit, so the agent's own limit is what answers
         .property("mcpauth.token.max-length", "4096")
+        // RS384 left out, so that a token only the list refuses can be made (algorithmOutsideTheList)
+        .property("mcpauth.algorithms", "RS256,PS256,ES256,EdDSA")
         .start();
     metadataUrl = server.baseUrl() + "/.well-known/oauth-protected-resource/mcp";
   }
@@ -224,28 +226,42 @@ class GateBehaviourTest {
     String token = valid();
     char last = token.charAt(token.length() - 5);
     String tampered = token.substring(0, token.length() - 5) + (last == 'A' ? 'B' : 'A') + token.substring(token.length() - 4);
-    assertInvalidToken(initialize("Authorization", bearer(tampered)));
+    assertInvalidTokenFor(tampered, "signature_invalid", "signature invalid");
+  }
+
+  @Test
+  @DisplayName("RS-SEC-17: an algorithm outside mcpauth.algorithms is refused, even signed by a key that fits it")
+  void algorithmOutsideTheList() {
+    // rsa-unpinned has no alg, so it verifies RS384: only the configured list can refuse this token
+    assertInvalidTokenFor(idp.token(server.resourceUri()).key("rsa-unpinned").alg("RS384").sign(),
+        "algorithm_refused", "algorithm not allowed");
+    assertEquals(200, initialize("Authorization", bearer(idp.token(server.resourceUri()).key("rsa-unpinned").alg("RS256")
+        .sign())).statusCode(), "the same key with a listed algorithm");
   }
 
   @Test
   @DisplayName("RS-SEC-36/38: expired, missing exp, and beyond the maximum lifetime")
   void lifetime() {
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).expiresIn(-120).sign())));
+    assertInvalidTokenFor(idp.token(server.resourceUri()).expiresIn(-120).sign(), "token_expired", "token expired");
     assertEquals(200, initialize("Authorization", bearer(idp.token(server.resourceUri()).expiresIn(-30).sign())).statusCode(),
         "within the 60 s clock skew");
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).claim("exp", null).sign())));
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).expiresIn(3 * 86400).sign())));
+    assertInvalidTokenFor(idp.token(server.resourceUri()).claim("exp", null).sign(), "lifetime_refused", "exp is missing");
+    assertInvalidTokenFor(idp.token(server.resourceUri()).expiresIn(3 * 86400).sign(), "lifetime_refused",
+        "exp lies beyond mcpauth.token.max-lifetime");
     long now = System.currentTimeMillis() / 1000;
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).claim("nbf", now + 600).sign())));
+    assertInvalidTokenFor(idp.token(server.resourceUri()).claim("nbf", now + 600).sign(), "token_not_yet_valid",
+        "token not yet valid (nbf)");
   }
 
   @Test
   @DisplayName("RS-SEC-42/43/45: wrong issuer or audience (another MCP server of the same AS)")
   void issuerAndAudience() {
-    assertInvalidToken(initialize("Authorization", bearer(idp.token("http://127.0.0.1:1/mcp").sign())));
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri() + "/").sign())));
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).claim("aud", null).sign())));
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).claim("iss", idp.issuer() + "/").sign())));
+    String audience = "aud does not name this resource";
+    assertInvalidTokenFor(idp.token("http://127.0.0.1:1/mcp").sign(), "audience_mismatch", audience);
+    assertInvalidTokenFor(idp.token(server.resourceUri() + "/").sign(), "audience_mismatch", audience);
+    assertInvalidTokenFor(idp.token(server.resourceUri()).claim("aud", null).sign(), "audience_mismatch", audience);
+    assertInvalidTokenFor(idp.token(server.resourceUri()).claim("iss", idp.issuer() + "/").sign(), "issuer_untrusted",
+        "iss is not the configured issuer");
     assertEquals(200, initialize("Authorization", bearer(idp.token(server.resourceUri())
         .claim("aud", List.of("https://other.example", server.resourceUri())).sign())).statusCode(), "RS-SEC-44");
   }
@@ -253,8 +269,9 @@ class GateBehaviourTest {
   @Test
   @DisplayName("RS-SEC-40/41: typ at+jwt is required by default")
   void tokenType() {
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).header("typ", "JWT").sign())));
-    assertInvalidToken(initialize("Authorization", bearer(idp.token(server.resourceUri()).header("typ", null).sign())));
+    assertInvalidTokenFor(idp.token(server.resourceUri()).header("typ", "JWT").sign(), "typ_not_accepted",
+        "typ is not an accepted access-token type");
+    assertInvalidTokenFor(idp.token(server.resourceUri()).header("typ", null).sign(), "typ_not_accepted", "no typ header");
     assertEquals(200, initialize("Authorization", bearer(idp.token(server.resourceUri())
         .header("typ", "application/at+jwt").sign())).statusCode());
   }
