@@ -56,7 +56,7 @@ public final class Keycloak implements AutoCloseable {
       "watched=$1; shift",
       "setsid \"$@\" &",
       "kc=$!",
-      "trap 'kill -TERM -- -$kc 2>/dev/null; wait $kc; exit 0' TERM",
+      "trap 'kill -KILL -- -$kc 2>/dev/null; exit 0' TERM",
       "while kill -0 \"$watched\" 2>/dev/null && kill -0 \"$kc\" 2>/dev/null; do sleep 1; done",
       "kill -TERM -- -\"$kc\" 2>/dev/null",
       "sleep 15",
@@ -147,7 +147,7 @@ public final class Keycloak implements AutoCloseable {
       secrets.put(name, random());
     }
     try {
-      String version = Files.readString(home.resolve("version.txt")).trim();
+      String version = Files.readString(home.resolve("version.txt")).trim().replaceFirst("^Keycloak - Version ", "");
       Path imports = home.resolve("data/import");
       Files.createDirectories(imports);
       try (Stream<Path> old = Files.list(imports)) {
@@ -488,9 +488,10 @@ public final class Keycloak implements AutoCloseable {
     return Http.send("POST", url, body.toString(), "Content-Type", "application/x-www-form-urlencoded");
   }
 
+  /** A JSON object, as a map the caller may change (jose4j's own refuses to replace an entry). */
   public static Map<String, Object> json(String body) {
     try {
-      return JsonUtil.parseJson(body);
+      return new LinkedHashMap<>(JsonUtil.parseJson(body));
     } catch (JoseException e) {
       throw new AssertionError("not a JSON object: " + body, e);
     }
@@ -498,7 +499,8 @@ public final class Keycloak implements AutoCloseable {
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> list(String body) {
-    return (List<Map<String, Object>>) json("{\"list\":" + body + "}").get("list");
+    List<Map<String, Object>> list = (List<Map<String, Object>>) json("{\"list\":" + body + "}").get("list");
+    return list.stream().map(entry -> (Map<String, Object>) new LinkedHashMap<>(entry)).toList();
   }
 
   /** A JWT's header or claims (part 0 or 1), decoded. */
@@ -516,21 +518,24 @@ public final class Keycloak implements AutoCloseable {
     if (!process.isAlive()) {
       return;
     }
+    // Its data is in memory only, so nothing is lost by not waiting for a graceful shutdown, which
+    // takes long on a loaded machine (and a JVM's shutdown hooks have little time).
     List<ProcessHandle> tree = process.descendants().toList();
-    process.destroy(); // the watchdog stops Keycloak's process group and waits for it
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    tree.forEach(ProcessHandle::destroyForcibly);
+    process.destroy();
     for (ProcessHandle handle : tree) {
       try {
         handle.onExit().get(10, TimeUnit.SECONDS);
       } catch (Exception stillThere) {
-        handle.destroyForcibly();
+        // reported by the next start's port check, if ever
       }
+    }
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
