@@ -2,6 +2,7 @@ package io.mcpauth.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.tests.support.Fixture;
@@ -81,6 +82,12 @@ class KeycloakResourceServerTest {
     return Http.post(server.url(), Http.INITIALIZE, "Authorization", Http.bearer(token)).statusCode();
   }
 
+  /** The status of an initialize with {@code token}; the server's log in the message when it is not {@code expected}. */
+  private static void assertStatus(int expected, Fixture server, String token, String why) {
+    int status = initialize(server, token);
+    assertEquals(expected, status, () -> why + "\n--- server log\n" + server.output());
+  }
+
   /** whoami through the MCP Java SDK client: what the tools see of the caller. */
   private static Map<String, Object> whoami(Fixture server, String token) {
     McpSyncHttpClientRequestCustomizer bearer = (request, method, uri, body, context) ->
@@ -117,8 +124,9 @@ class KeycloakResourceServerTest {
 
     // an ID token of the same realm has typ JWT too: its aud (the client) keeps it out
     String idToken = (String) keycloak.tokenResponse(REALM, Keycloak.CLIENT, Keycloak.ALICE).get("id_token");
+    assertNotNull(idToken, "an ID token (scope openid)");
     tokens.add(idToken);
-    assertEquals(401, initialize(server, idToken), "an ID token is not an access token for the resource");
+    assertStatus(401, server, idToken, "an ID token is not an access token for the resource");
 
     // the realm default scope reaches a client registered afterwards (dynamic registration)
     Map<String, Object> registered = keycloak.registerClient(REALM, "registered after the recipe");
@@ -127,7 +135,7 @@ class KeycloakResourceServerTest {
     tokens.add(registeredToken);
     assertTrue(String.valueOf(Keycloak.jwtPart(registeredToken, 1).get("aud")).contains(RESOURCE),
         "a dynamically registered client's tokens name the resource too");
-    assertEquals(200, initialize(server, registeredToken));
+    assertStatus(200, server, registeredToken, "");
   }
 
   @Test
@@ -135,8 +143,8 @@ class KeycloakResourceServerTest {
   void theAtJwtOption() {
     Fixture server = started(Fixture.builder().property("mcpauth.issuer", keycloak.issuer(REALM))
         .property("mcpauth.resource", RESOURCE));
-    assertEquals(401, initialize(server, token(REALM, Keycloak.CLIENT)));
-    assertEquals(200, initialize(server, token(REALM, Keycloak.CLIENT_RFC9068)));
+    assertStatus(401, server, token(REALM, Keycloak.CLIENT), "");
+    assertStatus(200, server, token(REALM, Keycloak.CLIENT_RFC9068), "");
   }
 
   @Test
@@ -149,7 +157,7 @@ class KeycloakResourceServerTest {
     Fixture server = started(recipe(realm).property("mcpauth.jwks.min-refetch-interval", "3s"));
     String before = token(realm, Keycloak.CLIENT);
     String oldKid = (String) Keycloak.jwtPart(before, 0).get("kid");
-    assertEquals(200, initialize(server, before));
+    assertStatus(200, server, before, "");
 
     keycloak.rotateRsaKey(realm);
     String after = token(realm, Keycloak.CLIENT);
@@ -164,8 +172,8 @@ class KeycloakResourceServerTest {
       status = initialize(server, after);
     }
     assertEquals(200, status, "a token signed with the new key is accepted by the running server");
-    assertEquals(200, initialize(server, token(realm, Keycloak.CLIENT)));
-    assertEquals(200, initialize(server, before), "a token of the passive key is still accepted");
+    assertStatus(200, server, token(realm, Keycloak.CLIENT), "");
+    assertStatus(200, server, before, "a token of the passive key is still accepted");
   }
 
   @Test
@@ -182,7 +190,7 @@ class KeycloakResourceServerTest {
         .property("mcpauth.introspection.client-secret-file", secret.toString())
         .property("mcpauth.introspection.cache-ttl", "3s"));
     String token = token(REALM, Keycloak.CLIENT);
-    assertEquals(200, initialize(server, token));
+    assertStatus(200, server, token, "");
 
     keycloak.revoke(REALM, Keycloak.CLIENT, token);
     long revoked = System.nanoTime();
@@ -194,7 +202,7 @@ class KeycloakResourceServerTest {
     long refusedAfterMs = (System.nanoTime() - revoked) / 1_000_000;
     assertEquals(401, status, "the revoked token is refused");
     assertTrue(refusedAfterMs <= 3_000 + 1_500, "refused within the 3 s cache TTL (and a request): " + refusedAfterMs + " ms");
-    assertEquals(200, initialize(server, token(REALM, Keycloak.CLIENT)), "another token of the same user still works");
+    assertStatus(200, server, token(REALM, Keycloak.CLIENT), "another token of the same user still works");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.mcpauth.tests.support.LogHygiene;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * Keycloak's tokens, also one the server never saw before, while every background key refresh
  * fails. This stops the shared Keycloak; a test class that runs afterwards gets a new one.
  */
+@Order(Integer.MAX_VALUE) // last (junit-platform.properties): it stops the shared Keycloak
 class KeycloakStoppedTest {
 
   private static final String RESOURCE = "https://mcp.example.com/mcp";

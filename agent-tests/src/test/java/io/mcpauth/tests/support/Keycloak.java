@@ -280,7 +280,8 @@ public final class Keycloak implements AutoCloseable {
   /** A password-grant token response of {@code clientId} for {@code user} in {@code realm}. */
   public Map<String, Object> tokenResponse(String realm, String clientId, String user) {
     HttpResponse<String> response = form(issuer(realm) + "/protocol/openid-connect/token", "grant_type", "password",
-        "client_id", clientId, "client_secret", clientSecret(), "username", user, "password", password(user));
+        "client_id", clientId, "client_secret", clientSecret(), "username", user, "password", password(user),
+        "scope", "openid");
     if (response.statusCode() != 200) {
       throw new AssertionError("token request of " + clientId + " for " + user + " in realm " + realm + ": "
           + response.statusCode() + " " + response.body());
@@ -310,10 +311,12 @@ public final class Keycloak implements AutoCloseable {
     return json(registered.body());
   }
 
-  /** A client-credentials access token of a client and its secret. */
+  /** A client-credentials access token of a client, authenticated with HTTP Basic as it registered. */
   public String clientCredentialsToken(String realm, String clientId, String secret) {
-    HttpResponse<String> response = form(issuer(realm) + "/protocol/openid-connect/token", "grant_type",
-        "client_credentials", "client_id", clientId, "client_secret", secret);
+    String basic = Base64.getEncoder().encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+        + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> response = Http.send("POST", issuer(realm) + "/protocol/openid-connect/token",
+        "grant_type=client_credentials", "Content-Type", "application/x-www-form-urlencoded", "Authorization", "Basic " + basic);
     if (response.statusCode() != 200) {
       throw new AssertionError("client credentials of " + clientId + ": " + response.statusCode() + " " + response.body());
     }
@@ -521,21 +524,17 @@ public final class Keycloak implements AutoCloseable {
     // Its data is in memory only, so nothing is lost by not waiting for a graceful shutdown, which
     // takes long on a loaded machine (and a JVM's shutdown hooks have little time).
     List<ProcessHandle> tree = process.descendants().toList();
+    process.destroyForcibly(); // the watchdog first, or it would be waiting out its grace period
     tree.forEach(ProcessHandle::destroyForcibly);
-    process.destroy();
-    for (ProcessHandle handle : tree) {
-      try {
-        handle.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception stillThere) {
-        // reported by the next start's port check, if ever
-      }
-    }
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      for (ProcessHandle handle : tree) {
+        handle.onExit().get(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Exception stillThere) {
+      System.out.println("a Keycloak process did not end within 10 s of SIGKILL: " + stillThere);
     }
   }
 
