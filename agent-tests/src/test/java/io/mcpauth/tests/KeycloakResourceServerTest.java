@@ -38,6 +38,7 @@ class KeycloakResourceServerTest {
   private static final String REALM = "acme";
 
   private static Keycloak keycloak;
+  private static String audienceScope;
   private static final List<Fixture> fixtures = new ArrayList<>();
   private static final List<String> tokens = new ArrayList<>();
 
@@ -45,7 +46,7 @@ class KeycloakResourceServerTest {
   static void start() {
     keycloak = Keycloak.shared();
     keycloak.createRealm(REALM);
-    keycloak.addAudienceScope(REALM, "mcp-server", RESOURCE);
+    audienceScope = keycloak.addAudienceScope(REALM, "mcp-server", RESOURCE);
   }
 
   @AfterAll
@@ -179,6 +180,8 @@ class KeycloakResourceServerTest {
   @Test
   @DisplayName("KC-04: introspection at Keycloak; a token revoked there is refused within the cache TTL")
   void introspectionAndRevocation() throws Exception {
+    // Keycloak 26.7 answers active: false unless the introspecting client is in the token's aud
+    keycloak.addClientAudience(REALM, audienceScope, Keycloak.SERVER_CLIENT);
     Path secret = Files.createTempFile("mcpauth-kc-introspection", ".secret");
     Files.writeString(secret, keycloak.serverSecret() + "\n");
     String issuer = keycloak.issuer(REALM);

@@ -371,6 +371,21 @@ public final class Keycloak implements AutoCloseable {
     return scopeId;
   }
 
+  /**
+   * For introspection: a second Audience mapper on the scope, naming the client the resource server
+   * introspects as ({@code included.client.audience}). Keycloak answers {@code active: false} to a
+   * client that is not in the token's {@code aud}.
+   */
+  public void addClientAudience(String realm, String scopeId, String clientId) {
+    Map<String, Object> mapper = new LinkedHashMap<>();
+    mapper.put("name", clientId + " audience");
+    mapper.put("protocol", "openid-connect");
+    mapper.put("protocolMapper", "oidc-audience-mapper");
+    mapper.put("config", Map.of("included.client.audience", clientId, "access.token.claim", "true",
+        "id.token.claim", "false", "introspection.token.claim", "true"));
+    admin("POST", "/" + realm + "/client-scopes/" + scopeId + "/protocol-mappers/models", JsonUtil.toJson(mapper));
+  }
+
   /** The client's representation (its internal {@code id} among the rest). */
   public Map<String, Object> client(String realm, String clientId) {
     List<Map<String, Object>> found = list(admin("GET", "/" + realm + "/clients?clientId="
