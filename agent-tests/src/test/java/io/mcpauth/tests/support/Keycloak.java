@@ -378,7 +378,7 @@ public final class Keycloak implements AutoCloseable {
    */
   public void addClientAudience(String realm, String scopeId, String clientId) {
     Map<String, Object> mapper = new LinkedHashMap<>();
-    mapper.put("name", clientId + " audience");
+    mapper.put("name", "client " + clientId + " in aud");
     mapper.put("protocol", "openid-connect");
     mapper.put("protocolMapper", "oidc-audience-mapper");
     mapper.put("config", Map.of("included.client.audience", clientId, "access.token.claim", "true",
