@@ -56,11 +56,12 @@ public final class Keycloak implements AutoCloseable {
       "watched=$1; shift",
       "setsid \"$@\" &",
       "kc=$!",
-      "trap 'kill -KILL -- -$kc 2>/dev/null; exit 0' TERM",
+      // (dash's kill takes a process group as -PGID, but not after "--")
+      "trap 'kill -KILL -$kc 2>/dev/null; exit 0' TERM",
       "while kill -0 \"$watched\" 2>/dev/null && kill -0 \"$kc\" 2>/dev/null; do sleep 1; done",
-      "kill -TERM -- -\"$kc\" 2>/dev/null",
+      "kill -TERM -\"$kc\" 2>/dev/null",
       "sleep 15",
-      "kill -KILL -- -\"$kc\" 2>/dev/null");
+      "kill -KILL -\"$kc\" 2>/dev/null");
 
   private static Keycloak shared;
 
