@@ -1,7 +1,8 @@
 // The OAuth client provider of the end-to-end scripts: the MCP TypeScript SDK's OAuthClientProvider,
 // kept in memory, with redirectToAuthorization() standing in for the user agent. It drives the
-// authorization server's HTML login and consent forms with fetch, as a browser would, and takes the
-// code off the redirect after checking state and iss.
+// authorization server's HTML login and consent forms with fetch, as a browser would (or, with
+// MCPAUTH_E2E_USER_AGENT=chromium, headless Chromium does: chromium-login.mjs), and takes the code
+// off the redirect after checking state and iss.
 
 import { randomBytes } from 'node:crypto';
 import { loginAndApprove, safeUrl, secret, step } from './lib.mjs';
@@ -98,7 +99,11 @@ export class InMemoryOAuthProvider {
     };
     this.authorizationRequests.push(request);
     step('provider redirectToAuthorization', `${request.endpoint} scope="${request.scope}" resource=${request.resource}`);
-    const { params: answer, report } = await loginAndApprove({
+    // MCPAUTH_E2E_USER_AGENT=chromium: a real browser instead of the fetch-driven one
+    const userAgent = process.env.MCPAUTH_E2E_USER_AGENT === 'chromium'
+      ? (await import('./chromium-login.mjs')).chromiumLoginAndApprove
+      : loginAndApprove;
+    const { params: answer, report } = await userAgent({
       authorizationUrl, username: this._username, password: this._password, redirectUri: this._redirectUri,
       decision: process.env.MCPAUTH_E2E_DECISION || 'approve',
     });

@@ -1,18 +1,17 @@
 package io.mcpauth.tests;
 
+import static io.mcpauth.tests.support.Doctor.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpauth.tests.support.Doctor;
+import io.mcpauth.tests.support.Doctor.Result;
 import io.mcpauth.tests.support.Fixture;
-import io.mcpauth.tests.support.LogHygiene;
 import io.mcpauth.tests.support.TestIdentityProvider;
 import io.mcpauth.tests.support.WithIdentityProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code java -jar mcpauth-agent.jar doctor}, run from the shipped jar against the test identity
  * provider: one test per hint it gives, its exit status, and no token in its output.
- * Tests against a real Keycloak (the typ and audience-mapper hints on the real thing) belong here too,
- * once the Keycloak fixture exists.
+ * The same hints on a real Keycloak's tokens: KeycloakDoctorTest.
  */
 class DoctorTest extends WithIdentityProvider {
 
@@ -30,45 +28,17 @@ class DoctorTest extends WithIdentityProvider {
   @TempDir
   Path dir;
 
-  record Result(int exit, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
   @BeforeAll
   static void unpublishedKey() throws Exception {
     idp.addKey(TestIdentityProvider.rsaKey("rsa-unpublished"), false);
   }
 
   private Result doctor(String token, String... arguments) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", Fixture.agentJar().toAbsolutePath().toString(), "doctor"));
-    command.addAll(List.of(arguments));
-    if (token != null) {
-      Path file = Files.createTempFile(dir, "token", ".txt");
-      Files.writeString(file, token);
-      command.addAll(List.of("--token-file", file.toString()));
-    }
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().keySet().removeIf(name -> name.startsWith("MCPAUTH_"));
-    Process process = builder.start();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "doctor still running");
-    Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-    LogHygiene.assertNoSecretLogged("doctor", result.all(), idp.mintedTokens());
-    return result;
+    return Doctor.run(dir, token, idp.mintedTokens(), arguments);
   }
 
   private Result doctor(String token) throws IOException, InterruptedException {
     return doctor(token, "mcpauth.issuer=" + idp.issuer(), "mcpauth.resource=" + RESOURCE);
-  }
-
-  private static void assertContains(Result result, String... expected) {
-    for (String text : expected) {
-      assertTrue(result.out().contains(text), "expected '" + text + "' in:\n" + result.all());
-    }
   }
 
   @Test
