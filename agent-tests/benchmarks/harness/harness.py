@@ -664,12 +664,15 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
         cold = [r for r in http if r["phase"] == "cold-positions"]
         L.append(f"- Every request answered 2xx: {total:,} requests in all wrk runs, 0 non-2xx, 0 socket errors "
                  f"(each run also pre-checked: 200 with the echo, 401 without a token for b, c, d, e).")
-        L.append(f"- Cold cache: a pool of {cfg['cold_pool']:,} distinct tokens ({env.token_len} bytes, RS256, kid, typ at+jwt). "
-                 f"Every server first gets {FILL:,} requests at 16 conns; for the cold one they carry tokens 1..{FILL:,} (more "
-                 f"than the {CACHE_SIZE:,} the cache holds) and the warm-up and measured runs then rotate over the other "
-                 f"{cfg['cold_pool'] - FILL:,}; per server at most "
-                 f"{max(c['sent'] for c in cold):,} positions were used, so a token came back at the earliest "
-                 f"{cfg['cold_pool'] - FILL:,} requests later. Warm cache and peer: one token. Tokens: {env.mint_note}.")
+        if cold:
+            L.append(f"- Cold cache: a pool of {cfg['cold_pool']:,} distinct tokens ({env.token_len} bytes, RS256, kid, typ at+jwt). "
+                     f"Every server first gets {FILL:,} requests at 16 conns; for the cold one they carry tokens 1..{FILL:,} (more "
+                     f"than the {CACHE_SIZE:,} the cache holds) and the warm-up and measured runs then rotate over the other "
+                     f"{cfg['cold_pool'] - FILL:,}; per server at most "
+                     f"{max(c['sent'] for c in cold):,} positions were used, so a token came back at the earliest "
+                     f"{cfg['cold_pool'] - FILL:,} requests later. Warm cache and peer: one token. Tokens: {env.mint_note}.")
+        else:
+            L.append(f"- Warm cache: one token. Tokens: {env.mint_note}.")
         L.append("")
     timed = [r for r in starts if r.get("kind") != "classes"]
     if timed:  # 2
