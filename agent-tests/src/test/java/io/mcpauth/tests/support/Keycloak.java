@@ -163,7 +163,9 @@ public final class Keycloak implements AutoCloseable {
       List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "keycloak-watchdog",
           String.valueOf(ProcessHandle.current().pid()), home.resolve("bin/kc.sh").toString(), "start-dev",
           "--http-host=127.0.0.1", "--http-port=" + port, "--hostname=http://127.0.0.1:" + port,
-          "--http-management-port=" + managementPort, "--db=dev-mem", "--cache=local", "--import-realm"));
+          "--http-management-port=" + managementPort, "--db=dev-mem", "--cache=local", "--import-realm",
+          // Keycloak's ID-JAG issuer (experimental); 26.7 has only the receiving side behind it (KeycloakIdJagTest)
+          "--features=identity-assertion-jwt"));
       ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
           .redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> env = builder.environment();
@@ -401,6 +403,16 @@ public final class Keycloak implements AutoCloseable {
   public void setRedirectUris(String realm, String clientId, List<String> redirectUris) {
     Map<String, Object> client = client(realm, clientId);
     client.put("redirectUris", redirectUris);
+    admin("PUT", "/" + realm + "/clients/" + client.get("id"), JsonUtil.toJson(client));
+  }
+
+  /** Sets client attributes (the client's "advanced" settings), keeping the others. */
+  @SuppressWarnings("unchecked")
+  public void setClientAttributes(String realm, String clientId, Map<String, String> attributes) {
+    Map<String, Object> client = client(realm, clientId);
+    Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) client.getOrDefault("attributes", Map.of()));
+    merged.putAll(attributes);
+    client.put("attributes", merged);
     admin("PUT", "/" + realm + "/clients/" + client.get("id"), JsonUtil.toJson(client));
   }
 
