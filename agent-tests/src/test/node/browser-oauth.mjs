@@ -14,11 +14,9 @@
 // Standard error: the step log (never a secret).
 
 import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -29,7 +27,8 @@ import {
   registerClient,
   startAuthorization,
 } from '@modelcontextprotocol/sdk/client/auth.js';
-import { deadline, fail, readPassword, safeUrl, secret, step, succeed } from './lib.mjs';
+import { bodyText, launchChromium } from './chromium.mjs';
+import { deadline, fail, readPassword, safeUrl, secret, step, succeed, withTimeout } from './lib.mjs';
 
 const [mcpUrlArg, username, passwordArg, screenshotDir] = process.argv.slice(2);
 if (!mcpUrlArg || !username || !passwordArg || !screenshotDir) {
@@ -37,7 +36,6 @@ if (!mcpUrlArg || !username || !passwordArg || !screenshotDir) {
 }
 const password = readPassword(passwordArg);
 const mcpUrl = new URL(mcpUrlArg);
-const CHROMIUM = process.env.MCPAUTH_E2E_CHROMIUM || '/usr/bin/chromium';
 const timer = deadline(Number(process.env.MCPAUTH_E2E_TIMEOUT_MS || 120000), 'the browser OAuth flow');
 const started = Date.now();
 const SCOPE = 'mcp:tools offline_access';
@@ -63,16 +61,6 @@ async function startRedirectServer() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const redirectUri = `http://127.0.0.1:${server.address().port}/callback`;
   return { server, redirectUri, received };
-}
-
-function withTimeout(promise, ms, what) {
-  let t;
-  return Promise.race([
-    promise.finally(() => clearTimeout(t)),
-    new Promise((_, reject) => {
-      t = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 function textOf(result) {
@@ -113,8 +101,7 @@ async function main() {
 
   // 3. the redirect URI, then Dynamic Client Registration (a public client)
   const redirect = await startRedirectServer();
-  let context;
-  let profile;
+  let browser;
   try {
     const clientInformation = await registerClient(authorizationServer, {
       metadata,
@@ -137,19 +124,9 @@ async function main() {
     });
     secret(codeVerifier);
 
-    // 5. the browser: a fresh profile, the flags this machine needs
-    profile = mkdtempSync(join(tmpdir(), 'mcpauth-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1000, height: 760 },
-      timeout: 30000,
-    });
-    const browserVersion = context.browser()?.version() ?? null;
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20000);
+    // 5. the browser: a fresh profile
+    browser = await launchChromium();
+    const { context, page, version: browserVersion } = browser;
     // what a person's browser would complain about: script errors, CSP violations, failed loads
     // (the favicon, which no page here declares, aside)
     const consoleErrors = [];
@@ -192,8 +169,7 @@ async function main() {
     step('consent page', safeUrl(page.url()));
     const approve = page.locator('button[name="decision"][value="approve"]');
     if ((await approve.count()) !== 1) {
-      const body = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
-      throw new Error(`no approve button after the login (page "${await page.title()}": ${body})`);
+      throw new Error(`no approve button after the login (page "${await page.title()}": ${await bodyText(page)})`);
     }
     const consentShot = join(screenshotDir, 'consent.png');
     await page.screenshot({ path: consentShot, fullPage: true });
@@ -216,8 +192,7 @@ async function main() {
     const issMatches = params.get('iss') === metadata.issuer;
     if (!stateMatches) throw new Error('the state in the redirect differs from the one sent');
     if (!issMatches) throw new Error(`the iss in the redirect (${params.get('iss')}) is not the metadata issuer (${metadata.issuer})`);
-    await context.close();
-    context = undefined;
+    await browser.close();
 
     // 9. the code exchange, then the MCP server with the access token
     const tokens = await exchangeAuthorization(authorizationServer, {
@@ -271,9 +246,8 @@ async function main() {
       durationMs: Date.now() - started,
     };
   } finally {
-    if (context) await context.close().catch(() => {});
+    if (browser) await browser.close().catch(() => {});
     redirect.server.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   }
 }
 

@@ -5,43 +5,15 @@
 // page. The redirect to the client's redirect URI is caught before it leaves the browser: its query
 // is the authorization response. The same contract as lib.mjs's loginAndApprove (fetch-driven).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { safeUrl, secret, step } from './lib.mjs';
-
-const CHROMIUM = process.env.MCPAUTH_E2E_CHROMIUM || '/usr/bin/chromium';
-
-function withTimeout(promise, ms, what) {
-  let t;
-  return Promise.race([
-    promise.finally(() => clearTimeout(t)),
-    new Promise((_, reject) => {
-      t = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
-async function bodyText(page) {
-  return (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
-}
+import { bodyText, launchChromium } from './chromium.mjs';
+import { safeUrl, secret, step, withTimeout } from './lib.mjs';
 
 export async function chromiumLoginAndApprove({ authorizationUrl, username, password, redirectUri, decision = 'approve' }) {
-  const profile = mkdtempSync(join(tmpdir(), 'mcpauth-chromium-'));
   const report = { client: 'chromium' };
-  let context;
+  const browser = await launchChromium();
   try {
-    // the flags this machine needs: no sandbox as root, and no background connections out
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1000, height: 760 },
-      timeout: 30000,
-    });
-    report.browserVersion = context.browser()?.version() ?? null;
+    const { context, page } = browser;
+    report.browserVersion = browser.version;
     let deliver;
     const answered = new Promise((resolve) => {
       deliver = resolve;
@@ -53,8 +25,6 @@ export async function chromiumLoginAndApprove({ authorizationUrl, username, pass
       deliver(url.searchParams);
       return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>client</title><p>received</p>' });
     });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20000);
 
     // 1. the login page, wherever the authorization server sent the browser
     const loginResponse = await page.goto(authorizationUrl.toString(), { waitUntil: 'load' });
@@ -86,7 +56,6 @@ export async function chromiumLoginAndApprove({ authorizationUrl, username, pass
     report.redirectParams = [...new Set(params.keys())];
     return { params, report };
   } finally {
-    if (context) await context.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    await browser.close().catch(() => {});
   }
 }

@@ -69,6 +69,17 @@ export function deadline(ms, what) {
   return timer;
 }
 
+/** The promise, or a rejection `<what>: nothing after <ms> ms` if it has not settled by then. */
+export function withTimeout(promise, ms, what) {
+  let t;
+  return Promise.race([
+    promise.finally(() => clearTimeout(t)),
+    new Promise((_, reject) => {
+      t = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
 /**
  * Every secret this run handled (tokens and their parts, codes, verifiers, cookie values, the
  * password), written at exit for the Java test, and only there, so that it can check that none of

@@ -1,6 +1,7 @@
 package io.mcpauth.tests;
 
-import static io.mcpauth.tests.support.Doctor.assertContains;
+import static io.mcpauth.tests.support.Doctor.assertFails;
+import static io.mcpauth.tests.support.Doctor.assertPasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -51,69 +52,28 @@ class KeycloakDoctorTest {
     secrets.addAll(keycloak.secrets());
   }
 
-  private Result doctor(String token, String... arguments) throws Exception {
-    return Doctor.run(dir, token, secrets, arguments);
+  /** doctor on {@code token} with mcpauth.issuer={@code configuredIssuer}, the resource, and {@code settings}. */
+  private Result doctorFor(String configuredIssuer, String token, String... settings) throws Exception {
+    List<String> arguments = new ArrayList<>(List.of("mcpauth.issuer=" + configuredIssuer,
+        "mcpauth.resource=" + RESOURCE));
+    arguments.addAll(List.of(settings));
+    return Doctor.run(dir, token, secrets, arguments.toArray(String[]::new));
   }
 
-  private Result doctor(String token) throws Exception {
-    return doctor(token, "mcpauth.issuer=" + issuer, "mcpauth.resource=" + RESOURCE);
+  /** doctor on {@code token} with the recipe's issuer and resource, and {@code settings}. */
+  private Result doctor(String token, String... settings) throws Exception {
+    return doctorFor(issuer, token, settings);
   }
 
-  @Test
-  @DisplayName("KC-D1: the recipe's settings and Keycloak's tokens pass every check")
-  void theRecipePasses() throws Exception {
-    Result result = doctor(typJwt, "mcpauth.issuer=" + issuer, "mcpauth.resource=" + RESOURCE,
-        "mcpauth.token.types=at+jwt,jwt");
-    assertEquals(0, result.exit(), result.all());
-    assertContains(result, "ok    metadata " + issuer, "ok    jwks " + issuer, "ok    token signature: valid",
-        "all checks passed");
-    assertEquals(0, doctor(atJwt).exit(), "at+jwt needs no mcpauth.token.types");
-  }
-
-  @Test
-  @DisplayName("KC-D2: typ JWT: mcpauth.token.types, or Keycloak's at+jwt client option")
-  void typJwt() throws Exception {
-    Result result = doctor(typJwt);
-    assertEquals(1, result.exit(), result.all());
-    assertContains(result, "FAIL  token typ: typ_not_accepted", "mcpauth.token.types=at+jwt,jwt",
-        "Use \"at+jwt\" as access token header type", "1 check(s) failed");
-  }
-
-  @Test
-  @DisplayName("KC-D3: aud without the resource: Keycloak's Audience mapper")
-  void audienceWithoutTheResource() throws Exception {
-    Result result = doctor(withoutAudience);
-    assertEquals(1, result.exit(), result.all());
-    assertContains(result, "FAIL  token aud: audience_mismatch", "Audience mapper", "1 check(s) failed");
-  }
-
-  @Test
-  @DisplayName("KC-D4: an issuer configured with a trailing slash Keycloak's does not have")
-  void trailingSlash() throws Exception {
-    Result result = doctor(atJwt, "mcpauth.issuer=" + issuer + "/", "mcpauth.resource=" + RESOURCE);
-    assertEquals(1, result.exit(), result.all());
-    assertContains(result, "FAIL  token iss: issuer_untrusted", "trailing slash", "mcpauth.issuer=" + issuer);
-  }
-
-  @Test
-  @DisplayName("KC-D5: an algorithm that is not allowed (Keycloak signs with RS256)")
-  void algorithmNotAllowed() throws Exception {
-    Result result = doctor(atJwt, "mcpauth.issuer=" + issuer, "mcpauth.resource=" + RESOURCE,
-        "mcpauth.algorithms=ES256");
-    assertEquals(1, result.exit(), result.all());
-    assertContains(result, "FAIL  token alg: algorithm_refused: alg 'RS256' is not allowed",
-        "add RS256 to mcpauth.algorithms");
-  }
-
-  @Test
-  @DisplayName("KC-D6: a kid Keycloak no longer publishes (its key provider deleted after a rotation)")
-  void kidNotInTheJwks() throws Exception {
-    String realm = "doctor-keys";
+  /**
+   * A token of a new realm (with the recipe's audience), whose signing key Keycloak then rotated
+   * and deleted, as when a key provider is removed after a rotation.
+   */
+  private static String tokenOfADeletedKey(String realm) {
     keycloak.createRealm(realm);
     keycloak.addAudienceScope(realm, "mcp-server", RESOURCE);
-    String old = keycloak.accessToken(realm, Keycloak.CLIENT_RFC9068, Keycloak.ALICE);
-    secrets.add(old);
-    String kid = (String) Keycloak.jwtPart(old, 0).get("kid");
+    String token = keycloak.accessToken(realm, Keycloak.CLIENT_RFC9068, Keycloak.ALICE);
+    secrets.add(token);
     List<Map<String, Object>> before = keycloak.keyProviders(realm);
     keycloak.rotateRsaKey(realm);
     for (Map<String, Object> provider : before) {
@@ -121,11 +81,53 @@ class KeycloakDoctorTest {
         keycloak.deleteComponent(realm, (String) provider.get("id"));
       }
     }
+    return token;
+  }
+
+  @Test
+  @DisplayName("KC-D1: the recipe's settings and Keycloak's tokens pass every check")
+  void theRecipePasses() throws Exception {
+    assertPasses(doctor(typJwt, "mcpauth.token.types=at+jwt,jwt"), "ok    metadata " + issuer, "ok    jwks " + issuer,
+        "ok    token signature: valid", "all checks passed");
+    assertEquals(0, doctor(atJwt).exit(), "at+jwt needs no mcpauth.token.types");
+  }
+
+  @Test
+  @DisplayName("KC-D2: typ JWT: mcpauth.token.types, or Keycloak's at+jwt client option")
+  void typJwt() throws Exception {
+    assertFails(doctor(typJwt), "FAIL  token typ: typ_not_accepted", "mcpauth.token.types=at+jwt,jwt",
+        "Use \"at+jwt\" as access token header type", "1 check(s) failed");
+  }
+
+  @Test
+  @DisplayName("KC-D3: aud without the resource: Keycloak's Audience mapper")
+  void audienceWithoutTheResource() throws Exception {
+    assertFails(doctor(withoutAudience), "FAIL  token aud: audience_mismatch", "Audience mapper", "1 check(s) failed");
+  }
+
+  @Test
+  @DisplayName("KC-D4: an issuer configured with a trailing slash Keycloak's does not have")
+  void trailingSlash() throws Exception {
+    assertFails(doctorFor(issuer + "/", atJwt), "FAIL  token iss: issuer_untrusted", "trailing slash",
+        "mcpauth.issuer=" + issuer);
+  }
+
+  @Test
+  @DisplayName("KC-D5: an algorithm that is not allowed (Keycloak signs with RS256)")
+  void algorithmNotAllowed() throws Exception {
+    assertFails(doctor(atJwt, "mcpauth.algorithms=ES256"),
+        "FAIL  token alg: algorithm_refused: alg 'RS256' is not allowed", "add RS256 to mcpauth.algorithms");
+  }
+
+  @Test
+  @DisplayName("KC-D6: a kid Keycloak no longer publishes (its key provider deleted after a rotation)")
+  void kidNotInTheJwks() throws Exception {
+    String realm = "doctor-keys";
+    String old = tokenOfADeletedKey(realm);
+    String kid = (String) Keycloak.jwtPart(old, 0).get("kid");
     assertFalse(keycloak.publishedKids(realm).contains(kid), "the old key is gone from Keycloak's JWKS");
 
-    Result result = doctor(old, "mcpauth.issuer=" + keycloak.issuer(realm), "mcpauth.resource=" + RESOURCE);
-    assertEquals(1, result.exit(), result.all());
-    assertContains(result, "FAIL  token kid: key_unknown: unknown kid '" + kid + "'", "the JWKS has kid(s)",
-        "skip  token signature");
+    assertFails(doctorFor(keycloak.issuer(realm), old), "FAIL  token kid: key_unknown: unknown kid '" + kid + "'",
+        "the JWKS has kid(s)", "skip  token signature");
   }
 }

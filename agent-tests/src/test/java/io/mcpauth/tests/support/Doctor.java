@@ -1,5 +1,6 @@
 package io.mcpauth.tests.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -55,5 +56,17 @@ public final class Doctor {
     for (String text : expected) {
       assertTrue(result.out().contains(text), "expected '" + text + "' in:\n" + result.all());
     }
+  }
+
+  /** Every check passed (exit 0), and the output has each of {@code expected}. */
+  public static void assertPasses(Result result, String... expected) {
+    assertEquals(0, result.exit(), result.all());
+    assertContains(result, expected);
+  }
+
+  /** A check failed (exit 1), and the output has each of {@code expected}. */
+  public static void assertFails(Result result, String... expected) {
+    assertEquals(1, result.exit(), result.all());
+    assertContains(result, expected);
   }
 }

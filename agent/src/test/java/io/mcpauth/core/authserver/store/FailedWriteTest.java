@@ -52,71 +52,91 @@ class FailedWriteTest {
     Files.delete(blocker);
   }
 
+  /** A new grant store under {@code name} that holds grant g1 (refresh hash FIRST) and can no longer write. */
+  private BlockedGrantStore blockedGrantStore(String name) throws IOException {
+    DataDirectory data = DataDirectory.open(dir.resolve(name));
+    GrantStore store = GrantStore.open(data, KEEP);
+    createGrant(store, "g1", FIRST);
+    return new BlockedGrantStore(data, store, blockWrites(data.path().resolve("grants.json")));
+  }
+
+  private static void createGrant(GrantStore store, String id, byte[] refreshHash) throws IOException {
+    store.create(id, "client-1", "alice", "mcp:tools", "http://localhost:1/", refreshHash, null, NOW);
+  }
+
+  /** A grant store whose writes fail until {@link #unblock()}. */
+  private record BlockedGrantStore(DataDirectory data, GrantStore store, Path blocker) {
+
+    Path file() {
+      return data.path().resolve("grants.json");
+    }
+
+    void unblock() throws IOException {
+      FailedWriteTest.unblock(blocker);
+    }
+
+    /** The store as the next start reads it from disk. */
+    GrantStore reread() throws IOException {
+      return GrantStore.open(data, KEEP);
+    }
+  }
+
   @Test
   void aFailedRotationIsUndoneSoTheRetryRotatesInsteadOfLookingLikeAReplay() throws IOException {
-    DataDirectory data = DataDirectory.open(dir.resolve("rotate"));
-    GrantStore store = GrantStore.open(data, KEEP);
-    store.create("g1", "client-1", "alice", "mcp:tools", "http://localhost:1/", FIRST, null, NOW);
-    String before = Files.readString(data.path().resolve("grants.json"));
-    Path blocker = blockWrites(data.path().resolve("grants.json"));
+    BlockedGrantStore blocked = blockedGrantStore("rotate");
+    GrantStore store = blocked.store();
+    String before = Files.readString(blocked.file());
 
     assertThrows(StoreWriteException.class, () -> store.rotate("g1", FIRST, SECOND, NOW + 1));
     assertArrayEquals(FIRST, store.find("g1").refreshHash(), "the client's token is still the current one");
-    assertEquals(before, Files.readString(data.path().resolve("grants.json")), "the file is as it was");
+    assertEquals(before, Files.readString(blocked.file()), "the file is as it was");
 
-    unblock(blocker);
+    blocked.unblock();
     assertEquals(GrantStore.Rotation.ROTATED, store.rotate("g1", FIRST, THIRD, NOW + 2), "the retry rotates");
     assertFalse(store.isRevoked(null, "g1"));
-    assertArrayEquals(THIRD, GrantStore.open(data, KEEP).find("g1").refreshHash(), "and is stored");
+    assertArrayEquals(THIRD, blocked.reread().find("g1").refreshHash(), "and is stored");
   }
 
   @Test
   void aFailedNewGrantIsUndone() throws IOException {
-    DataDirectory data = DataDirectory.open(dir.resolve("create"));
-    GrantStore store = GrantStore.open(data, KEEP);
-    store.create("g1", "client-1", "alice", "mcp:tools", "http://localhost:1/", FIRST, null, NOW);
-    Path blocker = blockWrites(data.path().resolve("grants.json"));
+    BlockedGrantStore blocked = blockedGrantStore("create");
+    GrantStore store = blocked.store();
 
-    assertThrows(StoreWriteException.class,
-        () -> store.create("g2", "client-1", "alice", "mcp:tools", "http://localhost:1/", SECOND, null, NOW));
+    assertThrows(StoreWriteException.class, () -> createGrant(store, "g2", SECOND));
     assertNull(store.find("g2"), "nothing in memory that is not on disk");
     assertEquals(1, store.size());
-    unblock(blocker);
-    store.create("g3", "client-1", "alice", "mcp:tools", "http://localhost:1/", THIRD, null, NOW);
-    GrantStore reread = GrantStore.open(data, KEEP);
+    blocked.unblock();
+    createGrant(store, "g3", THIRD);
+    GrantStore reread = blocked.reread();
     assertTrue(reread.find("g1") != null && reread.find("g3") != null && reread.find("g2") == null);
   }
 
   @Test
   void aRevocationWhoseWriteFailedHoldsAtOnceAndIsStoredByTheNextWriteThatSucceeds() throws IOException {
-    DataDirectory data = DataDirectory.open(dir.resolve("revoke"));
-    GrantStore store = GrantStore.open(data, KEEP);
-    store.create("g1", "client-1", "alice", "mcp:tools", "http://localhost:1/", FIRST, null, NOW);
-    Path blocker = blockWrites(data.path().resolve("grants.json"));
+    BlockedGrantStore blocked = blockedGrantStore("revoke");
+    GrantStore store = blocked.store();
 
     assertThrows(StoreWriteException.class, () -> store.revokeGrant("g1"));
     assertThrows(StoreWriteException.class, () -> store.revokeAccessToken("jti-1", NOW + 600));
     assertTrue(store.isRevoked(null, "g1") && store.isRevoked("jti-1", null), "fail closed: revoked in memory at once");
     assertThrows(StoreWriteException.class, () -> store.revokeGrant("g1"), "a retry tries the write again");
-    assertFalse(GrantStore.open(data, KEEP).find("g1").revoked(), "not on disk yet");
+    assertFalse(blocked.reread().find("g1").revoked(), "not on disk yet");
 
-    unblock(blocker);
+    blocked.unblock();
     store.flush();
-    GrantStore reread = GrantStore.open(data, KEEP);
+    GrantStore reread = blocked.reread();
     assertTrue(reread.find("g1").revoked() && reread.isRevoked("jti-1", null), "stored once the disk takes writes");
   }
 
   @Test
   void aRetriedRevocationAfterTheDiskRecoversStoresIt() throws IOException {
-    DataDirectory data = DataDirectory.open(dir.resolve("retry"));
-    GrantStore store = GrantStore.open(data, KEEP);
-    store.create("g1", "client-1", "alice", "mcp:tools", "http://localhost:1/", FIRST, null, NOW);
-    Path blocker = blockWrites(data.path().resolve("grants.json"));
+    BlockedGrantStore blocked = blockedGrantStore("retry");
+    GrantStore store = blocked.store();
     assertThrows(StoreWriteException.class, () -> store.revokeGrant("g1"));
-    unblock(blocker);
+    blocked.unblock();
 
     store.revokeGrant("g1");
-    assertTrue(GrantStore.open(data, KEEP).find("g1").revoked(), "the retry's 200 means it is stored");
+    assertTrue(blocked.reread().find("g1").revoked(), "the retry's 200 means it is stored");
   }
 
   @Test
@@ -138,24 +158,22 @@ class FailedWriteTest {
 
   @Test
   void anOutageIsLoggedOnceWithTheDirectoryAndTheReasonAndItsEndOnce() throws IOException {
-    DataDirectory data = DataDirectory.open(dir.resolve("log"));
-    GrantStore store = GrantStore.open(data, KEEP);
-    store.create("g1", "client-1", "alice", "mcp:tools", "http://localhost:1/", FIRST, null, NOW);
-    Path blocker = blockWrites(data.path().resolve("grants.json"));
+    BlockedGrantStore blocked = blockedGrantStore("log");
+    GrantStore store = blocked.store();
     List<String> lines;
     try (CapturedLog log = new CapturedLog()) {
       for (int i = 0; i < 3; i++) {
         assertThrows(StoreWriteException.class, () -> store.rotate("g1", FIRST, SECOND, NOW));
       }
-      unblock(blocker);
+      blocked.unblock();
       store.rotate("g1", FIRST, SECOND, NOW);
       store.rotate("g1", SECOND, THIRD, NOW);
       lines = log.lines();
     }
     assertEquals(2, lines.size(), lines.toString());
-    assertTrue(lines.get(0).startsWith("ERROR authorization server: cannot write the data directory " + data.path()),
+    assertTrue(lines.get(0).startsWith("ERROR authorization server: cannot write the data directory " + blocked.data().path()),
         lines.get(0));
-    assertTrue(lines.get(1).startsWith("INFO authorization server: the data directory " + data.path()
+    assertTrue(lines.get(1).startsWith("INFO authorization server: the data directory " + blocked.data().path()
         + " can be written again"), lines.get(1));
   }
 
