@@ -112,7 +112,7 @@ class Unexpected(Exception):
 class Server:
     """The fixture with the agent and its embedded AS, a user and a service client made as an operator would."""
 
-    def __init__(self, agent, fixture, heap):
+    def __init__(self, agent, fixture, heap, jvm_args=()):
         self.home = Path(tempfile.mkdtemp(prefix="mcpauth-soak-"))
         self.data = self.home / "data"
         self.data.mkdir(mode=0o700)
@@ -133,7 +133,7 @@ class Server:
             ["java", f"-Xmx{heap}", f"-javaagent:{agent}", f"-Dmcpauth.as.port={self.as_port}",
              f"-Dmcpauth.as.data={self.data}", "-Dmcpauth.as.dcr.per-minute=1000000",
              "-Dmcpauth.as.token.failures-per-address=1000000", "-Dmcpauth.as.login.failures-per-address=1000000",
-             "-Dmcpauth.as.login.failures-per-account=1000000",
+             "-Dmcpauth.as.login.failures-per-account=1000000", *jvm_args,
              "-jar", str(fixture), "--port", str(self.mcp_port), "--transport", "streamable"],
             stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 90
@@ -500,10 +500,77 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) a process has used so far; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def process_threads(pid):
+    try:
+        return int(re.search(r"^Threads:\s+(\d+)", Path(f"/proc/{pid}/status").read_text(), re.M).group(1))
+    except (OSError, AttributeError):
+        return None
+
+
+def machine_cpu():
+    """The machine's CPU seconds so far, by kind: busy (user, nice, system, irq, softirq), idle (with iowait), steal."""
+    values = [int(v) / TICK for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    values += [0.0] * (8 - len(values))
+    return {"busy": sum(values[0:3]) + values[5] + values[6], "idle": values[3] + values[4], "steal": values[7]}
+
+
+class CpuMeter:
+    """Where the machine's CPU went during one phase: the server JVM, wrk, this process (the valid
+    callers), everything else, and the hypervisor's steal; plus the server's live threads, sampled."""
+
+    def __init__(self, server_pid, wrk_pid=None):
+        self.pids = {"server": server_pid, "wrk": wrk_pid}
+        self.start = self._now()
+        self.threads, self.stop = [], threading.Event()
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
+
+    def _now(self):
+        now = {name: process_cpu(pid) if pid else 0.0 for name, pid in self.pids.items()}
+        times = os.times()
+        now["callers"] = times.user + times.system
+        now["machine"] = machine_cpu()
+        now["wall"] = time.monotonic()
+        return now
+
+    def _sample(self):
+        while not self.stop.wait(1.0):
+            count = process_threads(self.pids["server"])
+            if count is not None:
+                self.threads.append(count)
+
+    def finish(self):
+        self.stop.set()
+        end = self._now()
+        wall = end["wall"] - self.start["wall"]
+        share = {}
+        for name in ("server", "wrk", "callers"):
+            if self.start[name] is not None and end[name] is not None:
+                share[name] = (end[name] - self.start[name]) / wall
+        machine = {k: (end["machine"][k] - self.start["machine"][k]) / wall for k in end["machine"]}
+        share["other"] = max(0.0, machine["busy"] - sum(share.values()))
+        share["idle"], share["steal"] = machine["idle"], machine["steal"]
+        return {"seconds": wall, "cores": share, "server_threads": self.threads}
+
+
 def flood(server, quiet_s, flood_s, connections):
     log(f"flood: warming up, then {quiet_s} s quiet")
     callers(server, min(10, quiet_s))
+    meter = CpuMeter(server.pid)
     quiet, quiet_errors = callers(server, quiet_s)
+    quiet_cpu = meter.finish()
     valid = server.service_token()
     env = dict(os.environ, FLOOD_VALID_TOKEN=valid, FLOOD_HOST=f"localhost:{server.mcp_port}")
     log(f"flood: {flood_s} s of invalid tokens from wrk on {connections} connections while the callers are measured")
@@ -512,7 +579,9 @@ def flood(server, quiet_s, flood_s, connections):
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
         time.sleep(2)  # the flood reaches its rate first
+        meter = CpuMeter(server.pid, wrk.pid)
         flooded, flood_errors = callers(server, flood_s)
+        flood_cpu = meter.finish()
         output, _ = wrk.communicate(timeout=flood_s + 60)
     finally:
         if wrk.poll() is None:
@@ -522,6 +591,7 @@ def flood(server, quiet_s, flood_s, connections):
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     total = re.search(r"(\d+) requests in", output)
     return {"quiet_ms": quiet, "flood_ms": flooded, "errors": quiet_errors + flood_errors,
+            "quiet_cpu": quiet_cpu, "flood_cpu": flood_cpu,
             "flood_rate": float(rate.group(1)) if rate else None,
             "flood_requests": int(total.group(1)) if total else None,
             "flood_refused": int(non2xx.group(1)) if non2xx else 0, "wrk": output}
@@ -598,6 +668,20 @@ def report(args, head, dirty, rows, tally, flooded, started_at):
                  f"connections (wrk, 2 threads), {flooded['flood_refused']:,} refused (every one should be).")
         L.append(f"- Valid callers: 2 closed loops of `tools/call` on sessions of their own, one connection per request.")
         L.append(f"- p99 flood / quiet: **{ratio:.2f}×** (target at most 2×: {'met' if ratio <= 2 else '**not met**'}).")
+        L.append("")
+        L.append("Where the CPU went in each measured phase, in cores (of " + str(os.cpu_count()) + "); the callers are "
+                 "this script's process, steal is time the hypervisor gave to other machines:")
+        L.append("")
+        L.append("| phase | server JVM | wrk | callers | other processes | idle | steal | server threads (min..max) |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---|")
+        for phase in ("quiet", "flood"):
+            cpu = flooded.get(phase + "_cpu")
+            if cpu:
+                c, t = cpu["cores"], cpu["server_threads"]
+                L.append(f"| {phase} | {c.get('server', 0):.2f} | {c.get('wrk', 0):.2f} | {c.get('callers', 0):.2f} | "
+                         f"{c['other']:.2f} | {c['idle']:.2f} | {c['steal']:.2f} | "
+                         f"{f'{min(t)}..{max(t)}' if t else '-'} |")
+        L.append("")
         if flooded["errors"]:
             L.append(f"- Valid calls that failed: {len(flooded['errors'])}, e.g. {flooded['errors'][0][:200]}")
         else:
@@ -621,6 +705,9 @@ def main():
     parser.add_argument("--flood", type=int, default=60, help="seconds they are measured under the flood (0 skips it)")
     parser.add_argument("--flood-connections", type=int, default=64)
     parser.add_argument("--heap", default="512m", help="the server JVM's -Xmx")
+    parser.add_argument("--server-jvm-arg", action="append", default=[], metavar="ARG",
+                        help="one more option for the server JVM, given as --server-jvm-arg=-XX:StartFlightRecording=filename=f.jfr "
+                             "(repeatable; after the script's own, so a -D setting given here wins)")
     parser.add_argument("--agent", default=str(AGENT))
     parser.add_argument("--fixture", default=str(FIXTURE))
     parser.add_argument("--report", help="where the Markdown report goes (default: reports/soak-flood-<time>-<commit>.md)")
@@ -630,7 +717,7 @@ def main():
             raise SystemExit(f"missing {jar}: build it first (see soak-flood.sh --help)")
     head, dirty = commit()
     started_at = datetime.datetime.now(datetime.timezone.utc)
-    server = Server(Path(args.agent), Path(args.fixture), args.heap)
+    server = Server(Path(args.agent), Path(args.fixture), args.heap, args.server_jvm_arg)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tally = Tally()
     rows, flooded = [], None
