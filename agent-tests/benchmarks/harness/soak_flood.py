@@ -22,6 +22,12 @@ alone for --quiet seconds, then again for --flood seconds while wrk sends invali
 kinds above, random per request) at the highest rate it can on --flood-connections connections. The
 report gives both p50/p99 and their ratio, against the target flood p99 <= 2x quiet p99; the machine's
 core count is in the report because on a small machine the flood also takes CPU from the callers.
+Between the two, for --baseline seconds (default: as long as --flood), the callers are measured under the
+same flood sent to a path no transport serves (/flood-baseline, Jetty's 404): the same connections and
+tokens, so the same header parsing in Jetty, but no gate. Flood p99 / baseline p99 is then what the gate's
+refusals add; baseline p99 / quiet p99 what the machine and the server give the callers under any such
+flood. For each phase the report gives the server's CPU per wrk request and where the machine's CPU went
+(server, wrk, callers, other processes, idle, steal), with the server's live threads.
 
 The Markdown report goes to agent-tests/benchmarks/reports/soak-flood-<UTC time>-<commit>.md (or --report),
 the raw numbers to target/soak-flood/results.json, the server's log to target/soak-flood/server.log.
@@ -134,7 +140,8 @@ class Server:
              f"-Dmcpauth.as.data={self.data}", "-Dmcpauth.as.dcr.per-minute=1000000",
              "-Dmcpauth.as.token.failures-per-address=1000000", "-Dmcpauth.as.login.failures-per-address=1000000",
              "-Dmcpauth.as.login.failures-per-account=1000000", *jvm_args,
-             "-jar", str(fixture), "--port", str(self.mcp_port), "--transport", "streamable"],
+             # the transport at /mcp only (not /*): other paths are Jetty's 404, which the flood's baseline uses
+             "-jar", str(fixture), "--port", str(self.mcp_port), "--transport", "streamable", "--servlet-mapping", "/mcp"],
             stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 90
         while True:
@@ -226,7 +233,8 @@ def invalid_token(valid, expired):
     if kind == 1:
         return f"{header}.{random_text(300)}.{random_text(342)}"
     if kind == 2:
-        return valid[:-12] + random_text(12)
+        # the last character kept: a changed one would leave non-zero unused bits, refused before the signature
+        return valid[:-13] + random_text(12) + valid[-1]
     return expired
 
 
@@ -565,24 +573,26 @@ class CpuMeter:
         return {"seconds": wall, "cores": share, "server_threads": self.threads}
 
 
-def flood(server, quiet_s, flood_s, connections):
-    log(f"flood: warming up, then {quiet_s} s quiet")
-    callers(server, min(10, quiet_s))
-    meter = CpuMeter(server.pid)
-    quiet, quiet_errors = callers(server, quiet_s)
-    quiet_cpu = meter.finish()
-    valid = server.service_token()
-    env = dict(os.environ, FLOOD_VALID_TOKEN=valid, FLOOD_HOST=f"localhost:{server.mcp_port}")
-    log(f"flood: {flood_s} s of invalid tokens from wrk on {connections} connections while the callers are measured")
-    wrk = subprocess.Popen(["wrk", "-t", "2", "-c", str(connections), "-d", f"{flood_s + 4}s", "--timeout", "10s",
-                            "-s", str(FLOOD_LUA), f"http://127.0.0.1:{server.mcp_port}/mcp"],
+# What the baseline floods: the same tokens on the same connections, to something no gate refuses.
+BASELINES = {
+    "404": ("POST", "/flood-baseline", "POST to a path no transport serves (Jetty's 404, no gate)"),
+    "metadata": ("GET", "/.well-known/oauth-protected-resource",
+                 "GET of the Protected Resource Metadata (the agent's 200, the token ignored)"),
+}
+
+
+def wrk_phase(server, method, path, seconds, connections, valid):
+    """The valid callers measured for `seconds` while wrk sends flood.lua's invalid tokens to `path`."""
+    env = dict(os.environ, FLOOD_VALID_TOKEN=valid, FLOOD_HOST=f"localhost:{server.mcp_port}", FLOOD_METHOD=method)
+    wrk = subprocess.Popen(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds + 4}s", "--timeout", "10s",
+                            "-s", str(FLOOD_LUA), f"http://127.0.0.1:{server.mcp_port}{path}"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
         time.sleep(2)  # the flood reaches its rate first
         meter = CpuMeter(server.pid, wrk.pid)
-        flooded, flood_errors = callers(server, flood_s)
-        flood_cpu = meter.finish()
-        output, _ = wrk.communicate(timeout=flood_s + 60)
+        latencies, errors = callers(server, seconds)
+        cpu = meter.finish()
+        output, _ = wrk.communicate(timeout=seconds + 60)
     finally:
         if wrk.poll() is None:
             wrk.kill()
@@ -590,11 +600,31 @@ def flood(server, quiet_s, flood_s, connections):
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     total = re.search(r"(\d+) requests in", output)
-    return {"quiet_ms": quiet, "flood_ms": flooded, "errors": quiet_errors + flood_errors,
-            "quiet_cpu": quiet_cpu, "flood_cpu": flood_cpu,
-            "flood_rate": float(rate.group(1)) if rate else None,
-            "flood_requests": int(total.group(1)) if total else None,
-            "flood_refused": int(non2xx.group(1)) if non2xx else 0, "wrk": output}
+    return {"ms": latencies, "errors": errors, "cpu": cpu, "rate": float(rate.group(1)) if rate else None,
+            "requests": int(total.group(1)) if total else None,
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "wrk": output}
+
+
+def flood(server, quiet_s, flood_s, connections, baseline_s, baseline_target):
+    log(f"flood: warming up, then {quiet_s} s quiet")
+    callers(server, min(10, quiet_s))
+    meter = CpuMeter(server.pid)
+    quiet, quiet_errors = callers(server, quiet_s)
+    result = {"quiet_ms": quiet, "quiet_cpu": meter.finish(), "errors": quiet_errors}
+    valid = server.service_token()
+    if baseline_s > 0:
+        method, path, what = BASELINES[baseline_target]
+        log(f"flood: baseline, {baseline_s} s of the same tokens, {what}, on {connections} connections "
+            f"while the callers are measured")
+        result["baseline"] = wrk_phase(server, method, path, baseline_s, connections, valid)
+        result["baseline"]["target"] = baseline_target
+        result["errors"] += result["baseline"]["errors"]
+    log(f"flood: {flood_s} s of invalid tokens from wrk on {connections} connections while the callers are measured")
+    phase = wrk_phase(server, "POST", "/mcp", flood_s, connections, valid)
+    result.update({"flood_ms": phase["ms"], "flood_cpu": phase["cpu"], "flood_rate": phase["rate"],
+                   "flood_requests": phase["requests"], "flood_refused": phase["non2xx"], "wrk": phase["wrk"]})
+    result["errors"] += phase["errors"]
+    return result
 
 
 # ---------------------------------------------------------------- report
@@ -655,27 +685,46 @@ def report(args, head, dirty, rows, tally, flooded, started_at):
         L.append("")
     if flooded:
         q, f = flooded["quiet_ms"], flooded["flood_ms"]
+        b = flooded.get("baseline")
+        p99 = lambda values: percentile(values, .99) if values else float("nan")
         L.append("## Flood: invalid tokens at the highest rate wrk reaches, valid callers measured")
         L.append("")
-        L.append("| phase | seconds | valid calls | p50 ms | p99 ms |")
-        L.append("|---|---:|---:|---:|---:|")
-        L.append(f"| quiet | {args.quiet} | {len(q)} | {percentile(q, .5):.2f} | {percentile(q, .99):.2f} |")
-        L.append(f"| flood | {args.flood} | {len(f)} | {percentile(f, .5):.2f} | {percentile(f, .99):.2f} |")
+        L.append("| phase | seconds | valid calls | p50 ms | p99 ms | wrk req/s | server CPU µs per wrk request |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
+
+        def per_request(cpu, rate):
+            return f"{cpu['cores'].get('server', 0) / rate * 1e6:.0f}" if cpu and rate else "-"
+
+        L.append(f"| quiet | {args.quiet} | {len(q)} | {percentile(q, .5):.2f} | {p99(q):.2f} | - | - |")
+        if b:
+            L.append(f"| baseline: the same tokens, {BASELINES[b['target']][2]} | {args.baseline} | "
+                     f"{len(b['ms'])} | {percentile(b['ms'], .5):.2f} | {p99(b['ms']):.2f} | {b['rate'] or 0:,.0f} | "
+                     f"{per_request(b['cpu'], b['rate'])} |")
+        L.append(f"| flood: invalid tokens to `/mcp` (refused by the gate) | {args.flood} | {len(f)} | "
+                 f"{percentile(f, .5):.2f} | {p99(f):.2f} | {flooded['flood_rate'] or 0:,.0f} | "
+                 f"{per_request(flooded.get('flood_cpu'), flooded['flood_rate'])} |")
         L.append("")
-        ratio = percentile(f, .99) / percentile(q, .99) if q and f else float("nan")
+        ratio = p99(f) / p99(q) if q and f else float("nan")
         rate = flooded["flood_rate"]
         L.append(f"- Flood: {flooded['flood_requests'] or 0:,} requests, {rate or 0:,.0f} req/s on {args.flood_connections} "
                  f"connections (wrk, 2 threads), {flooded['flood_refused']:,} refused (every one should be).")
         L.append(f"- Valid callers: 2 closed loops of `tools/call` on sessions of their own, one connection per request.")
         L.append(f"- p99 flood / quiet: **{ratio:.2f}×** (target at most 2×: {'met' if ratio <= 2 else '**not met**'}).")
+        if b:
+            L.append(f"- Baseline: {b['requests'] or 0:,} requests, {b['non2xx']:,} of them not 2xx. The same tokens on "
+                     f"the same {args.flood_connections} connections cost Jetty the same header parsing (its "
+                     f"per-connection header cache), but nothing is refused: p99 baseline / quiet "
+                     f"{p99(b['ms']) / p99(q):.2f}× is what the "
+                     f"machine and the server give the callers under such a flood; p99 flood / baseline "
+                     f"**{p99(f) / p99(b['ms']):.2f}×** is what the gate's refusals add to it.")
         L.append("")
         L.append("Where the CPU went in each measured phase, in cores (of " + str(os.cpu_count()) + "); the callers are "
                  "this script's process, steal is time the hypervisor gave to other machines:")
         L.append("")
         L.append("| phase | server JVM | wrk | callers | other processes | idle | steal | server threads (min..max) |")
         L.append("|---|---:|---:|---:|---:|---:|---:|---|")
-        for phase in ("quiet", "flood"):
-            cpu = flooded.get(phase + "_cpu")
+        for phase, cpu in (("quiet", flooded.get("quiet_cpu")), ("baseline", b and b["cpu"]),
+                           ("flood", flooded.get("flood_cpu"))):
             if cpu:
                 c, t = cpu["cores"], cpu["server_threads"]
                 L.append(f"| {phase} | {c.get('server', 0):.2f} | {c.get('wrk', 0):.2f} | {c.get('callers', 0):.2f} | "
@@ -703,6 +752,12 @@ def main():
     parser.add_argument("--minutes", type=int, default=30, help="soak length (default 30; 0 skips the soak)")
     parser.add_argument("--quiet", type=int, default=60, help="seconds the valid callers are measured alone")
     parser.add_argument("--flood", type=int, default=60, help="seconds they are measured under the flood (0 skips it)")
+    parser.add_argument("--baseline", type=int, default=None,
+                        help="seconds they are measured under the same flood sent to a path no gate guards, between "
+                             "the quiet and the flood phases (default: as long as --flood; 0 skips it)")
+    parser.add_argument("--baseline-target", choices=sorted(BASELINES), default="metadata",
+                        help="what the baseline floods: " + "; ".join(f"{k}: {v[2]}" for k, v in sorted(BASELINES.items()))
+                             + " (default metadata)")
     parser.add_argument("--flood-connections", type=int, default=64)
     parser.add_argument("--heap", default="512m", help="the server JVM's -Xmx")
     parser.add_argument("--server-jvm-arg", action="append", default=[], metavar="ARG",
@@ -712,6 +767,8 @@ def main():
     parser.add_argument("--fixture", default=str(FIXTURE))
     parser.add_argument("--report", help="where the Markdown report goes (default: reports/soak-flood-<time>-<commit>.md)")
     args = parser.parse_args()
+    if args.baseline is None:
+        args.baseline = args.flood
     for jar in (args.agent, args.fixture):
         if not Path(jar).is_file():
             raise SystemExit(f"missing {jar}: build it first (see soak-flood.sh --help)")
@@ -726,7 +783,7 @@ def main():
         if args.minutes > 0:
             rows = soak(server, args.minutes, tally)
         if args.flood > 0:
-            flooded = flood(server, args.quiet, args.flood, args.flood_connections)
+            flooded = flood(server, args.quiet, args.flood, args.flood_connections, args.baseline, args.baseline_target)
     finally:
         server.stop()
     text = report(args, head, dirty, rows, tally, flooded, started_at)
