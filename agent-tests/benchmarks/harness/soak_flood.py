@@ -118,7 +118,7 @@ class Unexpected(Exception):
 class Server:
     """The fixture with the agent and its embedded AS, a user and a service client made as an operator would."""
 
-    def __init__(self, agent, fixture, heap, jvm_args=()):
+    def __init__(self, agent, fixture, heap, jvm_args=(), cpus=None):
         self.home = Path(tempfile.mkdtemp(prefix="mcpauth-soak-"))
         self.data = self.home / "data"
         self.data.mkdir(mode=0o700)
@@ -135,8 +135,9 @@ class Server:
         self.basic = "Basic " + base64.b64encode(f"{SERVICE_CLIENT}:{secret}".encode()).decode()
         OUT.mkdir(parents=True, exist_ok=True)
         self.log = open(OUT / "server.log", "w")
+        pin = ["taskset", "-c", cpus] if cpus else []
         self.proc = subprocess.Popen(
-            ["java", f"-Xmx{heap}", f"-javaagent:{agent}", f"-Dmcpauth.as.port={self.as_port}",
+            [*pin, "java", f"-Xmx{heap}", f"-javaagent:{agent}", f"-Dmcpauth.as.port={self.as_port}",
              f"-Dmcpauth.as.data={self.data}", "-Dmcpauth.as.dcr.per-minute=1000000",
              "-Dmcpauth.as.token.failures-per-address=1000000", "-Dmcpauth.as.login.failures-per-address=1000000",
              "-Dmcpauth.as.login.failures-per-account=1000000", *jvm_args,
@@ -642,6 +643,9 @@ def report(args, head, dirty, rows, tally, flooded, started_at):
     L.append(f"- Machine: {os.cpu_count()} cores, {platform_line()}; server JVM `-Xmx{args.heap}`, "
              f"servlet-jetty fixture (MCP Java SDK 2.1, streamable HTTP), agent with its embedded authorization server")
     L.append(f"- Command: `agent-tests/benchmarks/soak-flood.sh {' '.join(sys.argv[1:])}`".rstrip())
+    if args.server_cpus or args.load_cpus:
+        L.append(f"- Pinned: server JVM on CPU(s) {args.server_cpus or 'any'}, this script and wrk on "
+                 f"{args.load_cpus or 'any'}")
     L.append("")
     if rows:
         L.append(f"## Soak: {len(rows)} minutes of mixed load")
@@ -739,6 +743,15 @@ def report(args, head, dirty, rows, tally, flooded, started_at):
     return "\n".join(L)
 
 
+def cpu_list(text):
+    """taskset's list syntax: 0,2-3."""
+    cpus = set()
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        cpus.update(range(int(low), int(high or low) + 1))
+    return cpus
+
+
 def platform_line():
     try:
         model = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M).group(1)
@@ -763,6 +776,10 @@ def main():
     parser.add_argument("--server-jvm-arg", action="append", default=[], metavar="ARG",
                         help="one more option for the server JVM, given as --server-jvm-arg=-XX:StartFlightRecording=filename=f.jfr "
                              "(repeatable; after the script's own, so a -D setting given here wins)")
+    parser.add_argument("--server-cpus", metavar="LIST",
+                        help="run the server JVM on these CPUs only (taskset -c LIST, e.g. 0)")
+    parser.add_argument("--load-cpus", metavar="LIST",
+                        help="run this script (the callers, the soak's clients) and wrk on these CPUs only (e.g. 1)")
     parser.add_argument("--agent", default=str(AGENT))
     parser.add_argument("--fixture", default=str(FIXTURE))
     parser.add_argument("--report", help="where the Markdown report goes (default: reports/soak-flood-<time>-<commit>.md)")
@@ -772,9 +789,11 @@ def main():
     for jar in (args.agent, args.fixture):
         if not Path(jar).is_file():
             raise SystemExit(f"missing {jar}: build it first (see soak-flood.sh --help)")
+    if args.load_cpus:
+        os.sched_setaffinity(0, cpu_list(args.load_cpus))  # inherited by wrk
     head, dirty = commit()
     started_at = datetime.datetime.now(datetime.timezone.utc)
-    server = Server(Path(args.agent), Path(args.fixture), args.heap, args.server_jvm_arg)
+    server = Server(Path(args.agent), Path(args.fixture), args.heap, args.server_jvm_arg, args.server_cpus)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tally = Tally()
     rows, flooded = [], None
