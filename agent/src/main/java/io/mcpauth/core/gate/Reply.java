@@ -8,10 +8,13 @@ public final class Reply {
   public final String[] headers;
   /** A JSON body. */
   public final String body;
+  /** The body's length in UTF-8 bytes. */
+  public final int contentLength;
 
   public Reply(int status, String[] headers, String body) {
     this.status = status;
     this.headers = headers;
     this.body = body;
+    this.contentLength = body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 }
