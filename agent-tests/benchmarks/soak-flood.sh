@@ -2,7 +2,7 @@
 # Soak and flood of the bundled MCP server behind the agent and its embedded authorization server (not in CI).
 #
 #   mvn -B -pl agent,integration-fixtures/servlet-jetty -am package -DskipTests   # from the repository's root
-#   agent-tests/benchmarks/soak-flood.sh                     # 30-minute soak, then the flood (~33 min)
+#   agent-tests/benchmarks/soak-flood.sh                     # 30-minute soak, then the flood (~34 min)
 #   agent-tests/benchmarks/soak-flood.sh --minutes 2 --quiet 15 --flood 15   # a short check of the script
 #   agent-tests/benchmarks/soak-flood.sh --minutes 0         # the flood only
 #
