@@ -1,5 +1,7 @@
 package io.mcpauth.core.gate;
 
+import java.nio.charset.StandardCharsets;
+
 /** A response the agent sends in place of the host's own: a denial (401, 403, 503) or the metadata. */
 public final class Reply {
 
@@ -15,6 +17,6 @@ public final class Reply {
     this.status = status;
     this.headers = headers;
     this.body = body;
-    this.contentLength = body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    this.contentLength = body.getBytes(StandardCharsets.UTF_8).length;
   }
 }
