@@ -1,9 +1,13 @@
 -- wrk script of soak_flood.py: POSTs MCP initialize with an invalid bearer token, a new one per request.
 -- A third are random text, a third a real header (real kid) over a random body and signature, a third the
--- valid token of FLOOD_VALID_TOKEN with the end of its signature replaced (a full RSA check, then refused).
+-- valid token of FLOOD_VALID_TOKEN with 12 characters of its signature replaced (a full RSA check, then
+-- refused). The signature's last character is kept: its unused low bits must stay zero, or the token is
+-- refused as non-canonical base64url before any signature check. The path is the URL's (wrk.path), the
+-- method FLOOD_METHOD's (POST when unset).
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 local valid = os.getenv("FLOOD_VALID_TOKEN")
 local host = os.getenv("FLOOD_HOST")
+local method = os.getenv("FLOOD_METHOD") or "POST"
 local header = valid:match("^([^.]+)%.")
 local body = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
   .. '"capabilities":{},"clientInfo":{"name":"flood","version":"1"}}}'
@@ -33,9 +37,9 @@ request = function()
   elseif kind == 2 then
     token = header .. "." .. pool[math.random(#pool)] .. random_text(8) .. "." .. pool[math.random(#pool)]
   else
-    token = valid:sub(1, #valid - 12) .. random_text(12)
+    token = valid:sub(1, #valid - 13) .. random_text(12) .. valid:sub(-1)
   end
-  return wrk.format("POST", "/mcp", {
+  return wrk.format(method, nil, {
     ["Host"] = host,
     ["Content-Type"] = "application/json",
     ["Accept"] = "application/json, text/event-stream",

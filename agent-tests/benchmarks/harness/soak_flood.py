@@ -22,6 +22,12 @@ alone for --quiet seconds, then again for --flood seconds while wrk sends invali
 kinds above, random per request) at the highest rate it can on --flood-connections connections. The
 report gives both p50/p99 and their ratio, against the target flood p99 <= 2x quiet p99; the machine's
 core count is in the report because on a small machine the flood also takes CPU from the callers.
+Between the two, for --baseline seconds (default: as long as --flood), the callers are measured under the
+same flood sent to a path no transport serves (/flood-baseline, Jetty's 404): the same connections and
+tokens, so the same header parsing in Jetty, but no gate. Flood p99 / baseline p99 is then what the gate's
+refusals add; baseline p99 / quiet p99 what the machine and the server give the callers under any such
+flood. For each phase the report gives the server's CPU per wrk request and where the machine's CPU went
+(server, wrk, callers, other processes, idle, steal), with the server's live threads.
 
 The Markdown report goes to agent-tests/benchmarks/reports/soak-flood-<UTC time>-<commit>.md (or --report),
 the raw numbers to target/soak-flood/results.json, the server's log to target/soak-flood/server.log.
@@ -112,7 +118,7 @@ class Unexpected(Exception):
 class Server:
     """The fixture with the agent and its embedded AS, a user and a service client made as an operator would."""
 
-    def __init__(self, agent, fixture, heap):
+    def __init__(self, agent, fixture, heap, jvm_args=(), cpus=None):
         self.home = Path(tempfile.mkdtemp(prefix="mcpauth-soak-"))
         self.data = self.home / "data"
         self.data.mkdir(mode=0o700)
@@ -129,12 +135,14 @@ class Server:
         self.basic = "Basic " + base64.b64encode(f"{SERVICE_CLIENT}:{secret}".encode()).decode()
         OUT.mkdir(parents=True, exist_ok=True)
         self.log = open(OUT / "server.log", "w")
+        pin = ["taskset", "-c", cpus] if cpus else []
         self.proc = subprocess.Popen(
-            ["java", f"-Xmx{heap}", f"-javaagent:{agent}", f"-Dmcpauth.as.port={self.as_port}",
+            [*pin, "java", f"-Xmx{heap}", f"-javaagent:{agent}", f"-Dmcpauth.as.port={self.as_port}",
              f"-Dmcpauth.as.data={self.data}", "-Dmcpauth.as.dcr.per-minute=1000000",
              "-Dmcpauth.as.token.failures-per-address=1000000", "-Dmcpauth.as.login.failures-per-address=1000000",
-             "-Dmcpauth.as.login.failures-per-account=1000000",
-             "-jar", str(fixture), "--port", str(self.mcp_port), "--transport", "streamable"],
+             "-Dmcpauth.as.login.failures-per-account=1000000", *jvm_args,
+             # the transport at /mcp only (not /*): other paths are Jetty's 404, which the flood's baseline uses
+             "-jar", str(fixture), "--port", str(self.mcp_port), "--transport", "streamable", "--servlet-mapping", "/mcp"],
             stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 90
         while True:
@@ -226,7 +234,8 @@ def invalid_token(valid, expired):
     if kind == 1:
         return f"{header}.{random_text(300)}.{random_text(342)}"
     if kind == 2:
-        return valid[:-12] + random_text(12)
+        # the last character kept: a changed one would leave non-zero unused bits, refused before the signature
+        return valid[:-13] + random_text(12) + valid[-1]
     return expired
 
 
@@ -500,20 +509,91 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def flood(server, quiet_s, flood_s, connections):
-    log(f"flood: warming up, then {quiet_s} s quiet")
-    callers(server, min(10, quiet_s))
-    quiet, quiet_errors = callers(server, quiet_s)
-    valid = server.service_token()
-    env = dict(os.environ, FLOOD_VALID_TOKEN=valid, FLOOD_HOST=f"localhost:{server.mcp_port}")
-    log(f"flood: {flood_s} s of invalid tokens from wrk on {connections} connections while the callers are measured")
-    wrk = subprocess.Popen(["wrk", "-t", "2", "-c", str(connections), "-d", f"{flood_s + 4}s", "--timeout", "10s",
-                            "-s", str(FLOOD_LUA), f"http://127.0.0.1:{server.mcp_port}/mcp"],
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) a process has used so far; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def process_threads(pid):
+    try:
+        return int(re.search(r"^Threads:\s+(\d+)", Path(f"/proc/{pid}/status").read_text(), re.M).group(1))
+    except (OSError, AttributeError):
+        return None
+
+
+def machine_cpu():
+    """The machine's CPU seconds so far, by kind: busy (user, nice, system, irq, softirq), idle (with iowait), steal."""
+    values = [int(v) / TICK for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    values += [0.0] * (8 - len(values))
+    return {"busy": sum(values[0:3]) + values[5] + values[6], "idle": values[3] + values[4], "steal": values[7]}
+
+
+class CpuMeter:
+    """Where the machine's CPU went during one phase: the server JVM, wrk, this process (the valid
+    callers), everything else, and the hypervisor's steal; plus the server's live threads, sampled."""
+
+    def __init__(self, server_pid, wrk_pid=None):
+        self.pids = {"server": server_pid, "wrk": wrk_pid}
+        self.start = self._now()
+        self.threads, self.stop = [], threading.Event()
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
+
+    def _now(self):
+        now = {name: process_cpu(pid) if pid else 0.0 for name, pid in self.pids.items()}
+        times = os.times()
+        now["callers"] = times.user + times.system
+        now["machine"] = machine_cpu()
+        now["wall"] = time.monotonic()
+        return now
+
+    def _sample(self):
+        while not self.stop.wait(1.0):
+            count = process_threads(self.pids["server"])
+            if count is not None:
+                self.threads.append(count)
+
+    def finish(self):
+        self.stop.set()
+        end = self._now()
+        wall = end["wall"] - self.start["wall"]
+        share = {}
+        for name in ("server", "wrk", "callers"):
+            if self.start[name] is not None and end[name] is not None:
+                share[name] = (end[name] - self.start[name]) / wall
+        machine = {k: (end["machine"][k] - self.start["machine"][k]) / wall for k in end["machine"]}
+        share["other"] = max(0.0, machine["busy"] - sum(share.values()))
+        share["idle"], share["steal"] = machine["idle"], machine["steal"]
+        return {"seconds": wall, "cores": share, "server_threads": self.threads}
+
+
+# What the baseline floods: the same tokens on the same connections, to something no gate refuses.
+BASELINES = {
+    "404": ("POST", "/flood-baseline", "POST to a path no transport serves (Jetty's 404, no gate)"),
+    "metadata": ("GET", "/.well-known/oauth-protected-resource",
+                 "GET of the Protected Resource Metadata (the agent's 200, the token ignored)"),
+}
+
+
+def wrk_phase(server, method, path, seconds, connections, valid):
+    """The valid callers measured for `seconds` while wrk sends flood.lua's invalid tokens to `path`."""
+    env = dict(os.environ, FLOOD_VALID_TOKEN=valid, FLOOD_HOST=f"localhost:{server.mcp_port}", FLOOD_METHOD=method)
+    wrk = subprocess.Popen(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds + 4}s", "--timeout", "10s",
+                            "-s", str(FLOOD_LUA), f"http://127.0.0.1:{server.mcp_port}{path}"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
         time.sleep(2)  # the flood reaches its rate first
-        flooded, flood_errors = callers(server, flood_s)
-        output, _ = wrk.communicate(timeout=flood_s + 60)
+        meter = CpuMeter(server.pid, wrk.pid)
+        latencies, errors = callers(server, seconds)
+        cpu = meter.finish()
+        output, _ = wrk.communicate(timeout=seconds + 60)
     finally:
         if wrk.poll() is None:
             wrk.kill()
@@ -521,10 +601,31 @@ def flood(server, quiet_s, flood_s, connections):
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     total = re.search(r"(\d+) requests in", output)
-    return {"quiet_ms": quiet, "flood_ms": flooded, "errors": quiet_errors + flood_errors,
-            "flood_rate": float(rate.group(1)) if rate else None,
-            "flood_requests": int(total.group(1)) if total else None,
-            "flood_refused": int(non2xx.group(1)) if non2xx else 0, "wrk": output}
+    return {"ms": latencies, "errors": errors, "cpu": cpu, "rate": float(rate.group(1)) if rate else None,
+            "requests": int(total.group(1)) if total else None,
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "wrk": output}
+
+
+def flood(server, quiet_s, flood_s, connections, baseline_s, baseline_target):
+    log(f"flood: warming up, then {quiet_s} s quiet")
+    callers(server, min(10, quiet_s))
+    meter = CpuMeter(server.pid)
+    quiet, quiet_errors = callers(server, quiet_s)
+    result = {"quiet_ms": quiet, "quiet_cpu": meter.finish(), "errors": quiet_errors}
+    valid = server.service_token()
+    if baseline_s > 0:
+        method, path, what = BASELINES[baseline_target]
+        log(f"flood: baseline, {baseline_s} s of the same tokens, {what}, on {connections} connections "
+            f"while the callers are measured")
+        result["baseline"] = wrk_phase(server, method, path, baseline_s, connections, valid)
+        result["baseline"]["target"] = baseline_target
+        result["errors"] += result["baseline"]["errors"]
+    log(f"flood: {flood_s} s of invalid tokens from wrk on {connections} connections while the callers are measured")
+    phase = wrk_phase(server, "POST", "/mcp", flood_s, connections, valid)
+    result.update({"flood_ms": phase["ms"], "flood_cpu": phase["cpu"], "flood_rate": phase["rate"],
+                   "flood_requests": phase["requests"], "flood_refused": phase["non2xx"], "wrk": phase["wrk"]})
+    result["errors"] += phase["errors"]
+    return result
 
 
 # ---------------------------------------------------------------- report
@@ -542,6 +643,9 @@ def report(args, head, dirty, rows, tally, flooded, started_at):
     L.append(f"- Machine: {os.cpu_count()} cores, {platform_line()}; server JVM `-Xmx{args.heap}`, "
              f"servlet-jetty fixture (MCP Java SDK 2.1, streamable HTTP), agent with its embedded authorization server")
     L.append(f"- Command: `agent-tests/benchmarks/soak-flood.sh {' '.join(sys.argv[1:])}`".rstrip())
+    if args.server_cpus or args.load_cpus:
+        L.append(f"- Pinned: server JVM on CPU(s) {args.server_cpus or 'any'}, this script and wrk on "
+                 f"{args.load_cpus or 'any'}")
     L.append("")
     if rows:
         L.append(f"## Soak: {len(rows)} minutes of mixed load")
@@ -585,25 +689,67 @@ def report(args, head, dirty, rows, tally, flooded, started_at):
         L.append("")
     if flooded:
         q, f = flooded["quiet_ms"], flooded["flood_ms"]
+        b = flooded.get("baseline")
+        p99 = lambda values: percentile(values, .99) if values else float("nan")
         L.append("## Flood: invalid tokens at the highest rate wrk reaches, valid callers measured")
         L.append("")
-        L.append("| phase | seconds | valid calls | p50 ms | p99 ms |")
-        L.append("|---|---:|---:|---:|---:|")
-        L.append(f"| quiet | {args.quiet} | {len(q)} | {percentile(q, .5):.2f} | {percentile(q, .99):.2f} |")
-        L.append(f"| flood | {args.flood} | {len(f)} | {percentile(f, .5):.2f} | {percentile(f, .99):.2f} |")
+        L.append("| phase | seconds | valid calls | p50 ms | p99 ms | wrk req/s | server CPU µs per wrk request |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
+
+        def per_request(cpu, rate):
+            return f"{cpu['cores'].get('server', 0) / rate * 1e6:.0f}" if cpu and rate else "-"
+
+        L.append(f"| quiet | {args.quiet} | {len(q)} | {percentile(q, .5):.2f} | {p99(q):.2f} | - | - |")
+        if b:
+            L.append(f"| baseline: the same tokens, {BASELINES[b['target']][2]} | {args.baseline} | "
+                     f"{len(b['ms'])} | {percentile(b['ms'], .5):.2f} | {p99(b['ms']):.2f} | {b['rate'] or 0:,.0f} | "
+                     f"{per_request(b['cpu'], b['rate'])} |")
+        L.append(f"| flood: invalid tokens to `/mcp` (refused by the gate) | {args.flood} | {len(f)} | "
+                 f"{percentile(f, .5):.2f} | {p99(f):.2f} | {flooded['flood_rate'] or 0:,.0f} | "
+                 f"{per_request(flooded.get('flood_cpu'), flooded['flood_rate'])} |")
         L.append("")
-        ratio = percentile(f, .99) / percentile(q, .99) if q and f else float("nan")
+        ratio = p99(f) / p99(q) if q and f else float("nan")
         rate = flooded["flood_rate"]
         L.append(f"- Flood: {flooded['flood_requests'] or 0:,} requests, {rate or 0:,.0f} req/s on {args.flood_connections} "
                  f"connections (wrk, 2 threads), {flooded['flood_refused']:,} refused (every one should be).")
         L.append(f"- Valid callers: 2 closed loops of `tools/call` on sessions of their own, one connection per request.")
         L.append(f"- p99 flood / quiet: **{ratio:.2f}×** (target at most 2×: {'met' if ratio <= 2 else '**not met**'}).")
+        if b:
+            L.append(f"- Baseline: {b['requests'] or 0:,} requests, {b['non2xx']:,} of them not 2xx. The same tokens on "
+                     f"the same {args.flood_connections} connections cost Jetty the same header parsing (its "
+                     f"per-connection header cache), but nothing is refused: p99 baseline / quiet "
+                     f"{p99(b['ms']) / p99(q):.2f}× is what the "
+                     f"machine and the server give the callers under such a flood; p99 flood / baseline "
+                     f"**{p99(f) / p99(b['ms']):.2f}×** is what the gate's refusals add to it.")
+        L.append("")
+        L.append("Where the CPU went in each measured phase, in cores (of " + str(os.cpu_count()) + "); the callers are "
+                 "this script's process, steal is time the hypervisor gave to other machines:")
+        L.append("")
+        L.append("| phase | server JVM | wrk | callers | other processes | idle | steal | server threads (min..max) |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---|")
+        for phase, cpu in (("quiet", flooded.get("quiet_cpu")), ("baseline", b and b["cpu"]),
+                           ("flood", flooded.get("flood_cpu"))):
+            if cpu:
+                c, t = cpu["cores"], cpu["server_threads"]
+                L.append(f"| {phase} | {c.get('server', 0):.2f} | {c.get('wrk', 0):.2f} | {c.get('callers', 0):.2f} | "
+                         f"{c['other']:.2f} | {c['idle']:.2f} | {c['steal']:.2f} | "
+                         f"{f'{min(t)}..{max(t)}' if t else '-'} |")
+        L.append("")
         if flooded["errors"]:
             L.append(f"- Valid calls that failed: {len(flooded['errors'])}, e.g. {flooded['errors'][0][:200]}")
         else:
             L.append("- Valid calls that failed: none.")
         L.append("")
     return "\n".join(L)
+
+
+def cpu_list(text):
+    """taskset's list syntax: 0,2-3."""
+    cpus = set()
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        cpus.update(range(int(low), int(high or low) + 1))
+    return cpus
 
 
 def platform_line():
@@ -619,18 +765,35 @@ def main():
     parser.add_argument("--minutes", type=int, default=30, help="soak length (default 30; 0 skips the soak)")
     parser.add_argument("--quiet", type=int, default=60, help="seconds the valid callers are measured alone")
     parser.add_argument("--flood", type=int, default=60, help="seconds they are measured under the flood (0 skips it)")
+    parser.add_argument("--baseline", type=int, default=None,
+                        help="seconds they are measured under the same flood sent to a path no gate guards, between "
+                             "the quiet and the flood phases (default: as long as --flood; 0 skips it)")
+    parser.add_argument("--baseline-target", choices=sorted(BASELINES), default="metadata",
+                        help="what the baseline floods: " + "; ".join(f"{k}: {v[2]}" for k, v in sorted(BASELINES.items()))
+                             + " (default metadata)")
     parser.add_argument("--flood-connections", type=int, default=64)
     parser.add_argument("--heap", default="512m", help="the server JVM's -Xmx")
+    parser.add_argument("--server-jvm-arg", action="append", default=[], metavar="ARG",
+                        help="one more option for the server JVM, given as --server-jvm-arg=-XX:StartFlightRecording=filename=f.jfr "
+                             "(repeatable; after the script's own, so a -D setting given here wins)")
+    parser.add_argument("--server-cpus", metavar="LIST",
+                        help="run the server JVM on these CPUs only (taskset -c LIST, e.g. 0)")
+    parser.add_argument("--load-cpus", metavar="LIST",
+                        help="run this script (the callers, the soak's clients) and wrk on these CPUs only (e.g. 1)")
     parser.add_argument("--agent", default=str(AGENT))
     parser.add_argument("--fixture", default=str(FIXTURE))
     parser.add_argument("--report", help="where the Markdown report goes (default: reports/soak-flood-<time>-<commit>.md)")
     args = parser.parse_args()
+    if args.baseline is None:
+        args.baseline = args.flood
     for jar in (args.agent, args.fixture):
         if not Path(jar).is_file():
             raise SystemExit(f"missing {jar}: build it first (see soak-flood.sh --help)")
+    if args.load_cpus:
+        os.sched_setaffinity(0, cpu_list(args.load_cpus))  # inherited by wrk
     head, dirty = commit()
     started_at = datetime.datetime.now(datetime.timezone.utc)
-    server = Server(Path(args.agent), Path(args.fixture), args.heap)
+    server = Server(Path(args.agent), Path(args.fixture), args.heap, args.server_jvm_arg, args.server_cpus)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tally = Tally()
     rows, flooded = [], None
@@ -639,7 +802,7 @@ def main():
         if args.minutes > 0:
             rows = soak(server, args.minutes, tally)
         if args.flood > 0:
-            flooded = flood(server, args.quiet, args.flood, args.flood_connections)
+            flooded = flood(server, args.quiet, args.flood, args.flood_connections, args.baseline, args.baseline_target)
     finally:
         server.stop()
     text = report(args, head, dirty, rows, tally, flooded, started_at)

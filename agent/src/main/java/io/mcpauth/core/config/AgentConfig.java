@@ -32,6 +32,7 @@ public record AgentConfig(
     int maxDocumentBytes,
     String logLevel,
     String logFile,
+    int logDenialsPerSecond,
     Duration sessionIdleTimeout,
     int sessionMaxBindings,
     AuthServerConfig authServer,
@@ -126,6 +127,7 @@ public record AgentConfig(
     private int maxDocumentBytes = 0;
     private String logLevel = null;
     private String logFile = null;
+    private int logDenialsPerSecond = 0;
     private Duration sessionIdleTimeout = Duration.ZERO;
     private int sessionMaxBindings = 0;
     private AuthServerConfig authServer = null;
@@ -161,6 +163,7 @@ public record AgentConfig(
       maxDocumentBytes = config.maxDocumentBytes;
       logLevel = config.logLevel;
       logFile = config.logFile;
+      logDenialsPerSecond = config.logDenialsPerSecond;
       sessionIdleTimeout = config.sessionIdleTimeout;
       sessionMaxBindings = config.sessionMaxBindings;
       authServer = config.authServer;
@@ -273,6 +276,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** @param logDenialsPerSecond denials logged per second at most; 0 logs every one */
+    public Builder logDenialsPerSecond(int logDenialsPerSecond) {
+      this.logDenialsPerSecond = logDenialsPerSecond;
+      return this;
+    }
+
     public Builder sessionIdleTimeout(Duration sessionIdleTimeout) {
       this.sessionIdleTimeout = sessionIdleTimeout;
       return this;
@@ -324,7 +333,7 @@ public record AgentConfig(
     }
 
     public AgentConfig build() {
-      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix, audit, metrics);
+      return new AgentConfig(enabled, issuer, jwksUri, introspection, additionalIssuers, introspectionCacheTtl, resource, audiences, scopePolicy.everyRequest(), clockSkew, algorithms, tokenTypes, tokenMaxLifetime, tokenMaxLength, tokenCacheSize, jwksRefreshInterval, jwksMinRefetchInterval, httpTimeout, maxDocumentBytes, logLevel, logFile, logDenialsPerSecond, sessionIdleTimeout, sessionMaxBindings, authServer, scopePolicy, maxBodyBytes, filterToolList, allowedOrigins, advertisedScopePrefix, audit, metrics);
     }
   }
 }

@@ -245,7 +245,11 @@ public enum ConfigKey {
   METRICS_JMX("mcpauth.metrics.jmx", "true",
       "Register the same metrics as MBeans in the domain `io.mcpauth` of the platform MBean server."),
   LOG_LEVEL("mcpauth.log.level", "INFO", "The agent's own log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF)."),
-  LOG_FILE("mcpauth.log.file", null, "Write the agent's log to this file instead of standard error.");
+  LOG_FILE("mcpauth.log.file", null, "Write the agent's log to this file instead of standard error."),
+  LOG_DENIALS_PER_SECOND("mcpauth.log.denials-per-second", "20",
+      "Denied requests logged per second at most, one INFO line each; those beyond are counted by reason code, and the "
+          + "next line written says how many were not (0: every one is logged). Each still counts in the metrics and "
+          + "is an event of the audit trail.");
 
   /** The placeholder that marks a per-issuer key. */
   private static final String NAME = ".NAME.";

@@ -89,6 +89,7 @@ public final class ConfigParser {
     int maxBytes = integer(ConfigKey.JWKS_MAX_BYTES, 1024, 64 << 20);
     String logLevel = logLevel();
     String logFile = blankToNull(sources.get(ConfigKey.LOG_FILE));
+    int logDenials = integer(ConfigKey.LOG_DENIALS_PER_SECOND, 0, 1_000_000);
     Duration sessionIdle = duration(ConfigKey.SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1), Duration.ofDays(30));
     int sessionMax = integer(ConfigKey.SESSION_MAX_BINDINGS, 100, 10_000_000);
     AuditConfig audit = new AuditSettings(this).parse();
@@ -119,6 +120,7 @@ public final class ConfigParser {
         .maxDocumentBytes(maxBytes)
         .logLevel(logLevel)
         .logFile(logFile)
+        .logDenialsPerSecond(logDenials)
         .sessionIdleTimeout(sessionIdle)
         .sessionMaxBindings(sessionMax)
         .authServer(authServer)

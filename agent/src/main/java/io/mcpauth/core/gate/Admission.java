@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The gate's decision, free of any web framework: {@link #decide} judges a request's Host, Origin,
  * bearer token, scopes and session; {@link #judgeMessage} judges a POSTed JSON-RPC message under
  * per-message scope rules. Every denial carries one {@link ReasonCode} and is logged here, once,
- * with the method, path, status and code (never the token), and published as one audit event; an
+ * with the method, path, status and code (never the token; at most {@code mcpauth.log.denials-per-second}
+ * lines a second, see {@link DenialLog}), and published as one audit event; an
  * admitted request is published only when the audit trail is on, which also has every POSTed
  * message read, as per-message rules do.
  */
@@ -40,6 +41,7 @@ public final class Admission {
   private final AuditEvents audit;
   /** Whether admitted requests are published too (the trail is on): read once per request. */
   private final boolean recordsAdmissions;
+  private final DenialLog denials;
 
   /** An admission that publishes no events, for tests. */
   public Admission(AgentConfig config, AccessTokenVerifier tokens) {
@@ -58,6 +60,7 @@ public final class Admission {
     this.messages = policy.readsMessages() || recordsAdmissions
         ? new MessageAuthorization(new JsonRpcPeek(config.maxBodyBytes()), policy) : null;
     this.resources = new ResourceIdentity(config);
+    this.denials = new DenialLog(config.logDenialsPerSecond(), System::nanoTime);
     this.sessions = new SessionBindings(config.sessionIdleTimeout().toNanos(), config.sessionMaxBindings(),
         System::nanoTime);
   }
@@ -282,8 +285,7 @@ public final class Admission {
   private Decision.Deny deny(RequestView request, Reply reply, ReasonCode reason, String detail, VerifiedToken token,
       RpcMessage message, long started) {
     METRICS.denied(reason);
-    AgentLog.info("denied {} {}: {} {} ({})", request.method(), LogText.printable(request.path()), reply.status,
-        reason.code(), detail);
+    denials.denied(request, reply.status, reason, detail);
     audit.publish(DecisionEvents.denied(request, reply.status, reason, token, message, started));
     return new Decision.Deny(reply, reason, detail);
   }

@@ -32,6 +32,7 @@ final class ServletApi implements TransportContexts.AttributeReader {
   private final MethodHandle setHeader;
   private final MethodHandle setContentType;
   private final MethodHandle setCharacterEncoding;
+  private final MethodHandle setContentLength;
   private final MethodHandle getWriter;
   private final MethodHandle getParameterValues;
   private final MethodHandle getRemoteAddr;
@@ -55,6 +56,7 @@ final class ServletApi implements TransportContexts.AttributeReader {
     setHeader = virtual(lookup, response, "setHeader", MethodType.methodType(void.class, String.class, String.class));
     setContentType = virtual(lookup, response, "setContentType", MethodType.methodType(void.class, String.class));
     setCharacterEncoding = virtual(lookup, response, "setCharacterEncoding", MethodType.methodType(void.class, String.class));
+    setContentLength = virtual(lookup, response, "setContentLength", MethodType.methodType(void.class, int.class));
     getWriter = virtual(lookup, response, "getWriter", MethodType.methodType(PrintWriter.class));
     getParameterValues = virtual(lookup, request, "getParameterValues", MethodType.methodType(String[].class, String.class));
     Class<?> servletRequest = Class.forName("jakarta.servlet.ServletRequest", false, loader);
@@ -155,6 +157,8 @@ final class ServletApi implements TransportContexts.AttributeReader {
     }
     setContentType.invokeExact(response, "application/json");
     setCharacterEncoding.invokeExact(response, "UTF-8");
+    // With its length known, the container sends the reply in one write, not chunked and then ended by a second.
+    setContentLength.invokeExact(response, reply.contentLength);
     PrintWriter writer = (PrintWriter) getWriter.invokeExact(response);
     writer.write(reply.body);
     writer.flush();
