@@ -61,9 +61,9 @@ JETTY_OPTS = []              # --jetty-header-cache N: -Djetty.httpConfig.header
 # of what it reached once the task ran.
 SETTLE_CHUNK_S, SETTLE_WINDOW, SETTLE_SPREAD = 5, 3, 1.10
 
-FULL = dict(rounds=3, warmup=5, settle_min=12, settle_max=36, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
+FULL = dict(audit_pairs=24, audit_pair_s=5, rounds=3, warmup=5, settle_min=12, settle_max=36, duration=10, cold_pool=50_000, mem_pool=200_000, mem_requests=1_000_000,
             mem_checkpoint=100_000, mem_warmup=10, startup_runs=10, class_runs=3, jmh_rounds=3)
-QUICK = dict(rounds=1, warmup=2, settle_min=1, settle_max=2, duration=3, cold_pool=25_000, mem_pool=25_000, mem_requests=100_000,
+QUICK = dict(audit_pairs=3, audit_pair_s=3, rounds=1, warmup=2, settle_min=1, settle_max=2, duration=3, cold_pool=25_000, mem_pool=25_000, mem_requests=100_000,
              mem_checkpoint=10_000, mem_warmup=3, startup_runs=3, class_runs=1, jmh_rounds=1)
 
 VARIANTS = [  # key, label
@@ -416,6 +416,62 @@ def http_overhead(env, cfg, variants):
     return results
 
 
+# ---------------------------------------------------------------- 1b. the audit trail, paired
+
+def process_ticks(pid, thread_name=None):
+    """CPU clock ticks (user + system) of a process, or of its threads with this name."""
+    def ticks(stat):
+        fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    if thread_name is None:
+        return ticks(f"/proc/{pid}/stat")
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if (task / "comm").read_text().strip() == thread_name:
+                total += ticks(task / "stat")
+        except FileNotFoundError:
+            pass  # the thread ended meanwhile
+    return total
+
+
+def audit_pairs(env, cfg):
+    """The audit trail's cost: c and e run side by side, both warmed up, and are then measured in
+    alternating short runs at 16 connections (c-e, e-c, ...), each pair within seconds of each other.
+    On a shared machine whose speed drifts over minutes, a ratio per pair cancels the drift that
+    separate rounds minutes apart take in (section 1's e and c can be 2-5 minutes apart)."""
+    results, procs, ports = [], {}, {"c": env.port}
+    ports["e"] = free_port()
+    while ports["e"] == env.port or ports["e"] == env.issuer_port:
+        ports["e"] = free_port()
+    try:
+        for key in ("c", "e"):
+            procs[key] = PROCS.start(f"audit-pair-{key}", java_cmd_server(env, key, ports[key]),
+                                     ready=r"MCP server listening on")
+            preflight(ports[key], env.one_token, protected=True)
+        offsets = {}
+        for key in ("c", "e"):
+            log(f"audit pairs: warming up {key}")
+            rates, offsets[key], settled = settle(ports[key], procs[key].pid, (env.tokens, 0, 1), 0, cfg, results,
+                                                  dict(variant=key, section="audit"))
+            log(f"  settled after {len(rates) * SETTLE_CHUNK_S} s: {settled}")
+        for i in range(cfg["audit_pairs"]):
+            for key in (("c", "e") if i % 2 == 0 else ("e", "c")):
+                pid = procs[key].pid
+                cpu0, writer0 = process_ticks(pid), process_ticks(pid, "mcpauth-audit")
+                r = wrk(ports[key], 2, 16, cfg["audit_pair_s"], env.tokens, 0, 1, offsets[key], latency=True)
+                cpu1, writer1 = process_ticks(pid), process_ticks(pid, "mcpauth-audit")
+                offsets[key] = r["next_offset"]
+                results.append(dict(section="audit", phase="pair", pair=i + 1, variant=key, cpu_ticks=cpu1 - cpu0,
+                                    writer_ticks=writer1 - writer0, **r))
+            pair = {x["variant"]: x["rps"] for x in results[-2:]}
+            log(f"  pair {i + 1}/{cfg['audit_pairs']}: c {pair['c']:,.0f}, e {pair['e']:,.0f} req/s, e ÷ c {pair['e'] / pair['c']:.3f}")
+    finally:
+        for proc in procs.values():
+            PROCS.stop(proc)
+    return results
+
+
 # ---------------------------------------------------------------- 2. start-up
 
 def startup_once(env, variant, xlog=None):
@@ -590,7 +646,7 @@ def git_state():
     return head + (" + uncommitted agent/ changes" if dirty else "")
 
 
-def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load0, now, load_end):
+def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load0, now, load_end, audit=()):
     L = []
     agent_sha = hashlib.sha256(AGENT.read_bytes()).hexdigest()[:12]
     baseline = any(r["variant"] in ("b0", "c0") for r in http) or any(r["variant"] == "baseline" for r in starts)
@@ -674,6 +730,31 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
         else:
             L.append(f"- Warm cache: one token. Tokens: {env.mint_note}.")
         L.append("")
+    pairs = [r for r in audit if r.get("phase") == "pair"]
+    if pairs:  # 1b
+        by = {(r["pair"], r["variant"]): r for r in pairs}
+        n = max(r["pair"] for r in pairs)
+        ratios = [by[(i, "e")]["rps"] / by[(i, "c")]["rps"] for i in range(1, n + 1)]
+        quart = sorted(ratios)
+        q1, q3 = quart[len(quart) // 4], quart[(3 * len(quart)) // 4]
+        cpu = {k: [by[(i, k)]["cpu_ticks"] * 1e6 / os.sysconf("SC_CLK_TCK") / by[(i, k)]["requests"] for i in range(1, n + 1)]
+               for k in ("c", "e")}
+        writer = [by[(i, "e")]["writer_ticks"] / by[(i, "e")]["cpu_ticks"] for i in range(1, n + 1) if by[(i, "e")]["cpu_ticks"]]
+        L.append(f"## 1b. The audit trail's cost, paired: c and e side by side, {n} alternating pairs of "
+                 f"{cfg['audit_pair_s']} s at 16 connections")
+        L.append("| variant | req/s, median of pairs | p50 µs | p99 µs | server CPU µs per request |")
+        L.append("|---|---:|---:|---:|---:|")
+        for key, label in (("c", "c. agent, warm cache (one token)"), ("e", "e. agent, warm cache, audit trail (block)")):
+            mine = [by[(i, key)] for i in range(1, n + 1)]
+            L.append(f"| {label} | {fmt_int(med([r['rps'] for r in mine]))} | {fmt_int(med([r['p50_us'] for r in mine]))} | "
+                     f"{fmt_int(med([r['p99_us'] for r in mine]))} | {med(cpu[key]):.1f} |")
+        L.append(f"- **Audit trail, block mode: req/s e ÷ c per pair {fmt_ratio(ratios)}, middle half {q1:.2f}..{q3:.2f}** "
+                 f"(target: at least 0.95×, a cost under 5 %: {'met' if med(ratios) >= 0.95 else '**not met**'}). "
+                 f"Server CPU per request e ÷ c: {med(cpu['e']) / med(cpu['c']):.2f}×; the `mcpauth-audit` writer thread "
+                 f"took {100 * med(writer):.1f} % of e's CPU.")
+        L.append(f"- Both servers ran for the whole section, each warmed up as in section 1; the pairs alternate which "
+                 f"runs first. Every request answered 2xx ({sum(r['requests'] for r in pairs):,} requests).")
+        L.append("")
     timed = [r for r in starts if r.get("kind") != "classes"]
     if timed:  # 2
         cls = [r for r in starts if r.get("kind") == "classes"]
@@ -725,7 +806,7 @@ def report(env, cfg, args, http, starts, mem_states, jmh_table, started_at, load
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 round, short runs, small pools")
-    parser.add_argument("--skip", default="", help="comma list of sections to skip (http,startup,memory,jmh), for debugging")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip (http,audit,startup,memory,jmh), for debugging")
     parser.add_argument("--report-only", action="store_true", help="re-print the report from results.json")
     parser.add_argument("--jetty-header-cache", type=int, metavar="N",
                         help="Jetty's per-connection header cache size for every server (default: Jetty's, "
@@ -766,6 +847,8 @@ def main():
             variants = [v for v in variants if v[0] in wanted]
         http = http_overhead(env, cfg, variants) if "http" not in skip else []
         results["http"] = http
+        keys = {key for key, _ in variants}
+        results["audit"] = audit_pairs(env, cfg) if "audit" not in skip and {"c", "e"} <= keys else []
         starts = startup(env, cfg, bool(args.baseline_jar)) if "startup" not in skip else []
         results["startup"] = starts
         mem_runs, mem_states = memory(env, cfg) if "memory" not in skip else ([], [])
@@ -794,7 +877,7 @@ def render(results, load_end):
                               baseline_label=results.get("baseline_label"))
     text = report(env, results["config"], args, results["http"], results["startup"], results["memory"]["states"],
                   results["jmh"], datetime.datetime.fromisoformat(meta["started_at"]), meta["load0"],
-                  datetime.datetime.fromisoformat(meta["finished_at"]), meta["load_end"])
+                  datetime.datetime.fromisoformat(meta["finished_at"]), meta["load_end"], audit=results.get("audit", []))
     (OUT / "report.md").write_text(text + "\n")
     print(text)
     return 0

@@ -174,7 +174,7 @@ public final class AuditFileWriter implements AuditSink {
     int done = 0;
     try {
       for (AuditEvent event : batch) {
-        output.write((AuditJson.line(event) + "\n").getBytes(StandardCharsets.UTF_8));
+        output.write(AuditJson.line(event).getBytes(StandardCharsets.UTF_8));
         done++;
       }
       output.flush();

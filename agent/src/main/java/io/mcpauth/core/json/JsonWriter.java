@@ -18,6 +18,12 @@ public final class JsonWriter {
     return out.toString();
   }
 
+  /** Appends one string as a JSON string, escaped as {@link #write} escapes it. */
+  public static StringBuilder appendString(StringBuilder out, String text) {
+    quote(out, text);
+    return out;
+  }
+
   private static void append(StringBuilder out, Object value) {
     if (value == null) {
       out.append("null");
