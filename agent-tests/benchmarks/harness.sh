@@ -14,6 +14,7 @@
 #   agent-tests/benchmarks/harness.sh --baseline=REV  # also the agent built at git REV, before/after in one run
 #   agent-tests/benchmarks/harness.sh --baseline-jar=JAR  # also this earlier agent jar, before/after in one run
 #   agent-tests/benchmarks/harness.sh --variants=c,e --skip=startup,memory,jmh  # only these HTTP variants (and a)
+#   agent-tests/benchmarks/harness.sh --variants=c,e --skip=http,startup,memory,jmh  # the audit trail paired (section 1b) only
 #
 # Everything listens on 127.0.0.1 only; every process started is stopped on exit. Minted tokens are
 # cached in target/harness/ (keyed by the issuer key, issuer and resource) and re-minted after 1 h.
@@ -34,7 +35,7 @@ for arg in "$@"; do
     --jetty-header-cache=*) ARGS+=(--jetty-header-cache "${arg#*=}") ;;
     --baseline=*) BASELINE_REV="${arg#*=}" ;;
     --baseline-jar=*) ARGS+=(--baseline-jar "${arg#*=}") ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
