@@ -73,17 +73,29 @@ public class GateBenchmark {
   int next;
   BearerGate coldGate;
 
-  @Setup
-  public void setUp() throws Exception {
+  /** The benchmarks' RS256 signing key, {@code kid} k1. */
+  static PublicJsonWebKey signingKey() throws Exception {
     PublicJsonWebKey jwk = RsaJwkGenerator.generateJwk(2048);
     jwk.setKeyId("k1");
     jwk.setAlgorithm("RS256");
     jwk.setUse("sig");
-    KeySet keys = new JwksParser().parse(new JsonWebKeySet(jwk).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+    return jwk;
+  }
+
+  /** The agent's settings the gate benchmarks share: the issuer, the resource and one required scope. */
+  static Properties agentProperties() {
     Properties properties = new Properties();
     properties.setProperty("mcpauth.issuer", VerifyBenchmark.ISSUER);
     properties.setProperty("mcpauth.resource", VerifyBenchmark.RESOURCE);
     properties.setProperty("mcpauth.scopes.required", "mcp:tools");
+    return properties;
+  }
+
+  @Setup
+  public void setUp() throws Exception {
+    PublicJsonWebKey jwk = signingKey();
+    KeySet keys = new JwksParser().parse(new JsonWebKeySet(jwk).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+    Properties properties = agentProperties();
     properties.setProperty("mcpauth.log.level", "OFF");
     AgentConfig config = ConfigParser.parse(ConfigSources.of(properties, Map.of()));
     verifier = new TokenVerifier(config, new VerifyBenchmark.StaticKeySource(keys), Clock.systemUTC());

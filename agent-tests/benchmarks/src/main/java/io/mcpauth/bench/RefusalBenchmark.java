@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.jwk.RsaJwkGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -75,15 +74,9 @@ public class RefusalBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    PublicJsonWebKey jwk = RsaJwkGenerator.generateJwk(2048);
-    jwk.setKeyId("k1");
-    jwk.setAlgorithm("RS256");
-    jwk.setUse("sig");
+    PublicJsonWebKey jwk = GateBenchmark.signingKey();
     KeySet keys = new JwksParser().parse(new JsonWebKeySet(jwk).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
-    Properties properties = new Properties();
-    properties.setProperty("mcpauth.issuer", VerifyBenchmark.ISSUER);
-    properties.setProperty("mcpauth.resource", VerifyBenchmark.RESOURCE);
-    properties.setProperty("mcpauth.scopes.required", "mcp:tools");
+    Properties properties = GateBenchmark.agentProperties();
     properties.setProperty("mcpauth.log.denials-per-second", denialsPerSecond);
     AgentConfig config = ConfigParser.parse(ConfigSources.of(properties, Map.of()));
     logFile = Files.createTempFile("refusal-benchmark", ".log");
