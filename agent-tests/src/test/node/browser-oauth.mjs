@@ -28,7 +28,7 @@ import {
   startAuthorization,
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { bodyText, launchChromium } from './chromium.mjs';
-import { deadline, fail, readPassword, safeUrl, secret, step, succeed, withTimeout } from './lib.mjs';
+import { deadline, fail, readPassword, safeUrl, secret, step, succeed, textOf, whoamiOf, withTimeout } from './lib.mjs';
 
 const [mcpUrlArg, username, passwordArg, screenshotDir] = process.argv.slice(2);
 if (!mcpUrlArg || !username || !passwordArg || !screenshotDir) {
@@ -61,10 +61,6 @@ async function startRedirectServer() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const redirectUri = `http://127.0.0.1:${server.address().port}/callback`;
   return { server, redirectUri, received };
-}
-
-function textOf(result) {
-  return (result?.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('');
 }
 
 function pngSize(file) {
@@ -207,12 +203,7 @@ async function main() {
     const client = new Client({ name: 'mcpauth-e2e-browser', version: '1.0.0' });
     await client.connect(transport);
     const echo = textOf(await client.callTool({ name: 'echo', arguments: { text: 'hello from chromium' } }));
-    let whoami = textOf(await client.callTool({ name: 'whoami', arguments: {} }));
-    try {
-      whoami = JSON.parse(whoami);
-    } catch {
-      // "anonymous" stays a string
-    }
+    const whoami = await whoamiOf(client);
     await client.close();
     step('tools/call echo', `-> ${JSON.stringify(echo)}`);
 

@@ -6,6 +6,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const started = Date.now();
 
+/** The text of a tool result: its text parts, joined. */
+export function textOf(result) {
+  return (result?.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('');
+}
+
+/** The fixtures' whoami tool: the caller's claims as an object, or the plain string it answers ("anonymous"). */
+export async function whoamiOf(client) {
+  const text = textOf(await client.callTool({ name: 'whoami', arguments: {} }));
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** One line of the step log, on standard error: `STEP <ms> <name> <detail>`. */
 export function step(name, detail = '') {
   process.stderr.write(scrub(`STEP +${String(Date.now() - started).padStart(5)}ms ${name}${detail ? ' ' + detail : ''}`) + '\n');

@@ -19,7 +19,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { UnauthorizedError, refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
-import { deadline, fail, readPassword, safeUrl, secret, step, succeed } from './lib.mjs';
+import { deadline, fail, readPassword, safeUrl, secret, step, succeed, textOf, whoamiOf } from './lib.mjs';
 import { InMemoryOAuthProvider } from './oauth-provider.mjs';
 
 const [mcpUrlArg, username, passwordArg] = process.argv.slice(2);
@@ -69,10 +69,6 @@ function decodeJwt(token) {
     hasJti: Boolean(claims.jti),
     claimNames: Object.keys(claims).sort(),
   };
-}
-
-function textOf(result) {
-  return (result?.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('');
 }
 
 const Transport = process.env.MCPAUTH_E2E_TRANSPORT === 'sse' ? SSEClientTransport : StreamableHTTPClientTransport;
@@ -130,12 +126,7 @@ async function main() {
   const tools = (await client.listTools()).tools.map((t) => t.name).sort();
   const echo = textOf(await client.callTool({ name: 'echo', arguments: { text: 'hello' } }));
   step('tools/call echo', `-> ${JSON.stringify(echo)}`);
-  let whoami = textOf(await client.callTool({ name: 'whoami', arguments: {} }));
-  try {
-    whoami = JSON.parse(whoami);
-  } catch {
-    // "anonymous" stays a string
-  }
+  const whoami = await whoamiOf(client);
   await client.close();
 
   // 4. refresh, the way the SDK does it: the server refuses a stale access token with 401, the

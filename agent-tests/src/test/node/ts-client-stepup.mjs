@@ -14,7 +14,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { deadline, fail, readPassword, safeUrl, step, succeed } from './lib.mjs';
+import { deadline, fail, readPassword, safeUrl, step, succeed, textOf } from './lib.mjs';
 import { InMemoryOAuthProvider } from './oauth-provider.mjs';
 
 const [mcpUrlArg, username, passwordFile, clientId, redirectUri] = process.argv.slice(2);
@@ -37,10 +37,6 @@ async function loggingFetch(input, init) {
 
 function scopeOf(accessToken) {
   return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')).scope;
-}
-
-function textOf(result) {
-  return (result?.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('');
 }
 
 /** Runs an SDK call; when the SDK went to authorize (UnauthorizedError), completes that with the code. */

@@ -14,7 +14,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
-import { deadline, fail, readPassword, secret, step, succeed } from './lib.mjs';
+import { deadline, fail, readPassword, secret, step, succeed, textOf, whoamiOf } from './lib.mjs';
 import { InMemoryOAuthProvider } from './oauth-provider.mjs';
 
 const [mcpUrlArg, username, passwordArg, disableUrl] = process.argv.slice(2);
@@ -29,10 +29,6 @@ const timer = deadline(Number(process.env.MCPAUTH_E2E_TIMEOUT_MS || 90000), 'the
 function claimsOf(token) {
   const parts = token.split('.');
   return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-}
-
-function textOf(result) {
-  return (result?.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('');
 }
 
 async function refreshWith(provider, refreshToken) {
@@ -83,12 +79,7 @@ async function main() {
   const client = new Client({ name: 'mcpauth-e2e-upstream-2', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
   const echo = textOf(await client.callTool({ name: 'echo', arguments: { text: 'hello upstream' } }));
-  let whoami = textOf(await client.callTool({ name: 'whoami', arguments: {} }));
-  try {
-    whoami = JSON.parse(whoami);
-  } catch {
-    // a plain string
-  }
+  const whoami = await whoamiOf(client);
   await client.close();
 
   step('refresh while the user is enabled at the provider');

@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpauth.tests.support.Fixture;
+import io.mcpauth.tests.support.LocalhostCertificate;
 import io.mcpauth.tests.support.OAuthDriver;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,24 +26,18 @@ class AuthServerOptionsTest {
   @Test
   @DisplayName("AS-08: with a keystore the server speaks https, its issuer is https; DCR and CIMD can be switched off")
   void tlsWithoutRegistration(@TempDir Path dir) throws Exception {
-    Path keystore = dir.resolve("as.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "as", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
-        "-ext", "SAN=dns:localhost", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-        "-storepass", PASSWORD, "-keypass", PASSWORD).redirectErrorStream(true).start();
-    assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0,
-        new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    LocalhostCertificate certificate = LocalhostCertificate.create(dir, "as", PASSWORD);
     int asPort = Fixture.freePort();
     try (Fixture fixture = Fixture.builder()
         .property("mcpauth.as.port", String.valueOf(asPort))
         .property("mcpauth.as.data", dir.resolve("data").toString())
-        .property("mcpauth.as.tls.keystore", keystore.toString())
+        .property("mcpauth.as.tls.keystore", certificate.keystore().toString())
         .env("MCPAUTH_AS_TLS_KEYSTORE_PASSWORD", PASSWORD)
         .property("mcpauth.as.dcr", "false")
         .property("mcpauth.as.cimd", "false")
         .start()) {
       String issuer = "https://localhost:" + asPort;
-      HttpClient https = HttpClient.newBuilder().sslContext(trusting(keystore)).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient https = HttpClient.newBuilder().sslContext(certificate.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
       HttpResponse<String> metadata = awaitMetadata(https, issuer);
       Map<String, Object> document = OAuthDriver.json(metadata.body());
       assertEquals(issuer, document.get("issuer"));
@@ -80,17 +68,5 @@ class AuthServerOptionsTest {
       }
     }
     throw new AssertionError("no https metadata at " + issuer, last);
-  }
-
-  private static SSLContext trusting(Path keystore) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      store.load(in, PASSWORD.toCharArray());
-    }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    return context;
   }
 }

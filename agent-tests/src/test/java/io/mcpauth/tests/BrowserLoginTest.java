@@ -59,12 +59,7 @@ class BrowserLoginTest {
       return;
     }
     server.close();
-    List<String> secrets = new ArrayList<>(List.of(server.password()));
-    runs.forEach(run -> secrets.addAll(run.secrets()));
-    LogHygiene.assertNoSecretLogged("the fixture (agent and embedded AS)", server.fixture().output(), secrets);
-    for (NodeClient.Run run : runs) {
-      LogHygiene.assertNoSecretLogged(run.script(), run.output(), secrets);
-    }
+    LogHygiene.assertNoSecretLogged(server, runs);
   }
 
   @Test

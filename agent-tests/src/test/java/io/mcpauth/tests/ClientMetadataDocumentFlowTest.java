@@ -9,22 +9,17 @@ import com.sun.net.httpserver.HttpsServer;
 import io.mcpauth.tests.support.EmbeddedAuthServer;
 import io.mcpauth.tests.support.Fixture;
 import io.mcpauth.tests.support.Http;
+import io.mcpauth.tests.support.LocalhostCertificate;
 import io.mcpauth.tests.support.OAuthDriver;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -51,16 +46,9 @@ class ClientMetadataDocumentFlowTest {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    Path keystore = dir.resolve("documents.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "documents", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-        "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD)
-        .redirectErrorStream(true).start();
-    assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0,
-        new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    LocalhostCertificate certificate = LocalhostCertificate.create(dir, "documents", STORE_PASSWORD);
     documents = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    documents.setHttpsConfigurator(new HttpsConfigurator(tls(keystore)));
+    documents.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
     documents.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
       fetches.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
@@ -75,11 +63,8 @@ class ClientMetadataDocumentFlowTest {
     });
     documents.start();
     origin = "https://localhost:" + documents.getAddress().getPort();
-    server = EmbeddedAuthServer.start(Fixture.builder()
-        .property("mcpauth.as.cimd.allow-private-addresses", "true")
-        .property("javax.net.ssl.trustStore", keystore.toString())
-        .property("javax.net.ssl.trustStorePassword", STORE_PASSWORD)
-        .property("javax.net.ssl.trustStoreType", "PKCS12"), "alice");
+    server = EmbeddedAuthServer.start(certificate.trustedBy(Fixture.builder()
+        .property("mcpauth.as.cimd.allow-private-addresses", "true")), "alice");
   }
 
   @AfterAll
@@ -144,17 +129,5 @@ class ClientMetadataDocumentFlowTest {
       assertEquals(400, page.statusCode(), client + ": " + page.body());
       assertFalse(page.headers().firstValue("Location").isPresent(), "no redirect for " + client);
     }
-  }
-
-  private static SSLContext tls(Path keystore) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      store.load(in, STORE_PASSWORD.toCharArray());
-    }
-    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keys.init(store, STORE_PASSWORD.toCharArray());
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keys.getKeyManagers(), null, null);
-    return context;
   }
 }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.mcpauth.tests.support.EmbeddedAuthServer;
 import io.mcpauth.tests.support.Fixture;
+import io.mcpauth.tests.support.LocalhostCertificate;
 import io.mcpauth.tests.support.LogHygiene;
 import io.mcpauth.tests.support.OAuthDriver;
 import java.io.IOException;
@@ -21,9 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -77,15 +75,8 @@ class SlowClientMetadataTest {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    Path keystore = dir.resolve("documents.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "documents", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-        "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD)
-        .redirectErrorStream(true).start();
-    assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0,
-        new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    SSLContext tls = tls(keystore);
+    LocalhostCertificate certificate = LocalhostCertificate.create(dir, "documents", STORE_PASSWORD);
+    SSLContext tls = certificate.serverContext();
 
     documents = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     documents.setHttpsConfigurator(new HttpsConfigurator(tls));
@@ -108,13 +99,10 @@ class SlowClientMetadataTest {
     acceptor.setDaemon(true);
     acceptor.start();
 
-    server = EmbeddedAuthServer.start(Fixture.builder()
+    server = EmbeddedAuthServer.start(certificate.trustedBy(Fixture.builder()
         .property("mcpauth.as.cimd.allow-private-addresses", "true")
         .property("mcpauth.as.cimd.timeout", DOCUMENT_TIMEOUT.toSeconds() + "s")
-        .property("mcpauth.as.token.failures-per-address", "100000")
-        .property("javax.net.ssl.trustStore", keystore.toString())
-        .property("javax.net.ssl.trustStorePassword", STORE_PASSWORD)
-        .property("javax.net.ssl.trustStoreType", "PKCS12"), "alice");
+        .property("mcpauth.as.token.failures-per-address", "100000")), "alice");
   }
 
   /** Completes the TLS handshake of every connection, then reads until the peer gives up; never writes. */
@@ -295,17 +283,5 @@ class SlowClientMetadataTest {
           + handshakes.get() + " handshakes");
       Thread.sleep(10);
     }
-  }
-
-  private static SSLContext tls(Path keystore) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      store.load(in, STORE_PASSWORD.toCharArray());
-    }
-    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keys.init(store, STORE_PASSWORD.toCharArray());
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keys.getKeyManagers(), null, null);
-    return context;
   }
 }

@@ -2,7 +2,9 @@ package io.mcpauth.tests.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /** RS-16 / RS-SEC-61: no token, and no token's signature, ever reaches a log. */
 public final class LogHygiene {
@@ -34,6 +36,19 @@ public final class LogHygiene {
       } else if (secret.length() >= 8 && output.contains(secret)) {
         fail("a secret (token, code or password) appears in the output of " + where);
       }
+    }
+  }
+
+  /**
+   * Node clients ran against the embedded server: no secret any of them handled, nor the user's
+   * password, appears in the server's log or in any client's own output.
+   */
+  public static void assertNoSecretLogged(EmbeddedAuthServer server, List<NodeClient.Run> runs) {
+    List<String> secrets = new ArrayList<>(List.of(server.password()));
+    runs.forEach(run -> secrets.addAll(run.secrets()));
+    assertNoSecretLogged("the fixture (agent and embedded AS)", server.fixture().output(), secrets);
+    for (NodeClient.Run run : runs) {
+      assertNoSecretLogged(run.script(), run.output(), secrets);
     }
   }
 }

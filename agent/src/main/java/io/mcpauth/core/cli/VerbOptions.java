@@ -60,7 +60,7 @@ public final class VerbOptions {
     return options;
   }
 
-  public static boolean wantsHelp(String[] args) {
+  static boolean wantsHelp(String[] args) {
     return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
   }
 }

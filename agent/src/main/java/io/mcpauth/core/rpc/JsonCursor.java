@@ -20,6 +20,18 @@ final class JsonCursor extends JsonLexer<PeekRejectedException> {
     return badRequest((problem.ofTheBytes() ? "the body " : "the JSON ") + problem.phrase());
   }
 
+  /** Reads a member's name ({@link #memberName}) and the colon after it, up to the value. */
+  int memberKey(MemberNames names) throws PeekRejectedException {
+    if (peek() != '"') {
+      throw malformed();
+    }
+    int key = memberName(names);
+    whitespace();
+    expect(':');
+    whitespace();
+    return key;
+  }
+
   /**
    * Reads the member name at the cursor: its index in {@code names}, a
    * {@link MemberNames#lookAlike} code for a name that only looks like one of them, or

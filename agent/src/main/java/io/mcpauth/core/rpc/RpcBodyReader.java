@@ -76,17 +76,11 @@ final class RpcBodyReader {
   }
 
   private void member() throws PeekRejectedException {
-    if (json.peek() != '"') {
-      throw json.malformed();
-    }
-    int key = json.memberName(MemberNames.TOP_LEVEL);
+    int key = json.memberKey(MemberNames.TOP_LEVEL);
     if (MemberNames.isLookAlike(key)) {
       // Every top-level member decides how the message is dispatched.
       throw badRequest("a member name imitates a JSON-RPC member");
     }
-    json.whitespace();
-    json.expect(':');
-    json.whitespace();
     if (key == MemberNames.OTHER) {
       json.skipValue(1);
       return;
@@ -147,13 +141,7 @@ final class RpcBodyReader {
     }
     do {
       json.whitespace();
-      if (json.peek() != '"') {
-        throw json.malformed();
-      }
-      int key = json.memberName(MemberNames.IN_PARAMS);
-      json.whitespace();
-      json.expect(':');
-      json.whitespace();
+      int key = json.memberKey(MemberNames.IN_PARAMS);
       if (key == MemberNames.OTHER) {
         json.skipValue(2);
       } else if (MemberNames.isLookAlike(key) || (seenInParams >>> key & 1) != 0) {
@@ -191,13 +179,7 @@ final class RpcBodyReader {
     if (!json.consume('}')) {
       do {
         json.whitespace();
-        if (json.peek() != '"') {
-          throw json.malformed();
-        }
-        int key = json.memberName(MemberNames.IN_ERROR);
-        json.whitespace();
-        json.expect(':');
-        json.whitespace();
+        int key = json.memberKey(MemberNames.IN_ERROR);
         if (key == MemberNames.CODE) {
           if (!json.readIntegerWithin(Integer.MIN_VALUE, Integer.MAX_VALUE)) {
             throw badRequest("error.code is not an integer");

@@ -1,19 +1,17 @@
 package io.mcpauth.core.authserver.serviceclients;
 
-import io.mcpauth.core.text.Ascii;
-import static io.mcpauth.core.cli.VerbOptions.wantsHelp;
-
-import io.mcpauth.core.cli.VerbOptions;
+import io.mcpauth.core.authserver.users.UsersFileLocation;
+import io.mcpauth.core.cli.VerbCommand;
+import io.mcpauth.core.cli.VerbCommand.Verb;
 import io.mcpauth.core.cli.VerbOptions.UsageException;
 import io.mcpauth.core.config.ConfigKey;
 import io.mcpauth.core.config.ConfigSources;
-import io.mcpauth.core.authserver.users.UsersFileLocation;
+import io.mcpauth.core.text.Ascii;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -88,12 +86,16 @@ public final class ClientCommand {
   private final PrintStream err;
   private final ConfigSources settings;
   private final Clock clock;
+  private final VerbCommand verbs;
 
   ClientCommand(PrintStream out, PrintStream err, ConfigSources settings, Clock clock) {
     this.out = out;
     this.err = err;
     this.settings = settings;
     this.clock = clock;
+    String never = "a secret is never taken from the command line: 'client add' and 'client rotate-secret' generate "
+        + "one and print it once";
+    this.verbs = new VerbCommand("client", USAGE, Map.of("--client-secret", never, "--secret", never), out, err);
   }
 
   public static int run(String[] args) {
@@ -101,29 +103,11 @@ public final class ClientCommand {
   }
 
   int execute(String[] args) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      out.println(USAGE);
-      return args.length == 0 ? 2 : 0;
-    }
-    String verb = args[0];
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    try {
-      return switch (verb) {
-        case "add" -> wantsHelp(rest) ? help(ADD_USAGE) : add(options(verb, rest, List.of(CLIENTS_FILE, CLIENT_ID, SCOPE)));
-        case "rotate-secret" -> wantsHelp(rest) ? help(ROTATE_USAGE)
-            : rotateSecret(options(verb, rest, List.of(CLIENTS_FILE, CLIENT_ID)));
-        case "remove" -> wantsHelp(rest) ? help(REMOVE_USAGE) : remove(options(verb, rest, List.of(CLIENTS_FILE, CLIENT_ID)));
-        case "list" -> wantsHelp(rest) ? help(LIST_USAGE) : list(options(verb, rest, List.of(CLIENTS_FILE)));
-        default -> throw new UsageException("unknown verb" + (verb.matches("[A-Za-z-]{1,20}") ? " '" + verb + "'" : "")
-            + "; try 'java -jar mcpauth-agent.jar client --help'");
-      };
-    } catch (UsageException e) {
-      err.println("mcpauth: client: " + e.getMessage());
-      return 2;
-    } catch (IOException e) {
-      err.println("mcpauth: " + e.getMessage());
-      return 1;
-    }
+    return verbs.execute(args,
+        new Verb("add", ADD_USAGE, List.of(CLIENTS_FILE, CLIENT_ID, SCOPE), this::add),
+        new Verb("rotate-secret", ROTATE_USAGE, List.of(CLIENTS_FILE, CLIENT_ID), this::rotateSecret),
+        new Verb("remove", REMOVE_USAGE, List.of(CLIENTS_FILE, CLIENT_ID), this::remove),
+        new Verb("list", LIST_USAGE, List.of(CLIENTS_FILE), this::list));
   }
 
   private int add(Map<String, String> options) throws UsageException, IOException {
@@ -197,13 +181,7 @@ public final class ClientCommand {
   }
 
   private int refused(String message) {
-    err.println("mcpauth: " + message + "; nothing was changed");
-    return 1;
-  }
-
-  private int help(String usage) {
-    out.println(usage);
-    return 0;
+    return verbs.refused(message);
   }
 
   private static String clientId(Map<String, String> options) throws UsageException {
@@ -238,9 +216,4 @@ public final class ClientCommand {
     return file != null ? UsersFileLocation.toPath(file) : ServiceClientsLocation.of(settings);
   }
 
-  private static Map<String, String> options(String verb, String[] args, List<String> allowed) throws UsageException {
-    String never = "a secret is never taken from the command line: 'client add' and 'client rotate-secret' generate "
-        + "one and print it once";
-    return VerbOptions.parse("client", verb, args, allowed, Map.of("--client-secret", never, "--secret", never));
-  }
 }

@@ -1,16 +1,9 @@
 package io.mcpauth.core.authserver.serviceclients;
 
 import io.mcpauth.core.authserver.Secrets;
-import io.mcpauth.core.authserver.store.AtomicFile;
+import io.mcpauth.core.authserver.store.ParsedFile;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 
@@ -26,20 +19,13 @@ public final class ServiceClients {
   /** A client just added or given a new secret, with that secret: shown once, never stored. */
   public record Issued(ServiceClient client, String secret) {}
 
-  private final AtomicFile file;
-  private volatile Snapshot snapshot;
+  private final ParsedFile<ServiceClientsFile> file;
   /** Credential id to client id, for the tokens the resource server admits; empty while the file is damaged. */
   private volatile Map<String, String> credentials = Map.of();
 
-  /** What identifies one version of the file: a rewrite is a rename, so the file key (inode) changes too. */
-  private record Version(Object fileKey, FileTime modified, long size) {
-    static final Version ABSENT = new Version(null, null, -1);
-  }
-
-  private record Snapshot(Version version, ServiceClientsFile clients) {}
-
   private ServiceClients(Path path) {
-    this.file = new AtomicFile(path);
+    this.file = new ParsedFile<>(path, "service-clients file",
+        text -> text == null ? ServiceClientsFile.ABSENT : ServiceClientsFile.parse(text, path));
   }
 
   /** Reads the file now (it may not exist yet: no service clients); a damaged file is refused here. */
@@ -55,12 +41,12 @@ public final class ServiceClients {
 
   /** The client, or null when there is none of this id (or the id could never be a service client's). */
   public ServiceClient find(String clientId) throws IOException {
-    return ServiceClientsFile.isValidClientId(clientId) ? current().clients().find(clientId) : null;
+    return ServiceClientsFile.isValidClientId(clientId) ? current().find(clientId) : null;
   }
 
   /** Sorted by id. */
   public List<ServiceClient> clients() throws IOException {
-    return current().clients().clients();
+    return current().clients();
   }
 
   /**
@@ -70,23 +56,23 @@ public final class ServiceClients {
   public synchronized Issued add(String clientId, List<String> scopes, long now) throws IOException {
     checkClientId(clientId);
     checkScopes(scopes);
-    ServiceClientsFile clients = current().clients();
+    ServiceClientsFile clients = current();
     if (clients.find(clientId) != null) {
       return null;
     }
     String secret = Secrets.random();
     ServiceClient client = new ServiceClient(clientId, Secrets.sha256(secret), Secrets.identifier(), scopes, now, now);
-    write(clients.with(client));
+    file.write(clients.with(client).toText());
     return new Issued(client, secret);
   }
 
   /** False, and nothing written, when there is no such client. */
   public synchronized boolean remove(String clientId) throws IOException {
-    ServiceClientsFile clients = current().clients();
+    ServiceClientsFile clients = current();
     if (clients.find(clientId) == null) {
       return false;
     }
-    write(clients.without(clientId));
+    file.write(clients.without(clientId).toText());
     return true;
   }
 
@@ -95,7 +81,7 @@ public final class ServiceClients {
    * every token bought with it stop working. Null, and nothing written, when there is no such client.
    */
   public synchronized Issued rotateSecret(String clientId, long now) throws IOException {
-    ServiceClientsFile clients = current().clients();
+    ServiceClientsFile clients = current();
     ServiceClient old = clients.find(clientId);
     if (old == null) {
       return null;
@@ -103,7 +89,7 @@ public final class ServiceClients {
     String secret = Secrets.random();
     ServiceClient client = new ServiceClient(clientId, Secrets.sha256(secret), Secrets.identifier(), old.scopes(),
         old.createdAt(), now);
-    write(clients.with(client));
+    file.write(clients.with(client).toText());
     return new Issued(client, secret);
   }
 
@@ -137,74 +123,26 @@ public final class ServiceClients {
     }
   }
 
-  /** The parsed file, read again when it changed since the last look. */
-  private Snapshot current() throws IOException {
-    Version now;
-    try {
-      now = versionOnDisk();
-      Snapshot seen = snapshot;
-      if (seen != null && seen.version().equals(now)) {
-        return seen;
-      }
+  /** The clients as the file stands now, and the credentials the resource server checks kept in step. */
+  private ServiceClientsFile current() throws IOException {
+    ServiceClientsFile clients = read();
+    if (credentials != clients.credentials()) {
+      // Under the lock the later of two threads reads the later file: the map never steps back.
       synchronized (this) {
-        seen = snapshot;
-        if (seen == null || !seen.version().equals(now)) {
-          seen = load();
-          snapshot = seen;
-          credentials = seen.clients().credentials();
-        }
-        return seen;
+        clients = read();
+        credentials = clients.credentials();
       }
+    }
+    return clients;
+  }
+
+  /** While the file cannot be read, no token of a service client passes. */
+  private ServiceClientsFile read() throws IOException {
+    try {
+      return file.current();
     } catch (IOException e) {
-      // Fail closed: while the file cannot be read, no token of a service client passes.
       credentials = Map.of();
-      snapshot = null;
       throw e;
-    }
-  }
-
-  /** The version is taken before the content: a change in between is then seen, and read, next time. */
-  private Snapshot load() throws IOException {
-    Version version = versionOnDisk();
-    String text;
-    try {
-      text = file.read();
-    } catch (CharacterCodingException e) {
-      throw new IOException(path() + " is not UTF-8 text; the service-clients file is damaged (fix or restore it)", e);
-    } catch (IOException e) {
-      throw new IOException("cannot read the service-clients file " + path() + ": " + reason(e), e);
-    }
-    return new Snapshot(version, text == null ? ServiceClientsFile.ABSENT : ServiceClientsFile.parse(text, path()));
-  }
-
-  private void write(ServiceClientsFile clients) throws IOException {
-    try {
-      file.write(clients.toText());
-    } catch (IOException e) {
-      throw new IOException("cannot write the service-clients file " + path() + ": " + reason(e), e);
-    } finally {
-      snapshot = null;
-    }
-  }
-
-  /** The JDK's file-system exceptions carry little more than a path in their message. */
-  private static String reason(IOException e) {
-    if (e instanceof FileSystemException failed) {
-      String what = e instanceof AccessDeniedException ? "permission denied"
-          : failed.getReason() != null ? failed.getReason() : e.getClass().getSimpleName();
-      return failed.getFile() != null ? what + " (" + failed.getFile() + ")" : what;
-    }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-  }
-
-  private Version versionOnDisk() throws IOException {
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(path(), BasicFileAttributes.class);
-      return new Version(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
-    } catch (NoSuchFileException e) {
-      return Version.ABSENT;
-    } catch (IOException e) {
-      throw new IOException("cannot read the service-clients file " + path() + ": " + reason(e), e);
     }
   }
 }

@@ -32,9 +32,14 @@ final class ServiceClientsFile {
   static final ServiceClientsFile ABSENT = new ServiceClientsFile(Map.of());
 
   private final Map<String, ServiceClient> clients;
+  /** Credential id to client id, made once per version of the file. */
+  private final Map<String, String> credentials;
 
   private ServiceClientsFile(Map<String, ServiceClient> clients) {
     this.clients = clients;
+    Map<String, String> credentials = new LinkedHashMap<>();
+    clients.values().forEach(c -> credentials.put(c.credentialId(), c.clientId()));
+    this.credentials = Map.copyOf(credentials);
   }
 
   /**
@@ -130,9 +135,7 @@ final class ServiceClientsFile {
 
   /** The credential ids, each with its client id: what the resource server checks tokens against. */
   Map<String, String> credentials() {
-    Map<String, String> credentials = new LinkedHashMap<>();
-    clients.values().forEach(c -> credentials.put(c.credentialId(), c.clientId()));
-    return Map.copyOf(credentials);
+    return credentials;
   }
 
   /** This file with {@code client} added, or replacing the client of the same id. */

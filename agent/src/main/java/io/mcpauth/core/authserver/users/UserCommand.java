@@ -1,8 +1,7 @@
 package io.mcpauth.core.authserver.users;
 
-import static io.mcpauth.core.cli.VerbOptions.wantsHelp;
-
-import io.mcpauth.core.cli.VerbOptions;
+import io.mcpauth.core.cli.VerbCommand;
+import io.mcpauth.core.cli.VerbCommand.Verb;
 import io.mcpauth.core.cli.VerbOptions.UsageException;
 import io.mcpauth.core.config.ConfigSources;
 import java.io.Console;
@@ -86,6 +85,7 @@ public final class UserCommand {
   /** Null when standard input is not a terminal. */
   private final Console terminal;
   private final ConfigSources settings;
+  private final VerbCommand verbs;
 
   UserCommand(InputStream in, PrintStream out, PrintStream err, Console terminal, ConfigSources settings) {
     this.in = in;
@@ -93,6 +93,9 @@ public final class UserCommand {
     this.err = err;
     this.terminal = terminal;
     this.settings = settings;
+    this.verbs = new VerbCommand("user", USAGE, Map.of("--password", "passwords are never taken from the "
+        + "command line (other users can see it); 'user add' and 'user passwd' ask for it, or read it from standard input"),
+        out, err);
   }
 
   public static int run(String[] args) {
@@ -100,28 +103,11 @@ public final class UserCommand {
   }
 
   int execute(String[] args) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      out.println(USAGE);
-      return args.length == 0 ? 2 : 0;
-    }
-    String verb = args[0];
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    try {
-      return switch (verb) {
-        case "add" -> wantsHelp(rest) ? help(ADD_USAGE) : add(options(verb, rest, List.of(USERS_FILE, USERNAME)));
-        case "remove" -> wantsHelp(rest) ? help(REMOVE_USAGE) : remove(options(verb, rest, List.of(USERS_FILE, USERNAME)));
-        case "passwd" -> wantsHelp(rest) ? help(PASSWD_USAGE) : passwd(options(verb, rest, List.of(USERS_FILE, USERNAME)));
-        case "list" -> wantsHelp(rest) ? help(LIST_USAGE) : list(options(verb, rest, List.of(USERS_FILE)));
-        default -> throw new UsageException("unknown verb" + (verb.matches("[A-Za-z-]{1,20}") ? " '" + verb + "'" : "")
-            + "; try 'java -jar mcpauth-agent.jar user --help'");
-      };
-    } catch (UsageException e) {
-      err.println("mcpauth: user: " + e.getMessage());
-      return 2;
-    } catch (IOException e) {
-      err.println("mcpauth: " + e.getMessage());
-      return 1;
-    }
+    return verbs.execute(args,
+        new Verb("add", ADD_USAGE, List.of(USERS_FILE, USERNAME), this::add),
+        new Verb("remove", REMOVE_USAGE, List.of(USERS_FILE, USERNAME), this::remove),
+        new Verb("passwd", PASSWD_USAGE, List.of(USERS_FILE, USERNAME), this::passwd),
+        new Verb("list", LIST_USAGE, List.of(USERS_FILE), this::list));
   }
 
   private int add(Map<String, String> options) throws UsageException, IOException {
@@ -131,23 +117,9 @@ public final class UserCommand {
       return refused("user '" + username + "' already exists in " + store.path()
           + "; to change the password, 'user passwd'");
     }
-    char[] password;
-    try {
-      password = readPassword(username);
-    } catch (PasswordInput.Refused e) {
-      return refused(e.getMessage());
-    }
-    try {
-      if (!store.add(username, password)) {
-        return refused("user '" + username + "' already exists in " + store.path());
-      }
-    } catch (IllegalArgumentException e) {
-      return refused(e.getMessage());
-    } finally {
-      Arrays.fill(password, '\0');
-    }
-    out.println("mcpauth: added user '" + username + "' to " + store.path());
-    return 0;
+    return writePassword(username, password -> store.add(username, password),
+        "user '" + username + "' already exists in " + store.path(),
+        "mcpauth: added user '" + username + "' to " + store.path());
   }
 
   private int remove(Map<String, String> options) throws UsageException, IOException {
@@ -166,6 +138,18 @@ public final class UserCommand {
     if (!store.contains(username)) {
       return refused("no user '" + username + "' in " + store.path() + "; to add one, 'user add'");
     }
+    return writePassword(username, password -> store.setPassword(username, password),
+        "no user '" + username + "' in " + store.path(),
+        "mcpauth: changed the password of user '" + username + "' in " + store.path());
+  }
+
+  /** A write of a password to the users file: false when the user's standing changed meanwhile. */
+  private interface PasswordWrite {
+    boolean write(char[] password) throws IOException;
+  }
+
+  /** Reads the password, writes it, and wipes it, written or not. */
+  private int writePassword(String username, PasswordWrite write, String refusal, String done) throws IOException {
     char[] password;
     try {
       password = readPassword(username);
@@ -173,15 +157,15 @@ public final class UserCommand {
       return refused(e.getMessage());
     }
     try {
-      if (!store.setPassword(username, password)) {
-        return refused("no user '" + username + "' in " + store.path());
+      if (!write.write(password)) {
+        return refused(refusal);
       }
     } catch (IllegalArgumentException e) {
       return refused(e.getMessage());
     } finally {
       Arrays.fill(password, '\0');
     }
-    out.println("mcpauth: changed the password of user '" + username + "' in " + store.path());
+    out.println(done);
     return 0;
   }
 
@@ -200,13 +184,7 @@ public final class UserCommand {
   }
 
   private int refused(String message) {
-    err.println("mcpauth: " + message + "; nothing was changed");
-    return 1;
-  }
-
-  private int help(String usage) {
-    out.println(usage);
-    return 0;
+    return verbs.refused(message);
   }
 
   private static String username(Map<String, String> options) throws UsageException {
@@ -225,11 +203,6 @@ public final class UserCommand {
   private Path usersFile(Map<String, String> options) {
     String file = options.get(USERS_FILE);
     return file != null ? UsersFileLocation.toPath(file) : UsersFileLocation.of(settings);
-  }
-
-  private static Map<String, String> options(String verb, String[] args, List<String> allowed) throws UsageException {
-    return VerbOptions.parse("user", verb, args, allowed, Map.of("--password", "passwords are never taken from the "
-        + "command line (other users can see it); 'user add' and 'user passwd' ask for it, or read it from standard input"));
   }
 
   /** On JDK 22 and later System.console() is not null when input is redirected; Console.isTerminal() says. */

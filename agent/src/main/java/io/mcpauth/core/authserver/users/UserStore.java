@@ -1,15 +1,8 @@
 package io.mcpauth.core.authserver.users;
 
-import io.mcpauth.core.authserver.store.AtomicFile;
+import io.mcpauth.core.authserver.store.ParsedFile;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,19 +20,14 @@ public final class UserStore {
 
   public static final int MIN_PASSWORD_LENGTH = 8;
 
-  private final AtomicFile file;
+  private final ParsedFile<Parsed> file;
   /** Unknown usernames are checked against this, so that they take as long as known ones. */
   private final String unmatchable = PasswordHash.unmatchable();
-  private volatile Snapshot snapshot;
 
-  /** What identifies one version of the file: a rewrite is a rename, so the file key (inode) changes too. */
-  private record Version(Object fileKey, FileTime modified, long size) {
-    static final Version ABSENT = new Version(null, null, -1);
-  }
-
-  private record Snapshot(Version version, UsersFile users, Credentials credentials) {
-    Snapshot(Version version, UsersFile users) {
-      this(version, users, new Credentials(users));
+  /** One version of the file, with its credentials. */
+  private record Parsed(UsersFile users, Credentials credentials) {
+    Parsed(UsersFile users) {
+      this(users, new Credentials(users));
     }
   }
 
@@ -65,13 +53,14 @@ public final class UserStore {
   }
 
   private UserStore(Path usersFile) {
-    this.file = new AtomicFile(usersFile);
+    this.file = new ParsedFile<>(usersFile, "users file",
+        text -> new Parsed(text == null ? UsersFile.ABSENT : UsersFile.parse(text, usersFile)));
   }
 
   /** Reads the file now (it may not exist yet: no users); a damaged file is refused here. */
   public static UserStore open(Path usersFile) throws IOException {
     UserStore store = new UserStore(usersFile);
-    store.current();
+    store.file.current();
     return store;
   }
 
@@ -84,14 +73,14 @@ public final class UserStore {
    * username costs one full password verification too. The caller keeps (and wipes) {@code password}.
    */
   public Optional<Account> authenticate(String username, char[] password) throws IOException {
-    UsersFile.Entry entry = current().users().find(username);
+    UsersFile.Entry entry = users().find(username);
     boolean matches = PasswordHash.verify(password, entry == null ? unmatchable : entry.hash());
     return matches && entry != null ? Optional.of(new Account(entry.username(), entry.credential())) : Optional.empty();
   }
 
   /** The credentials as the file stands now. */
   public Credentials credentials() throws IOException {
-    return current().credentials();
+    return file.current().credentials();
   }
 
   /** The user's credential now, or null when there is no such user. */
@@ -108,17 +97,17 @@ public final class UserStore {
   }
 
   public boolean isEmpty() throws IOException {
-    return current().users().isEmpty();
+    return users().isEmpty();
   }
 
   /** Whether the name is taken, in any case. */
   public boolean contains(String username) throws IOException {
-    return current().users().find(username) != null;
+    return users().find(username) != null;
   }
 
   /** In file order; never the hashes. */
   public List<String> usernames() throws IOException {
-    return current().users().usernames();
+    return users().usernames();
   }
 
   /**
@@ -129,16 +118,16 @@ public final class UserStore {
   public boolean add(String username, char[] password) throws IOException {
     checkUsername(username);
     checkPassword(password);
-    if (current().users().find(username) != null) {
+    if (users().find(username) != null) {
       return false;
     }
     String hash = PasswordHash.hash(password);
     synchronized (this) {
-      UsersFile users = current().users();
+      UsersFile users = users();
       if (users.find(username) != null) {
         return false;
       }
-      write(users.with(username, hash));
+      file.write(users.with(username, hash));
     }
     return true;
   }
@@ -150,27 +139,27 @@ public final class UserStore {
    */
   public boolean setPassword(String username, char[] password) throws IOException {
     checkPassword(password);
-    if (current().users().find(username) == null) {
+    if (users().find(username) == null) {
       return false;
     }
     String hash = PasswordHash.hash(password);
     synchronized (this) {
-      UsersFile users = current().users();
+      UsersFile users = users();
       if (users.find(username) == null) {
         return false;
       }
-      write(users.withHash(username, hash));
+      file.write(users.withHash(username, hash));
     }
     return true;
   }
 
   /** False, and nothing written, when there is no such user. */
   public synchronized boolean remove(String username) throws IOException {
-    UsersFile users = current().users();
+    UsersFile users = users();
     if (users.find(username) == null) {
       return false;
     }
-    write(users.without(username));
+    file.write(users.without(username));
     return true;
   }
 
@@ -186,65 +175,8 @@ public final class UserStore {
     }
   }
 
-  /** The parsed file, read again when it changed since the last look. */
-  private Snapshot current() throws IOException {
-    Version now = versionOnDisk();
-    Snapshot seen = snapshot;
-    if (seen != null && seen.version().equals(now)) {
-      return seen;
-    }
-    synchronized (this) {
-      seen = snapshot;
-      if (seen == null || !seen.version().equals(now)) {
-        seen = load();
-        snapshot = seen;
-      }
-      return seen;
-    }
-  }
-
-  /** The version is taken before the content: a change in between is then seen, and read, next time. */
-  private Snapshot load() throws IOException {
-    Version version = versionOnDisk();
-    String text;
-    try {
-      text = file.read();
-    } catch (CharacterCodingException e) {
-      throw new IOException(path() + " is not UTF-8 text; the users file is damaged (fix or restore it)", e);
-    } catch (IOException e) {
-      throw new IOException("cannot read the users file " + path() + ": " + reason(e), e);
-    }
-    return new Snapshot(version, text == null ? UsersFile.ABSENT : UsersFile.parse(text, path()));
-  }
-
-  private void write(String content) throws IOException {
-    try {
-      file.write(content);
-    } catch (IOException e) {
-      throw new IOException("cannot write the users file " + path() + ": " + reason(e), e);
-    } finally {
-      snapshot = null;
-    }
-  }
-
-  /** The JDK's file-system exceptions carry little more than a path in their message. */
-  private static String reason(IOException e) {
-    if (e instanceof FileSystemException failed) {
-      String what = e instanceof AccessDeniedException ? "permission denied"
-          : failed.getReason() != null ? failed.getReason() : e.getClass().getSimpleName();
-      return failed.getFile() != null ? what + " (" + failed.getFile() + ")" : what;
-    }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-  }
-
-  private Version versionOnDisk() throws IOException {
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(path(), BasicFileAttributes.class);
-      return new Version(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
-    } catch (NoSuchFileException e) {
-      return Version.ABSENT;
-    } catch (IOException e) {
-      throw new IOException("cannot read the users file " + path() + ": " + reason(e), e);
-    }
+  /** The users as the file stands now. */
+  private UsersFile users() throws IOException {
+    return file.current().users();
   }
 }
