@@ -43,11 +43,14 @@ final class AuthorizationCodes {
   }
 
   private final Map<String, Code> codes = new ConcurrentHashMap<>();
+  /** When issuing next forgets the expired codes: once a lifetime, so memory holds about two lifetimes' codes. */
+  private volatile long nextSweep;
 
   /** @return the code, or null when too many are outstanding */
   String issue(AuthorizationRequest request, String subject, String credential, String upstreamRefreshToken, long now) {
-    if (codes.size() >= MAX_CODES) {
-      codes.values().removeIf(c -> c.expiresAt < now);
+    if (now >= nextSweep || codes.size() >= MAX_CODES) {
+      nextSweep = now + LIFETIME_SECONDS;
+      sweep(now);
       if (codes.size() >= MAX_CODES) {
         return null;
       }
@@ -61,6 +64,11 @@ final class AuthorizationCodes {
   Code find(String code, long now) {
     Code found = codes.get(key(code));
     return found == null || found.expiresAt < now ? null : found;
+  }
+
+  /** Codes held in memory, redeemed or not: what the sweep bounds. */
+  int held() {
+    return codes.size();
   }
 
   void sweep(long now) {
