@@ -57,7 +57,6 @@ public final class ParsedFile<T> {
     synchronized (this) {
       seen = snapshot;
       if (seen == null || !seen.version().equals(now)) {
-        snapshot = null;
         seen = load();
         snapshot = seen;
       }
